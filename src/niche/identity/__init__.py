@@ -1,0 +1,6 @@
+"""The identity layer: which identities are the same person, and which are bots."""
+
+from niche.identity.bots import is_bot
+from niche.identity.resolve import resolve_people
+
+__all__ = ["is_bot", "resolve_people"]

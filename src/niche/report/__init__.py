@@ -1,0 +1,1 @@
+"""Reports: the headline summary for the terminal and `--json`, later the HTML pages."""

@@ -1,0 +1,46 @@
+"""The headline numbers a community tracks, gathered from the metric SQL files in one place."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from niche import metrics
+from niche.store import Store
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def headline(store: Store, as_of: datetime | None = None, months: int = 12, areas: int = 10) -> dict[str, Any]:
+    """Contributors to date, monthly active contributors, newcomers and most active areas."""
+    as_of = as_of or now_utc()
+    params = {"as_of": as_of, "months": months, "limit": areas}
+    sources = store.con.execute(
+        """SELECT s.kind, s.name, s.location, s.synced_at,
+                  (SELECT count(*) FROM raw_items r WHERE r.source = s.source) AS items
+           FROM sources s ORDER BY s.kind, s.name"""
+    ).fetchall()
+    quarantined = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+    bots = store.con.execute("SELECT count(*) FROM people WHERE is_bot").fetchone()[0]
+    return {
+        "as_of": as_of,
+        "months": months,
+        "sources": [dict(zip(("kind", "name", "location", "synced_at", "items"), s, strict=True)) for s in sources],
+        "contributors_to_date": metrics.run(store, "contributors_to_date", **params)[0],
+        "bots_excluded": bots,
+        "active_contributors_monthly": metrics.run(store, "active_contributors_monthly", **params),
+        "newcomers_monthly": metrics.run(store, "newcomers_monthly", **params),
+        "active_areas": metrics.run(store, "active_areas", **params),
+        "quarantined": quarantined,
+    }
+
+
+def to_json(value: Any) -> Any:
+    """The headline with dates as ISO strings, ready for json.dumps."""
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    return metrics.jsonable(value)

@@ -1,0 +1,357 @@
+"""Read commits from git repositories by streaming one `git log` process per repository.
+
+Nothing here touches the database: the functions find repositories, run git, and turn its
+output into `Commit` objects (or `BadRecord`s that the caller quarantines).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+
+from niche.errors import SourceError
+
+# One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
+# with `-z` the numstat entries, each NUL-terminated, and an empty entry between commits.
+LOG_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%e%x00%B%x00"
+HEADER_FIELDS = 10
+READ_SIZE = 1 << 20
+
+CANONICAL_TRAILERS = {
+    key.lower(): key
+    for key in (
+        "Change-Id", "Closes-Bug", "Partial-Bug", "Related-Bug", "Depends-On", "Co-Authored-By",
+        "Signed-off-by", "Reviewed-by", "Acked-by", "Tested-by", "Reported-by", "Suggested-by",
+        "Implements", "Partially-Implements", "Blueprint", "Story", "Task", "Needed-By",
+        "Cherry-picked-from", "Fixes", "Closes", "Related", "Conflicts",
+    )
+}
+# Trailers git itself writes; a last paragraph with one of these may hold other prose lines too.
+GIT_GENERATED = ("signed-off-by", "(cherry picked from commit")
+_TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    name: str
+    email: str
+    epoch: int
+    tz_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    path: str
+    old_path: str | None  # set when git detected a rename or copy
+    added: int | None  # None for binary files
+    deleted: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author: Signature
+    committer: Signature
+    message: str
+    trailers: tuple[tuple[str, str], ...]
+    files: tuple[FileChange, ...]
+    raw: bytes  # the record exactly as git printed it, kept so it can be re-parsed later
+    lossy_text: bool  # some bytes were not UTF-8 and were decoded by fallback
+
+    @property
+    def is_merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def co_authors(self) -> tuple[tuple[str, str], ...]:
+        """(name, email) of every Co-Authored-By trailer that names someone."""
+        found = []
+        for key, value in self.trailers:
+            if key == "Co-Authored-By":
+                name, email = parseaddr(value)
+                if name or email:
+                    found.append((name or email, email))
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class BadRecord:
+    """A record git printed that could not be parsed; quarantined by the caller."""
+
+    location: str
+    error: str
+    raw: bytes
+
+
+def decode_text(data: bytes) -> tuple[str, bool]:
+    """Decode git text: UTF-8 when it is, Latin-1 for legacy 8-bit text, else UTF-8 with U+FFFD.
+
+    Returns the text and whether the decoding was lossy or a guess.
+    """
+    try:
+        return data.decode(), False
+    except UnicodeDecodeError:
+        replaced = data.decode(errors="replace")
+        if all(c == "\ufffd" or c < "\x80" for c in replaced):
+            return data.decode("latin-1"), True  # no valid multi-byte UTF-8 at all: 8-bit text
+        return replaced, True
+
+
+def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
+    """Trailers of a commit message, following git's rules closely enough for real histories.
+
+    The trailer block is the last paragraph (never the title paragraph); it counts when every
+    line is a `Key: value` trailer (or a continuation), or when at least a quarter are and one
+    of them is written by git itself. Known keys are given their canonical spelling.
+    """
+    paragraphs = [p for p in re.split(r"\n[ \t]*\n", message.strip("\n")) if p.strip()]
+    if len(paragraphs) < 2:
+        return ()
+    trailers: list[list[str]] = []
+    prose = 0
+    git_generated = False
+    for line in paragraphs[-1].split("\n"):
+        if line[:1] in (" ", "\t") and trailers:
+            trailers[-1][1] += " " + line.strip()
+            continue
+        if line.lower().startswith(GIT_GENERATED):
+            git_generated = True
+        match = _TRAILER_LINE.fullmatch(line.rstrip())
+        if match:
+            trailers.append([match.group(1), match.group(2).strip()])
+        else:
+            prose += 1
+    if not trailers or (prose and not (git_generated and len(trailers) * 3 >= prose)):
+        return ()
+    return tuple((CANONICAL_TRAILERS.get(k.lower(), k), v) for k, v in trailers)
+
+
+def _parse_signature(name: bytes, email: bytes, date: bytes) -> tuple[Signature, bool]:
+    name_text, lossy_name = decode_text(name)
+    email_text, lossy_email = decode_text(email)
+    epoch, _, tz = date.decode("ascii").partition(" ")
+    if len(tz) != 5 or tz[0] not in "+-" or not tz[1:].isdigit():
+        raise ValueError(f"unreadable timezone {tz!r} in date {date!r}")
+    minutes = int(tz[1:3]) * 60 + int(tz[3:5])
+    return (
+        Signature(name_text, email_text, int(epoch), -minutes if tz[0] == "-" else minutes),
+        lossy_name or lossy_email,
+    )
+
+
+def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
+    files = []
+    i = 0
+    while i < len(entries):
+        added, deleted, path = entries[i].lstrip(b"\n").split(b"\t", 2)
+        old_path = None
+        if not path:  # rename or copy: the two paths follow as separate entries
+            old_path, path = entries[i + 1], entries[i + 2]
+            i += 2
+        i += 1
+        files.append(
+            FileChange(
+                path=decode_text(path)[0],
+                old_path=decode_text(old_path)[0] if old_path is not None else None,
+                added=None if added == b"-" else int(added),
+                deleted=None if deleted == b"-" else int(deleted),
+            )
+        )
+    return tuple(files)
+
+
+def parse_record(tokens: list[bytes]) -> Commit:
+    """Build a Commit from one record's NUL-separated tokens (header fields, then numstat)."""
+    if len(tokens) < HEADER_FIELDS or not tokens[0].startswith(b"\x1e"):
+        raise ValueError(f"record has {len(tokens)} fields, expected at least {HEADER_FIELDS}")
+    sha = tokens[0][1:].decode("ascii")
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+        raise ValueError(f"not a commit hash: {sha!r}")
+    author, lossy_a = _parse_signature(tokens[2], tokens[3], tokens[4])
+    committer, lossy_c = _parse_signature(tokens[5], tokens[6], tokens[7])
+    message, lossy_m = decode_text(tokens[9])
+    return Commit(
+        sha=sha,
+        parents=tuple(tokens[1].decode("ascii").split()),
+        author=author,
+        committer=committer,
+        message=message,
+        trailers=parse_trailers(message),
+        files=_parse_numstat(tokens[HEADER_FIELDS:]),
+        raw=b"\0".join(tokens),
+        lossy_text=lossy_a or lossy_c or lossy_m,
+    )
+
+
+def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+    """Group the NUL-separated token stream into one token list per commit."""
+    record: list[bytes] = []
+    rest = b""
+    for chunk in chunks:
+        tokens = (rest + chunk).split(b"\0")
+        rest = tokens.pop()
+        for token in tokens:
+            if token.startswith(b"\x1e") and len(record) != HEADER_FIELDS - 1:
+                if record:
+                    yield record
+                record = [token]
+            elif token or len(record) < HEADER_FIELDS:
+                record.append(token)
+            # an empty token after the header ends the numstat list; the next \x1e starts anew
+    if rest:
+        record.append(rest)
+    if record:
+        yield record
+
+
+def parse_log(chunks: Iterable[bytes], repo: str) -> Iterator[Commit | BadRecord]:
+    """Parse a `git log` stream made with LOG_FORMAT; a bad record never stops the stream."""
+    for tokens in _records(chunks):
+        try:
+            yield parse_record(tokens)
+        except (ValueError, IndexError, UnicodeDecodeError) as exc:
+            head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
+            yield BadRecord(f"{repo}@{head}", f"unparseable commit record: {exc}", b"\0".join(tokens))
+
+
+def _git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, env=_GIT_ENV, check=False
+    )
+    if result.returncode != 0:
+        detail = result.stderr.decode(errors="replace").strip().splitlines()
+        raise SourceError(f"{repo}: git {args[0]} failed: {detail[-1] if detail else result.returncode}")
+    return result.stdout.decode(errors="replace")
+
+
+_GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def git_dir(path: Path) -> Path:
+    """The repository's git directory (works for bare repositories too), or SourceError."""
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or directory")
+    try:
+        out = _git(path, "rev-parse", "--absolute-git-dir")
+    except SourceError:
+        raise SourceError(f"{path}: not a git repository (no .git directory and not a bare repository)") from None
+    return Path(out.strip())
+
+
+def _looks_like_repo(path: Path) -> bool:
+    return (path / ".git").exists() or ((path / "HEAD").is_file() and (path / "objects").is_dir())
+
+
+def discover_repositories(path: Path, max_depth: int = 3) -> list[Path]:
+    """PATH itself when it is a repository, else the repositories below it (clones or bare)."""
+    if _looks_like_repo(path):
+        return [path]
+    found: list[Path] = []
+    if path.is_dir() and max_depth > 0:
+        for child in sorted(path.iterdir()):
+            if child.is_dir() and not child.name.startswith("."):
+                found.extend(discover_repositories(child, max_depth - 1))
+    return found
+
+
+def ref_tips(repo: Path) -> list[str]:
+    """Commit hashes every ref points at (what `git log --all` starts from), sorted, unique."""
+    out = _git(repo, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)")
+    tips = set()
+    for line in out.splitlines():
+        sha, kind, peeled = (line.split(" ") + ["", ""])[:3]
+        if kind == "commit":
+            tips.add(sha)
+        elif kind == "tag" and peeled:
+            tips.add(peeled)
+    head = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
+        capture_output=True, env=_GIT_ENV, check=False,
+    ).stdout.decode().strip()
+    if head:
+        tips.add(head)
+    return sorted(tips)
+
+
+def existing_commits(repo: Path, shas: list[str]) -> list[str]:
+    """The hashes among shas that are still commits in the repository (gc may remove others)."""
+    if not shas:
+        return []
+    result = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+        input="".join(f"{s}\n" for s in shas).encode(), capture_output=True, env=_GIT_ENV, check=False,
+    )
+    return [line.split()[0] for line in result.stdout.decode().splitlines() if line.endswith(" commit")]
+
+
+def count_commits(repo: Path, tips: list[str], exclude: list[str]) -> int:
+    if not tips:
+        return 0
+    return int(_git(repo, "rev-list", "--count", *tips, "--not", *exclude, "--") or 0)
+
+
+def unreachable_commits(repo: Path, old_tips: list[str], tips: list[str]) -> list[str]:
+    """Commits reachable from old tips but from none of the current ones (a rewritten history)."""
+    if not old_tips:
+        return []
+    return _git(repo, "rev-list", *old_tips, "--not", *tips, "--").split()
+
+
+def reachable_commits(repo: Path, tips: list[str]) -> set[str]:
+    return set(_git(repo, "rev-list", *tips, "--").split()) if tips else set()
+
+
+def is_shallow(repo: Path) -> bool:
+    return _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
+
+
+def remote_url(repo: Path) -> str | None:
+    result = subprocess.run(
+        ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
+        capture_output=True, env=_GIT_ENV, check=False,
+    )
+    return result.stdout.decode(errors="replace").strip() or None
+
+
+@contextmanager
+def log_stream(repo: Path, tips: list[str], exclude: list[str], skip: int = 0) -> Iterator[Iterator[bytes]]:
+    """Run one `git log` over the commits reachable from tips but not from exclude.
+
+    Yields an iterator of raw output chunks. The order is git's default (newest first), which is
+    stable for the same tips, so `skip` resumes an interrupted run without re-reading output.
+    """
+    args = [
+        "git", "-C", str(repo), "-c", "core.quotepath=off", "log", "--numstat", "-z",
+        "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap", "--no-show-signature",
+        f"--skip={skip}", "--stdin",
+    ]
+    stderr_file = tempfile.TemporaryFile()  # a pipe could fill up and stall git
+    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file, env=_GIT_ENV)
+    assert proc.stdin and proc.stdout
+    # The revision list goes on stdin: thousands of refs would not fit on a command line.
+    proc.stdin.write("".join(f"{t}\n" for t in tips).encode() + "".join(f"^{t}\n" for t in exclude).encode())
+    proc.stdin.close()
+
+    def chunks() -> Iterator[bytes]:
+        while chunk := proc.stdout.read1(READ_SIZE):
+            yield chunk
+
+    try:
+        yield chunks()
+    finally:
+        proc.stdout.close()
+        returncode = proc.wait()
+        stderr_file.seek(0)
+        stderr = stderr_file.read().decode(errors="replace").strip()
+        stderr_file.close()
+    if returncode != 0:
+        last = stderr.splitlines()[-1] if stderr else f"exit status {returncode}"
+        raise SourceError(f"{repo}: git log failed: {last}")

@@ -1,0 +1,227 @@
+"""The DuckDB store: one file, a versioned schema, and item-keyed writes that are idempotent.
+
+Connectors hand over batches of rows per table; every derived table is keyed by
+(source, item_id), so writing an item replaces what an earlier sync stored for it. Sync cursors
+are written inside the same transaction as the rows they cover, which is what makes a sync
+killed at any point resumable without loss or duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from niche.errors import NicheError, SchemaError
+
+DEFAULT_DB = Path(".niche") / "niche.duckdb"
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("NICHE_DB") or DEFAULT_DB)
+
+
+def identity_id(source_kind: str, name: str | None, email: str | None, username: str | None = None) -> str:
+    """Stable id of one identity exactly as a source shows it (emails compare case-insensitively)."""
+    key = "\x1f".join((source_kind, name or "", (email or "").lower(), username or ""))
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+def _migrations() -> list[tuple[int, str]]:
+    found = []
+    for entry in resources.files("niche.store.migrations").iterdir():
+        match = re.fullmatch(r"(\d{4})_\w+\.sql", entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text()))
+    return sorted(found)
+
+
+MIGRATIONS = _migrations()
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+class Store:
+    """An open niche database. Use as a context manager, or call close()."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+        self.path = Path(path) if path is not None else default_db_path()
+        if read_only and not self.path.exists():
+            raise NicheError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise NicheError(f"{self.path}: the database is in use by another niche process; wait for it to finish") from None
+            raise NicheError(f"{self.path}: cannot open the database: {exc}") from None
+        self._item_tables: list[str] | None = None
+        self._migrate(read_only)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def _migrate(self, read_only: bool) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.path}: written by a newer niche (schema {current}; this niche knows up to "
+                f"{SCHEMA_VERSION}); upgrade niche or use another --db"
+            )
+        pending = [(v, sql) for v, sql in MIGRATIONS if v > current]
+        if not pending:
+            return
+        if read_only:
+            raise SchemaError(f"{self.path}: schema {current} needs upgrading; open it once without read-only")
+        with self.transaction():
+            if current == 0:
+                self.con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+            for version, sql in pending:
+                self.con.execute(sql)
+                self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
+
+    # -- transactions and cursors -----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def cursor(self, source: str) -> dict[str, Any] | None:
+        row = self.con.execute("SELECT cursor FROM sync_state WHERE source = ?", [source]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_cursor(self, source: str, cursor: Mapping[str, Any]) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?)", [source, json.dumps(cursor), _now()]
+        )
+
+    def register_source(self, source: str, kind: str, name: str, location: str, attrs: Mapping[str, Any]) -> None:
+        self.con.execute(
+            """INSERT INTO sources VALUES (?, ?, ?, ?, ?, NULL)
+               ON CONFLICT (source) DO UPDATE SET name = excluded.name, location = excluded.location,
+               attrs = excluded.attrs""",
+            [source, kind, name, location, json.dumps(attrs)],
+        )
+
+    def mark_synced(self, source: str) -> None:
+        self.con.execute("UPDATE sources SET synced_at = ? WHERE source = ?", [_now(), source])
+
+    # -- item-keyed writes ------------------------------------------------------------------
+
+    def item_tables(self) -> list[str]:
+        """Every table whose rows belong to a raw item (it has source and item_id columns)."""
+        if self._item_tables is None:
+            rows = self.con.execute(
+                """SELECT c.table_name FROM information_schema.columns c
+                   JOIN information_schema.tables t USING (table_schema, table_name)
+                   WHERE c.column_name IN ('source', 'item_id') AND c.table_schema = 'main'
+                     AND t.table_type = 'BASE TABLE'
+                   GROUP BY c.table_name HAVING count(*) = 2 ORDER BY c.table_name"""
+            ).fetchall()
+            self._item_tables = [r[0] for r in rows]
+        return self._item_tables
+
+    def delete_items(self, source: str, item_ids: Sequence[str]) -> None:
+        """Remove items and everything derived from them (e.g. commits a force-push dropped)."""
+        if not item_ids:
+            return
+        ids = pa.table({"item_id": pa.array(item_ids, pa.string())})
+        self.con.register("_niche_ids", ids)
+        try:
+            for table in self.item_tables():
+                self.con.execute(
+                    f"DELETE FROM {table} WHERE source = ? AND item_id IN (SELECT item_id FROM _niche_ids)",
+                    [source],
+                )
+        finally:
+            self.con.unregister("_niche_ids")
+
+    def retain_items(self, source: str, item_ids: set[str]) -> list[str]:
+        """Delete every item of source not in item_ids; returns the ids deleted."""
+        stored = [r[0] for r in self.con.execute("SELECT item_id FROM raw_items WHERE source = ?", [source]).fetchall()]
+        gone = [i for i in stored if i not in item_ids]
+        self.delete_items(source, gone)
+        return gone
+
+    def write_items(self, source: str, item_ids: Sequence[str], rows: Mapping[str, Mapping[str, pa.Array | list]]) -> None:
+        """Replace items: delete whatever was stored for item_ids, then insert rows per table.
+
+        rows maps a table name to its columns (name -> values); columns are matched by name, so a
+        table's optional columns may be left out. Call inside transaction() with the cursor.
+        """
+        self.delete_items(source, item_ids)
+        for table, columns in rows.items():
+            self.insert(table, columns)
+
+    def insert(self, table: str, columns: Mapping[str, pa.Array | Sequence], where: str = "") -> None:
+        """Insert columnar rows (matched to the table's columns by name) in one statement.
+
+        where filters the new rows, e.g. to skip those already present.
+        """
+        batch = pa.table(dict(columns))
+        if batch.num_rows == 0:
+            return
+        self.con.register("_niche_batch", batch)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _niche_batch {where}")
+        finally:
+            self.con.unregister("_niche_batch")
+
+    def add_identities(self, identities: Mapping[str, tuple[str, str | None, str | None, str | None]]) -> None:
+        """Insert identities not seen before: identity_id -> (source_kind, name, email, username)."""
+        if not identities:
+            return
+        kinds, names, emails, usernames = zip(*identities.values(), strict=True)
+        self.insert(
+            "identities",
+            {
+                "identity_id": pa.array(list(identities), pa.string()),
+                "source_kind": pa.array(kinds, pa.string()),
+                "name": pa.array(names, pa.string()),
+                "email": pa.array(emails, pa.string()),
+                "username": pa.array(usernames, pa.string()),
+            },
+            where="WHERE identity_id NOT IN (SELECT identity_id FROM identities)",
+        )
+
+    def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
+        """Keep a bad item with its error, replacing an earlier quarantine of the same item."""
+        self.con.execute("DELETE FROM quarantine WHERE source = ? AND item_id = ?", [source, item_id])
+        self.con.execute(
+            "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", [source, item_id, location, error, payload, _now()]
+        )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
