@@ -1,0 +1,27 @@
+"""Shared test fixtures: real recorded data from ../shared/fixtures and a real DuckDB store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from niche.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(os.environ.get("NICHE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    """The real recorded inputs (see PROVENANCE.md there); tests skip when they are absent."""
+    if not FIXTURES.is_dir():
+        pytest.skip(f"real fixtures not found at {FIXTURES}; set NICHE_FIXTURES to the shared/fixtures folder")
+    return FIXTURES
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store(tmp_path / "niche.duckdb") as s:
+        yield s
