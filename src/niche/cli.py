@@ -18,14 +18,15 @@ from niche.identity import resolve_people
 from niche.report.summary import headline, to_json
 from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
-from niche.store import Store, default_db_path
+from niche.store import Store
 from niche.store.commits import RepoSync, sync_repository
+from niche.store.db import DEFAULT_DB
 
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
 sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.", no_args_is_help=True)
 app.add_typer(sync_app, name="sync")
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
 DbOption = Annotated[Path, typer.Option("--db", envvar="NICHE_DB", help="Database file.", show_default=True)]
 AsOfOption = Annotated[
@@ -43,8 +44,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     ctx: typer.Context,
-    db: DbOption = default_db_path(),
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    db: DbOption = DEFAULT_DB,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     ctx.obj = {"db": db}
 
@@ -62,7 +65,13 @@ def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
         if not found:
             results.append(RepoSync(path=path, error=f"{path}: not a git repository, and no repositories below it"))
         repos.extend(found)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         for repo in repos:
             task = progress.add_task(escape(repo.name), total=None)
@@ -91,7 +100,9 @@ def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
 @sync_app.command("git")
 def sync_git(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Repositories, bare repositories, or folders holding many clones.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Repositories, bare repositories, or folders holding many clones.")
+    ],
 ) -> None:
     """Ingest commits from git repositories (only what is new since the last sync)."""
     with Store(ctx.obj["db"]) as store:

@@ -7,8 +7,8 @@ import re
 # Matched against "name <email>", lower-cased. Each pattern names a kind of automation that
 # real communities run: CI systems, proposal/translation bots, GitHub apps, forge web commits.
 BOT_PATTERNS = (
-    r"\[bot\]",                       # GitHub apps: dependabot[bot], github-actions[bot]
-    r"(^|[^a-z])bot([^a-z]|$)",       # "OpenStack Proposal Bot", "release-bot"
+    r"\[bot\]",  # GitHub apps: dependabot[bot], github-actions[bot]
+    r"(^|[^a-z])bot([^a-z]|$)",  # "OpenStack Proposal Bot", "release-bot"
     r"\b(zuul|jenkins|gerrit code review|github actions|travis ci|ci system|gitlab ci)\b",
     r"\b(dependabot|renovate|pre-commit-ci|mergify|snyk|greenkeeper|allcontributors)\b",
     r"<(infra-root|jenkins|zuul|noreply|no-reply)@",

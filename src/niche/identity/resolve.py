@@ -13,7 +13,9 @@ from niche.store import Store
 
 def resolve_people(store: Store) -> int:
     """Rebuild people and person_identities from all identities; returns the number of people."""
-    rows = store.con.execute("SELECT identity_id, name, email, username FROM identities ORDER BY identity_id").fetchall()
+    rows = store.con.execute(
+        "SELECT identity_id, name, email, username FROM identities ORDER BY identity_id"
+    ).fetchall()
     person_of: dict[str, str] = {}
     people: dict[str, tuple[str, bool]] = {}
     links = []
@@ -31,7 +33,10 @@ def resolve_people(store: Store) -> int:
         store.con.execute("DELETE FROM person_identities")
         store.con.execute("DELETE FROM people")
         if links:
-            store.insert("person_identities", dict(zip(("identity_id", "person_id", "reason"), zip(*links), strict=True)))
+            store.insert(
+                "person_identities",
+                dict(zip(("identity_id", "person_id", "reason"), zip(*links, strict=True), strict=True)),
+            )
             names, bots = zip(*people.values(), strict=True)
             store.insert("people", {"person_id": list(people), "name": names, "is_bot": bots})
     return len(people)

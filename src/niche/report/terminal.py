@@ -39,15 +39,24 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
     table.add_column("newcomers", justify="right")
     top = max((m["active_contributors"] for m in months), default=0)
     for m in months:
-        table.add_row(f"{m['month']:%Y-%m}", str(m["active_contributors"]), _bar(m["active_contributors"], top),
-                      str(newcomers.get(m["month"], 0)))
+        table.add_row(
+            f"{m['month']:%Y-%m}",
+            str(m["active_contributors"]),
+            _bar(m["active_contributors"], top),
+            str(newcomers.get(m["month"], 0)),
+        )
     areas = Table(title="Most active areas", title_justify="left")
     for column, justify in (("repository", "left"), ("area", "left"), ("commits", "right"), ("contributors", "right")):
         areas.add_column(column, justify=justify)
     for a in h["active_areas"]:
         # Paths come from the repositories: Text() keeps Rich from reading them as markup.
         areas.add_row(Text(a["repo"]), Text(a["area"]), str(a["commits"]), str(a["contributors"]))
-    parts: list[Any] = [table, areas if h["active_areas"] else Text(f"No code changes in the last {h['months']} months.")]
+    parts: list[Any] = [
+        table,
+        areas if h["active_areas"] else Text(f"No code changes in the last {h['months']} months."),
+    ]
     if h["quarantined"]:
-        parts.append(Text(f"{h['quarantined']} bad items were quarantined; `niche quarantine` lists them.", style="yellow"))
+        parts.append(
+            Text(f"{h['quarantined']} bad items were quarantined; `niche quarantine` lists them.", style="yellow")
+        )
     console.print(Group(*parts))

@@ -27,10 +27,29 @@ READ_SIZE = 1 << 20
 CANONICAL_TRAILERS = {
     key.lower(): key
     for key in (
-        "Change-Id", "Closes-Bug", "Partial-Bug", "Related-Bug", "Depends-On", "Co-Authored-By",
-        "Signed-off-by", "Reviewed-by", "Acked-by", "Tested-by", "Reported-by", "Suggested-by",
-        "Implements", "Partially-Implements", "Blueprint", "Story", "Task", "Needed-By",
-        "Cherry-picked-from", "Fixes", "Closes", "Related", "Conflicts",
+        "Change-Id",
+        "Closes-Bug",
+        "Partial-Bug",
+        "Related-Bug",
+        "Depends-On",
+        "Co-Authored-By",
+        "Signed-off-by",
+        "Reviewed-by",
+        "Acked-by",
+        "Tested-by",
+        "Reported-by",
+        "Suggested-by",
+        "Implements",
+        "Partially-Implements",
+        "Blueprint",
+        "Story",
+        "Task",
+        "Needed-By",
+        "Cherry-picked-from",
+        "Fixes",
+        "Closes",
+        "Related",
+        "Conflicts",
     )
 }
 # Trailers git itself writes; a last paragraph with one of these may hold other prose lines too.
@@ -191,22 +210,34 @@ def parse_record(tokens: list[bytes]) -> Commit:
     )
 
 
+_RECORD_START = re.compile(rb"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})")
+
+
 def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
-    """Group the NUL-separated token stream into one token list per commit."""
+    """Group the NUL-separated token stream into one token list per commit.
+
+    A record is HEADER_FIELDS tokens taken by position (names and messages may hold any byte
+    but NUL, so their content never splits a record), then numstat entries until the next
+    record's `\x1e<hash>` token. Empty tokens after the header are separators: depending on
+    the commit, git puts one before the numstat, after it, or both.
+    """
     record: list[bytes] = []
     rest = b""
     for chunk in chunks:
         tokens = (rest + chunk).split(b"\0")
         rest = tokens.pop()
         for token in tokens:
-            if token.startswith(b"\x1e") and len(record) != HEADER_FIELDS - 1:
-                if record:
-                    yield record
-                record = [token]
-            elif token or len(record) < HEADER_FIELDS:
+            if len(record) < HEADER_FIELDS:
                 record.append(token)
-            # an empty token after the header ends the numstat list; the next \x1e starts anew
+            elif _RECORD_START.fullmatch(token):
+                yield record
+                record = [token]
+            elif token:
+                record.append(token)
     if rest:
+        if len(record) >= HEADER_FIELDS and _RECORD_START.fullmatch(rest):
+            yield record
+            record = []
         record.append(rest)
     if record:
         yield record
@@ -223,9 +254,7 @@ def parse_log(chunks: Iterable[bytes], repo: str) -> Iterator[Commit | BadRecord
 
 
 def _git(repo: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args], capture_output=True, env=_GIT_ENV, check=False
-    )
+    result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=_GIT_ENV, check=False)
     if result.returncode != 0:
         detail = result.stderr.decode(errors="replace").strip().splitlines()
         raise SourceError(f"{repo}: git {args[0]} failed: {detail[-1] if detail else result.returncode}")
@@ -241,7 +270,12 @@ def git_dir(path: Path) -> Path:
         raise SourceError(f"{path}: no such file or directory")
     try:
         out = _git(path, "rev-parse", "--absolute-git-dir")
-    except SourceError:
+    except SourceError as exc:
+        if "dubious ownership" in str(exc) or "safe.directory" in str(exc):
+            raise SourceError(
+                f"{path}: owned by another user, so git refuses to read it; if you trust it, run "
+                f"`git config --global --add safe.directory {path.resolve()}`"
+            ) from None
         raise SourceError(f"{path}: not a git repository (no .git directory and not a bare repository)") from None
     return Path(out.strip())
 
@@ -267,15 +301,21 @@ def ref_tips(repo: Path) -> list[str]:
     out = _git(repo, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)")
     tips = set()
     for line in out.splitlines():
-        sha, kind, peeled = (line.split(" ") + ["", ""])[:3]
+        sha, kind, peeled = [*line.split(" "), "", ""][:3]
         if kind == "commit":
             tips.add(sha)
         elif kind == "tag" and peeled:
             tips.add(peeled)
-    head = subprocess.run(
-        ["git", "-C", str(repo), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
-        capture_output=True, env=_GIT_ENV, check=False,
-    ).stdout.decode().strip()
+    head = (
+        subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--verify", "-q", "HEAD^{commit}"],
+            capture_output=True,
+            env=_GIT_ENV,
+            check=False,
+        )
+        .stdout.decode()
+        .strip()
+    )
     if head:
         tips.add(head)
     return sorted(tips)
@@ -287,7 +327,10 @@ def existing_commits(repo: Path, shas: list[str]) -> list[str]:
         return []
     result = subprocess.run(
         ["git", "-C", str(repo), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-        input="".join(f"{s}\n" for s in shas).encode(), capture_output=True, env=_GIT_ENV, check=False,
+        input="".join(f"{s}\n" for s in shas).encode(),
+        capture_output=True,
+        env=_GIT_ENV,
+        check=False,
     )
     return [line.split()[0] for line in result.stdout.decode().splitlines() if line.endswith(" commit")]
 
@@ -316,7 +359,9 @@ def is_shallow(repo: Path) -> bool:
 def remote_url(repo: Path) -> str | None:
     result = subprocess.run(
         ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
-        capture_output=True, env=_GIT_ENV, check=False,
+        capture_output=True,
+        env=_GIT_ENV,
+        check=False,
     )
     return result.stdout.decode(errors="replace").strip() or None
 
@@ -329,29 +374,43 @@ def log_stream(repo: Path, tips: list[str], exclude: list[str], skip: int = 0) -
     stable for the same tips, so `skip` resumes an interrupted run without re-reading output.
     """
     args = [
-        "git", "-C", str(repo), "-c", "core.quotepath=off", "log", "--numstat", "-z",
-        "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap", "--no-show-signature",
-        f"--skip={skip}", "--stdin",
+        "git",
+        "-C",
+        str(repo),
+        "-c",
+        "core.quotepath=off",
+        "log",
+        "--numstat",
+        "-z",
+        "--date=raw",
+        f"--format={LOG_FORMAT}",
+        "--no-color",
+        "--no-mailmap",
+        "--no-show-signature",
+        f"--skip={skip}",
+        "--stdin",
     ]
-    stderr_file = tempfile.TemporaryFile()  # a pipe could fill up and stall git
-    proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file, env=_GIT_ENV)
-    assert proc.stdin and proc.stdout
-    # The revision list goes on stdin: thousands of refs would not fit on a command line.
-    proc.stdin.write("".join(f"{t}\n" for t in tips).encode() + "".join(f"^{t}\n" for t in exclude).encode())
-    proc.stdin.close()
+    with tempfile.TemporaryFile() as stderr_file:  # a stderr pipe could fill up and stall git
+        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file, env=_GIT_ENV)
+        assert proc.stdin and proc.stdout
+        # The revisions go on stdin: thousands of refs would not fit on a command line.
+        try:
+            proc.stdin.write("".join([f"{t}\n" for t in tips] + [f"^{t}\n" for t in exclude]).encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass  # git stopped early; its exit status and stderr below say why
 
-    def chunks() -> Iterator[bytes]:
-        while chunk := proc.stdout.read1(READ_SIZE):
-            yield chunk
+        def chunks() -> Iterator[bytes]:
+            while chunk := proc.stdout.read1(READ_SIZE):
+                yield chunk
 
-    try:
-        yield chunks()
-    finally:
-        proc.stdout.close()
-        returncode = proc.wait()
+        try:
+            yield chunks()
+        finally:
+            proc.stdout.close()
+            returncode = proc.wait()
         stderr_file.seek(0)
         stderr = stderr_file.read().decode(errors="replace").strip()
-        stderr_file.close()
     if returncode != 0:
         last = stderr.splitlines()[-1] if stderr else f"exit status {returncode}"
         raise SourceError(f"{repo}: git log failed: {last}")

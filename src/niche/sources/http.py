@@ -80,7 +80,9 @@ class HttpClient:
         self.max_wait = max_wait
         self.on_wait = on_wait
         self.requests = 0  # answers received, retries included: what a sync cost
-        self._client = httpx.Client(base_url=self.base_url, headers=hdrs, timeout=timeout, follow_redirects=True, auth=auth)
+        self._client = httpx.Client(
+            base_url=self.base_url, headers=hdrs, timeout=timeout, follow_redirects=True, auth=auth
+        )
 
     def __enter__(self) -> HttpClient:
         return self
@@ -97,7 +99,9 @@ class HttpClient:
             return exc.wait
         return isinstance(exc, ServerFault | httpx.TransportError)
 
-    def get(self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None) -> httpx.Response:
+    def get(
+        self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
+    ) -> httpx.Response:
         """GET with retries; returns the answer for 2xx and 304, raises SourceError otherwise."""
         try:
             for attempt in stamina.retry_context(on=self._retry_hook, attempts=RETRIES, timeout=None, wait_max=60):
@@ -115,7 +119,9 @@ class HttpClient:
                 f"more than --max-wait {self.max_wait:.0f}s; run again later (the sync resumes where it stopped)"
             ) from None
         except (ServerFault, httpx.TransportError) as exc:
-            raise SourceError(f"{self.base_url}{url}: failed after {RETRIES} tries: {exc or type(exc).__name__}") from None
+            raise SourceError(
+                f"{self.base_url}{url}: failed after {RETRIES} tries: {exc or type(exc).__name__}"
+            ) from None
         if response.status_code >= 400:
             raise SourceError(f"{response.url}: HTTP {response.status_code}: {response.text[:200].strip()}")
         return response

@@ -67,7 +67,9 @@ class _Batch:
         self.raw: dict[str, list] = {k: [] for k in ("item_id", "payload")}
         self.commits: dict[str, list] = {k: [] for k in _COMMIT_COLUMNS}
         self.files: dict[str, list] = {k: [] for k in ("item_id", "path", "old_path", "added", "deleted")}
-        self.acts: dict[str, list] = {k: [] for k in ("item_id", "kind", "identity_id", "occurred_at", "tz_offset_minutes", "attrs")}
+        self.acts: dict[str, list] = {
+            k: [] for k in ("item_id", "kind", "identity_id", "occurred_at", "tz_offset_minutes", "attrs")
+        }
 
     def _identity(self, name: str, email: str) -> str:
         ident = identity_id("git", name, email)
@@ -89,10 +91,26 @@ class _Batch:
         deleted = sum(f.deleted or 0 for f in c.files)
         author_at, committer_at = _timestamp(c.author.epoch), _timestamp(c.committer.epoch)
         values = (
-            sha, sha, c.parents, c.is_merge, author, c.author.name, c.author.email, author_at,
-            c.author.tz_minutes, committer, c.committer.name, c.committer.email, committer_at,
-            c.committer.tz_minutes, c.message, [{"key": k, "value": v} for k, v in c.trailers],
-            len(c.files), added, deleted, c.lossy_text,
+            sha,
+            sha,
+            c.parents,
+            c.is_merge,
+            author,
+            c.author.name,
+            c.author.email,
+            author_at,
+            c.author.tz_minutes,
+            committer,
+            c.committer.name,
+            c.committer.email,
+            committer_at,
+            c.committer.tz_minutes,
+            c.message,
+            [{"key": k, "value": v} for k, v in c.trailers],
+            len(c.files),
+            added,
+            deleted,
+            c.lossy_text,
         )
         for column, value in zip(self.commits, values, strict=True):
             self.commits[column].append(value)
@@ -155,9 +173,26 @@ class _Batch:
 
 
 _COMMIT_COLUMNS = (
-    "item_id", "sha", "parents", "is_merge", "author_id", "author_name", "author_email", "author_at",
-    "author_tz", "committer_id", "committer_name", "committer_email", "committer_at", "committer_tz",
-    "message", "trailers", "files_changed", "lines_added", "lines_deleted", "lossy_text",
+    "item_id",
+    "sha",
+    "parents",
+    "is_merge",
+    "author_id",
+    "author_name",
+    "author_email",
+    "author_at",
+    "author_tz",
+    "committer_id",
+    "committer_name",
+    "committer_email",
+    "committer_at",
+    "committer_tz",
+    "message",
+    "trailers",
+    "files_changed",
+    "lines_added",
+    "lines_deleted",
+    "lossy_text",
 )
 
 
@@ -176,15 +211,31 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
     cursor = store.cursor(source) or {"tips": []}
     tips = git.ref_tips(gdir)
     if git.is_shallow(gdir):
-        result.warnings.append(f"{path}: shallow clone, history before its boundary is missing; `git fetch --unshallow` for all of it")
+        result.warnings.append(
+            f"{path}: shallow clone, history before its boundary is missing; `git fetch --unshallow` for all of it"
+        )
     with store.transaction():
-        store.register_source(source, "git", name, str(path.resolve()), {"remote_url": git.remote_url(gdir), "shallow": git.is_shallow(gdir)})
+        store.register_source(
+            source,
+            "git",
+            name,
+            str(path.resolve()),
+            {"remote_url": git.remote_url(gdir), "shallow": git.is_shallow(gdir)},
+        )
     if not tips:
         result.warnings.append(f"{path}: no commits yet (empty repository)")
     old_tips = cursor["tips"]
-    if set(tips) != set(old_tips):
-        result.removed_commits = _drop_unreachable(store, source, gdir, old_tips, tips)
     base = git.existing_commits(gdir, old_tips)
+    if set(tips) != set(old_tips) and old_tips:
+        with store.transaction():
+            if len(base) == len(old_tips):
+                gone = git.unreachable_commits(gdir, base, tips)
+                store.delete_items(source, gone)
+            else:  # some old tips were garbage-collected: compare the store with what is reachable
+                reachable = git.reachable_commits(gdir, tips)
+                gone = store.retain_items(source, reachable)
+                base = sorted(reachable.intersection(store.item_ids(source)))
+        result.removed_commits = len(gone)
     resume = cursor.get("progress") or {}
     skip = resume["done"] if resume.get("tips") == _digest(tips) and resume.get("base") == _digest(base) else 0
     total = git.count_commits(gdir, tips, base) if tips != base else 0
@@ -198,13 +249,18 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
                 with store.transaction():
                     for item in items:
                         if isinstance(item, git.BadRecord):
-                            store.quarantine(source, item.location.rpartition("@")[2], item.location, item.error, item.raw)
+                            store.quarantine(
+                                source, item.location.rpartition("@")[2], item.location, item.error, item.raw
+                            )
                             result.quarantined += 1
                         else:
                             batch.add(item)
                     batch.write(store)
                     done += len(items)
-                    store.set_cursor(source, {"tips": old_tips, "progress": {"tips": _digest(tips), "base": _digest(base), "done": done}})
+                    store.set_cursor(
+                        source,
+                        {"tips": old_tips, "progress": {"tips": _digest(tips), "base": _digest(base), "done": done}},
+                    )
                 result.new_commits += len(batch.ids)
                 if progress:
                     progress(done, total)
@@ -212,16 +268,3 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
         store.set_cursor(source, {"tips": tips})
         store.mark_synced(source)
     return result
-
-
-def _drop_unreachable(store: Store, source: str, gdir: Path, old_tips: list[str], tips: list[str]) -> int:
-    """Remove commits stored earlier that no ref reaches any more; returns how many."""
-    if not old_tips:
-        return 0
-    with store.transaction():
-        if len(git.existing_commits(gdir, old_tips)) == len(old_tips):
-            gone = git.unreachable_commits(gdir, old_tips, tips)
-            store.delete_items(source, gone)
-            return len(gone)
-        # Some old tips were garbage-collected: compare the store with everything reachable.
-        return len(store.retain_items(source, git.reachable_commits(gdir, tips)))

@@ -62,7 +62,9 @@ class Store:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise NicheError(f"{self.path}: the database is in use by another niche process; wait for it to finish") from None
+                raise NicheError(
+                    f"{self.path}: the database is in use by another niche process; wait for it to finish"
+                ) from None
             raise NicheError(f"{self.path}: cannot open the database: {exc}") from None
         self._item_tables: list[str] | None = None
         self._migrate(read_only)
@@ -100,7 +102,9 @@ class Store:
             raise SchemaError(f"{self.path}: schema {current} needs upgrading; open it once without read-only")
         with self.transaction():
             if current == 0:
-                self.con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+                self.con.execute(
+                    "CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)"
+                )
             for version, sql in pending:
                 self.con.execute(sql)
                 self.con.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _now()])
@@ -122,9 +126,7 @@ class Store:
         return json.loads(row[0]) if row else None
 
     def set_cursor(self, source: str, cursor: Mapping[str, Any]) -> None:
-        self.con.execute(
-            "INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?)", [source, json.dumps(cursor), _now()]
-        )
+        self.con.execute("INSERT OR REPLACE INTO sync_state VALUES (?, ?, ?)", [source, json.dumps(cursor), _now()])
 
     def register_source(self, source: str, kind: str, name: str, location: str, attrs: Mapping[str, Any]) -> None:
         self.con.execute(
@@ -167,14 +169,18 @@ class Store:
         finally:
             self.con.unregister("_niche_ids")
 
+    def item_ids(self, source: str) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT item_id FROM raw_items WHERE source = ?", [source]).fetchall()]
+
     def retain_items(self, source: str, item_ids: set[str]) -> list[str]:
         """Delete every item of source not in item_ids; returns the ids deleted."""
-        stored = [r[0] for r in self.con.execute("SELECT item_id FROM raw_items WHERE source = ?", [source]).fetchall()]
-        gone = [i for i in stored if i not in item_ids]
+        gone = [i for i in self.item_ids(source) if i not in item_ids]
         self.delete_items(source, gone)
         return gone
 
-    def write_items(self, source: str, item_ids: Sequence[str], rows: Mapping[str, Mapping[str, pa.Array | list]]) -> None:
+    def write_items(
+        self, source: str, item_ids: Sequence[str], rows: Mapping[str, Mapping[str, pa.Array | list]]
+    ) -> None:
         """Replace items: delete whatever was stored for item_ids, then insert rows per table.
 
         rows maps a table name to its columns (name -> values); columns are matched by name, so a

@@ -1,0 +1,5 @@
+"""`python -m niche` runs the CLI."""
+
+from niche.cli import run
+
+run()
