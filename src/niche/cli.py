@@ -15,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from niche import __version__
 from niche.errors import NicheError
 from niche.identity import resolve_people
+from niche.links.build import build_links
+from niche.links.trail import follow
 from niche.report.summary import headline, to_json
 from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
@@ -56,6 +58,13 @@ def _fail(message: str) -> None:
     err.print(f"[red]error:[/red] {escape(message)}")
 
 
+def _derive(store: Store) -> None:
+    """Refresh what is derived from the synced data: people, then the breadcrumb index."""
+    with err.status("Resolving people and indexing links ..."):
+        resolve_people(store)
+        build_links(store)
+
+
 def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
     """Sync every repository under paths with a progress bar; a failing repository is reported, not fatal."""
     repos: list[Path] = []
@@ -84,7 +93,7 @@ def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
             except NicheError as exc:
                 results.append(RepoSync(path=repo, error=str(exc)))
             progress.remove_task(task)
-    resolve_people(store)
+    _derive(store)
     for r in results:
         if r.error:
             _fail(r.error)
@@ -140,6 +149,31 @@ def stats(
         console.out(json.dumps(to_json(h), indent=2))
     else:
         render_headline(console, h)
+
+
+@app.command()
+def trail(
+    ctx: typer.Context,
+    item: Annotated[str, typer.Argument(help="A URL, Change-Id, bug number, commit hash or Message-ID.")],
+    hops: Annotated[int, typer.Option(min=0, max=5, help="How far to follow links.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Follow the breadcrumbs: everything linked to ITEM across sources, in time order."""
+    with Store(ctx.obj["db"], read_only=True) as store:
+        items = follow(store, item, hops)
+    if as_json:
+        console.out(json.dumps([to_json(vars(i)) for i in items], indent=2))
+        return
+    if not items:
+        err.print(f"Nothing in the database is linked to {escape(item)}.")
+        raise typer.Exit(1)
+    for i in items:
+        when = f"{i.occurred_at:%Y-%m-%d %H:%M}" if i.occurred_at else "????-??-?? ??:??"
+        console.print(
+            f"{when}  [bold]{escape(i.item_kind)}[/bold] {escape(i.source_name)} {escape(i.item_id[:12])}"
+            f"  {escape(i.person or '?')}: {escape(i.title or '')}"
+        )
+        console.print(f"                  [dim]via {escape(', '.join(i.via))}[/dim]")
 
 
 @app.command()

@@ -41,6 +41,6 @@ def to_json(value: Any) -> Any:
     """The headline with dates as ISO strings, ready for json.dumps."""
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     return metrics.jsonable(value)

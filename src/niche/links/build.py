@@ -1,0 +1,81 @@
+"""Derive the breadcrumb tables (link_items, item_keys, item_refs) from the normalised tables.
+
+Each kind of linkable item is described once, by a provider query that says what the item is,
+the keys it is known by and the text whose references it makes. Only items not yet indexed are
+read, so the build after an incremental sync costs what the sync brought.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from niche.links.extract import extract_refs
+from niche.store import Store
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One table of linkable items. The query must return, in order: source, item_id, item_kind,
+    title, url, occurred_at, identity_id, own_keys (a list of keys), text."""
+
+    table: str
+    query: str
+
+
+PROVIDERS: list[Provider] = [
+    Provider(
+        "commits",
+        """SELECT c.source, c.item_id, 'commit', split_part(c.message, chr(10), 1), NULL, c.author_at, c.author_id,
+                  list_concat(['commit:' || c.sha],
+                              [('change-id:' || t.value) FOR t IN c.trailers IF t.key = 'Change-Id']),
+                  c.message
+           FROM commits c""",
+    ),
+]
+
+
+def _tables(store: Store) -> set[str]:
+    return {r[0] for r in store.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+
+
+def build_links(store: Store) -> int:
+    """Index every item not indexed yet; returns how many were added."""
+    present = _tables(store)
+    added = 0
+    for provider in PROVIDERS:
+        if provider.table not in present:
+            continue
+        # A bounded query per batch: writing on the connection would end a streaming result.
+        pending = f"""SELECT * FROM ({provider.query}) AS p(source, item_id, item_kind, title, url, occurred_at,
+                                                          identity_id, own_keys, text)
+                      ANTI JOIN link_items l USING (source, item_id) LIMIT {BATCH}"""
+        while rows := store.con.execute(pending).fetchall():
+            added += _write(store, rows)
+    return added
+
+
+def _write(store: Store, rows: list[tuple]) -> int:
+    items: dict[str, list] = {
+        k: [] for k in ("source", "item_id", "item_kind", "title", "url", "occurred_at", "identity_id")
+    }
+    keys: dict[str, list] = {"source": [], "item_id": [], "key": []}
+    refs: dict[str, list] = {"source": [], "item_id": [], "key": [], "how": []}
+    for source, item_id, kind, title, url, occurred_at, identity_id, own_keys, text in rows:
+        for column, value in zip(items, (source, item_id, kind, title, url, occurred_at, identity_id), strict=True):
+            items[column].append(value)
+        own = set(own_keys or ())
+        for key in own:
+            keys["source"].append(source)
+            keys["item_id"].append(item_id)
+            keys["key"].append(key)
+        for ref in extract_refs(text):
+            if ref.key not in own:
+                for column, value in zip(refs, (source, item_id, ref.key, ref.how), strict=True):
+                    refs[column].append(value)
+    with store.transaction():
+        store.insert("link_items", items)
+        store.insert("item_keys", keys)
+        store.insert("item_refs", refs)
+    return len(rows)

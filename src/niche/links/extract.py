@@ -1,0 +1,137 @@
+"""Find the breadcrumbs in any text: references to changes, bugs, commits, mails, logs, specs.
+
+Every reference becomes a canonical key, the same key the referenced item carries itself (see
+`niche.links.build`), so a commit message's `Closes-Bug: #1234567` and the Launchpad bug 1234567
+meet at `lp-bug:1234567` whatever the spelling. Keys:
+
+    change-id:I<40 hex>           Gerrit Change-Id
+    gerrit:<host>/<number>        a Gerrit change URL (any of Gerrit's URL shapes)
+    github:<owner>/<repo>#<n>     a GitHub issue or pull request (they share numbers)
+    lp-bug:<n>                    a Launchpad bug (trailers, "LP #n", bug URLs)
+    commit:<40 hex>               a full commit hash (reverts, cherry-picks, plain mentions)
+    message-id:<id>               an email Message-ID (without angle brackets)
+    list-archive:<url>            a mailing-list archive page (pipermail, HyperKitty)
+    irc-log:<url>                 an IRC or meeting log page (eavesdrop, meetbot)
+    blueprint:<name>              a Launchpad blueprint / spec name
+    story:<n>                     a StoryBoard story
+    phabricator:T<n>              a Phabricator task (Wikimedia's `Bug: T123` trailer, task URLs)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    key: str
+    how: str  # what in the text made it a reference: 'Closes-Bug', 'url', 'Change-Id', ...
+
+
+_URL = re.compile(r"https?://[^\s<>\"'`)\]]+", re.I)
+_CHANGE_ID = re.compile(r"\b(I[0-9a-f]{40})\b")
+_BUG_TRAILER = re.compile(r"^\s*(Closes-Bug|Partial-Bug|Related-Bug|Fixes-Bug)\s*:\s*((?:#?\d+[\s,]*)+)", re.I | re.M)
+_LP_SHORT = re.compile(r"\b(?:LP|lp|Launchpad)\s*:?\s*#\s*(\d{4,})\b")
+_BUG_WORD = re.compile(r"\b[Bb]ug\s*#\s*(\d{5,})\b")
+_BLUEPRINT = re.compile(r"^\s*(?:Partially-)?Implements\s*:\s*(?:blueprint|bp)\s+([\w.-]+)", re.I | re.M)
+_PHAB_TRAILER = re.compile(r"^\s*Bug\s*:\s*(T\d+)\s*$", re.M)
+_STORY = re.compile(r"^\s*Story\s*:\s*#?(\d+)", re.I | re.M)
+_COMMIT = re.compile(
+    r"(?:revert(?:s|ed)? commit|cherry[ -]picked from commit|\bcommit)\s+([0-9a-f]{40})\b"
+    r"|\b([0-9a-f]{40})\b",
+    re.I,
+)
+_MESSAGE_ID = re.compile(r"^(?:Message-ID|In-Reply-To)\s*:\s*<([^<>\s]+@[^<>\s]+)>", re.I | re.M)
+_GITHUB_SHORT = re.compile(r"(?<![\w/.-])([A-Za-z0-9][\w.-]*/[\w.-]+)#(\d+)\b")
+
+
+def _gerrit_number(parts: list[str], fragment: str) -> str | None:
+    """The change number in Gerrit's URL shapes: /c/proj/+/N, /#/c/N/, /N, /c/N."""
+    if fragment.startswith("/c/"):  # old UI: https://review.openstack.org/#/c/123456/
+        parts = [p for p in fragment.split("/") if p]
+    if "+" in parts:
+        after = parts[parts.index("+") + 1 :]
+        return after[0] if after and after[0].isdigit() else None
+    if parts and parts[0] == "c":
+        parts = parts[1:]
+    return parts[0] if len(parts) >= 1 and parts[0].isdigit() else None
+
+
+def _url_ref(url: str) -> Ref | None:
+    url = url.rstrip(".,;:!?")
+    try:
+        split = urlsplit(url)
+    except ValueError:
+        return None
+    host = (split.hostname or "").lower()
+    parts = [unquote(p) for p in split.path.split("/") if p]
+    if host.startswith("review.") or "gerrit" in host:
+        number = _gerrit_number(parts, split.fragment)
+        if number:
+            return Ref(f"gerrit:{host}/{number}", "url")
+    if host in ("github.com", "www.github.com") and len(parts) >= 4 and parts[2] in ("pull", "issues"):
+        if parts[3].isdigit():
+            return Ref(f"github:{parts[0]}/{parts[1]}#{parts[3]}".lower(), "url")
+        return None
+    if host.endswith("launchpad.net"):
+        if "+bug" in parts and parts.index("+bug") + 1 < len(parts) and parts[parts.index("+bug") + 1].isdigit():
+            return Ref(f"lp-bug:{parts[parts.index('+bug') + 1]}", "url")
+        if parts[:1] == ["bugs"] and len(parts) > 1 and parts[1].isdigit():
+            return Ref(f"lp-bug:{parts[1]}", "url")
+        if "+spec" in parts and parts.index("+spec") + 1 < len(parts):
+            return Ref(f"blueprint:{parts[parts.index('+spec') + 1]}", "url")
+    if host.startswith("phabricator.") and parts and re.fullmatch(r"T\d+", parts[0]):
+        return Ref(f"phabricator:{parts[0]}", "url")
+    if "storyboard" in host and "stories" in split.fragment:
+        story = split.fragment.rstrip("/").rsplit("/", 1)[-1]
+        if story.isdigit():
+            return Ref(f"story:{story}", "url")
+    if "/pipermail/" in split.path or "/archives/list/" in split.path or "/hyperkitty/" in split.path:
+        return Ref(f"list-archive:{_normal_url(split)}", "url")
+    if "eavesdrop" in host or "/irclogs/" in split.path or "/meetings/" in split.path:
+        return Ref(f"irc-log:{_normal_url(split)}", "url")
+    return None
+
+
+def _normal_url(split) -> str:
+    """Scheme-less and fragment-less, so http/https and #anchors meet at the same key."""
+    return f"{(split.hostname or '').lower()}{split.path}"
+
+
+def extract_refs(text: str | None) -> list[Ref]:
+    """Every reference in text, once each, in the order found."""
+    if not text:
+        return []
+    found: dict[str, Ref] = {}
+
+    def add(ref: Ref | None) -> None:
+        if ref and ref.key not in found:
+            found[ref.key] = ref
+
+    for match in _URL.finditer(text):
+        add(_url_ref(match.group(0)))
+    for match in _CHANGE_ID.finditer(text):
+        add(Ref(f"change-id:{match.group(1)}", "Change-Id"))
+    for match in _BUG_TRAILER.finditer(text):
+        for number in re.findall(r"\d+", match.group(2)):
+            add(Ref(f"lp-bug:{number}", match.group(1).title()))
+    for pattern, how in ((_LP_SHORT, "LP #"), (_BUG_WORD, "bug #")):
+        for match in pattern.finditer(text):
+            add(Ref(f"lp-bug:{match.group(1)}", how))
+    for match in _BLUEPRINT.finditer(text):
+        add(Ref(f"blueprint:{match.group(1).lower()}", "Implements"))
+    for match in _PHAB_TRAILER.finditer(text):
+        add(Ref(f"phabricator:{match.group(1)}", "Bug"))
+    for match in _STORY.finditer(text):
+        add(Ref(f"story:{match.group(1)}", "Story"))
+    text_without_urls = _URL.sub(" ", text)
+    for match in _COMMIT.finditer(text_without_urls):
+        sha = (match.group(1) or match.group(2)).lower()
+        add(Ref(f"commit:{sha}", "commit"))
+    for match in _MESSAGE_ID.finditer(text):
+        add(Ref(f"message-id:{match.group(1)}", "Message-ID"))
+    for match in _GITHUB_SHORT.finditer(text_without_urls):
+        add(Ref(f"github:{match.group(1)}#{match.group(2)}".lower(), "owner/repo#n"))
+    return list(found.values())

@@ -1,0 +1,129 @@
+"""Follow the breadcrumbs from one item (a URL, Change-Id, bug number, commit, Message-ID).
+
+Items are linked through keys: an item is known by its own keys and mentions others. Starting
+from the keys the user's query names, the trail takes every item that has or mentions one of
+them, then the keys of those items, and so on for `hops` rounds, and returns the items in time
+order with who did them and which key joined each to the trail.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyarrow as pa
+
+from niche.links.extract import extract_refs
+from niche.store import Store
+
+MAX_ITEMS = 500  # a trail past this is a hub (a release note mentioning everything), not a thread
+
+
+@dataclass(frozen=True)
+class TrailItem:
+    source: str
+    source_name: str
+    item_id: str
+    item_kind: str
+    title: str | None
+    url: str | None
+    occurred_at: datetime | None
+    person: str | None
+    via: tuple[str, ...]  # the keys that brought this item into the trail
+
+
+def query_patterns(query: str) -> list[str]:
+    """LIKE patterns for the keys a user's query can mean."""
+    q = query.strip()
+    found = [r.key for r in extract_refs(q)]
+    if found:
+        return found
+    bare = q.strip("<>")
+    if re.fullmatch(r"I[0-9a-f]{40}", q):
+        return [f"change-id:{q}"]
+    if re.fullmatch(r"#?\d+", q):  # a number: a bug, change, issue or story (or a hash's prefix)
+        n = q.lstrip("#")
+        numbered = [f"lp-bug:{n}", f"gerrit:%/{n}", f"github:%#{n}", f"story:{n}"]
+        return numbered + ([f"commit:{n}%"] if len(n) >= 7 else [])
+    if re.fullmatch(r"[0-9a-fA-F]{7,40}", q):
+        return [f"commit:{q.lower()}%"]
+    if "@" in bare and " " not in bare:
+        return [f"message-id:{bare}"]
+    if re.fullmatch(r"T\d+", q):
+        return [f"phabricator:{q}"]
+    return [q]
+
+
+def _keys_matching(store: Store, patterns: list[str]) -> set[str]:
+    keys: set[str] = set()
+    for pattern in patterns:
+        for table in ("item_keys", "item_refs"):
+            rows = store.con.execute(f"SELECT DISTINCT key FROM {table} WHERE key LIKE ?", [pattern]).fetchall()
+            keys.update(r[0] for r in rows)
+    return keys
+
+
+def follow(store: Store, query: str, hops: int = 2) -> list[TrailItem]:
+    """The items connected to what query names, oldest first."""
+    frontier = _keys_matching(store, query_patterns(query))
+    seen_keys: set[str] = set()
+    via: dict[tuple[str, str], set[str]] = {}
+    for _ in range(hops + 1):
+        frontier -= seen_keys
+        if not frontier or len(via) >= MAX_ITEMS:
+            break
+        seen_keys |= frontier
+        store.con.register("_niche_keys", pa.table({"key": sorted(frontier)}))
+        try:
+            rows = store.con.execute(
+                """SELECT source, item_id, key FROM item_keys WHERE key IN (SELECT key FROM _niche_keys)
+                   UNION SELECT source, item_id, key FROM item_refs WHERE key IN (SELECT key FROM _niche_keys)"""
+            ).fetchall()
+        finally:
+            store.con.unregister("_niche_keys")
+        new_items: set[tuple[str, str]] = set()
+        for source, item_id, key in rows:
+            item = (source, item_id)
+            if item in via and item not in new_items:
+                continue  # reached in an earlier round: keep the keys that first brought it
+            new_items.add(item)
+            via.setdefault(item, set()).add(key)
+        frontier = _keys_of(store, new_items)
+    return _describe(store, via)
+
+
+def _keys_of(store: Store, items: set[tuple[str, str]]) -> set[str]:
+    if not items:
+        return set()
+    sources, ids = zip(*items, strict=True)
+    store.con.register("_niche_items", pa.table({"source": list(sources), "item_id": list(ids)}))
+    try:
+        rows = store.con.execute(
+            """SELECT key FROM item_keys JOIN _niche_items USING (source, item_id)
+               UNION SELECT key FROM item_refs JOIN _niche_items USING (source, item_id)"""
+        ).fetchall()
+    finally:
+        store.con.unregister("_niche_items")
+    return {r[0] for r in rows}
+
+
+def _describe(store: Store, via: dict[tuple[str, str], set[str]]) -> list[TrailItem]:
+    if not via:
+        return []
+    sources, ids = zip(*via, strict=True)
+    store.con.register("_niche_items", pa.table({"source": list(sources), "item_id": list(ids)}))
+    try:
+        rows = store.con.execute(
+            """SELECT l.source, coalesce(s.name, l.source), l.item_id, l.item_kind, l.title, l.url, l.occurred_at,
+                      p.name
+               FROM link_items l
+               JOIN _niche_items USING (source, item_id)
+               LEFT JOIN sources s ON s.source = l.source
+               LEFT JOIN person_identities pi ON pi.identity_id = l.identity_id
+               LEFT JOIN people p ON p.person_id = pi.person_id
+               ORDER BY l.occurred_at NULLS LAST, l.source, l.item_id"""
+        ).fetchall()
+    finally:
+        store.con.unregister("_niche_items")
+    return [TrailItem(*row, via=tuple(sorted(via[(row[0], row[2])]))) for row in rows]

@@ -1,0 +1,55 @@
+"""Breadcrumbs end to end: commits built with git, indexed, followed with `niche trail`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from niche.links.build import build_links
+from niche.links.trail import follow
+from niche.store import Store
+from niche.store.commits import sync_repository
+from tests.gitrepos import commit, git, init
+from tests.test_cli import niche
+
+CHANGE = "I" + "1" * 40
+
+
+def _history(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    repo = init(tmp_path / "nova")
+    c = {}
+    c["fix"] = commit(repo, {"a.py": "1"}, f"Fix the thing\n\nCloses-Bug: #1234567\nChange-Id: {CHANGE}")
+    c["unrelated"] = commit(repo, {"b.py": "1"}, "Unrelated work\n\nChange-Id: I" + "2" * 40)
+    c["followup"] = commit(repo, {"a.py": "2"}, "Follow-up for LP #1234567\n\nRelated-Bug: #1234567")
+    c["revert"] = commit(repo, {"a.py": "1"}, f'Revert "Follow-up"\n\nThis reverts commit {c["followup"]}.')
+    git(repo, "checkout", "-q", "-b", "stable", c["unrelated"])
+    c["backport"] = commit(repo, {"c.py": "1"}, f"Fix the thing\n\nCloses-Bug: #1234567\nChange-Id: {CHANGE}")
+    return repo, c
+
+
+def test_trail_connects_bug_change_and_revert(store: Store, tmp_path: Path) -> None:
+    repo, c = _history(tmp_path)
+    sync_repository(store, repo)
+    assert build_links(store) == 5
+    assert build_links(store) == 0  # already indexed
+    trail = follow(store, "1234567", hops=2)
+    # The bug is named by fix, followup and backport; the revert names followup's hash;
+    # fix and backport share a Change-Id. The unrelated commit is on no path.
+    assert {t.item_id for t in trail} == {c["fix"], c["followup"], c["revert"], c["backport"]}
+    by_id = {t.item_id: t for t in trail}
+    assert by_id[c["revert"]].via == (f"commit:{c['followup']}",)
+    assert by_id[c["fix"]].via == by_id[c["backport"]].via == ("lp-bug:1234567",)
+    assert follow(store, CHANGE, hops=0) == sorted(follow(store, CHANGE, hops=0), key=lambda t: t.occurred_at)
+    assert {t.item_id for t in follow(store, CHANGE, hops=0)} == {c["fix"], c["backport"]}
+    assert {t.item_id for t in follow(store, c["followup"][:10], hops=0)} == {c["followup"], c["revert"]}
+
+
+def test_trail_cli_json(tmp_path: Path) -> None:
+    repo, c = _history(tmp_path)
+    assert niche("sync", "git", str(repo), cwd=tmp_path).returncode == 0
+    out = niche("trail", "https://bugs.launchpad.net/nova/+bug/1234567", "--hops", "0", "--json", cwd=tmp_path)
+    items = json.loads(out.stdout)
+    assert {i["item_id"] for i in items} == {c["fix"], c["followup"], c["backport"]}
+    assert {i["person"] for i in items} == {"Ada Lovelace"}
+    missing = niche("trail", "LP #999999", cwd=tmp_path)
+    assert missing.returncode == 1 and "Nothing in the database is linked to LP #999999" in missing.stderr
