@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from niche import __version__
+from niche.classify import classify_pending
 from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.links.build import build_links
@@ -59,9 +60,10 @@ def _fail(message: str) -> None:
 
 
 def _derive(store: Store) -> None:
-    """Refresh what is derived from the synced data: people, then the breadcrumb index."""
-    with err.status("Resolving people and indexing links ..."):
+    """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
+    with err.status("Resolving people, classifying roles, indexing links ..."):
         resolve_people(store)
+        classify_pending(store)
         build_links(store)
 
 

@@ -14,7 +14,7 @@ def now_utc() -> datetime:
 
 
 def headline(store: Store, as_of: datetime | None = None, months: int = 12, areas: int = 10) -> dict[str, Any]:
-    """Contributors to date, monthly active contributors, newcomers and most active areas."""
+    """Contributors to date, monthly active contributors, newcomers, roles and most active areas."""
     as_of = as_of or now_utc()
     params = {"as_of": as_of, "months": months, "limit": areas}
     sources = store.con.execute(
@@ -33,6 +33,7 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
         "active_contributors_monthly": metrics.run(store, "active_contributors_monthly", **params),
         "newcomers_monthly": metrics.run(store, "newcomers_monthly", **params),
         "active_areas": metrics.run(store, "active_areas", **params),
+        "contributors_by_role": metrics.run(store, "contributors_by_role", **params),
         "quarantined": quarantined,
     }
 

@@ -25,6 +25,9 @@ import pyarrow as pa
 from niche.errors import NicheError, SchemaError
 
 DEFAULT_DB = Path(".niche") / "niche.duckdb"
+# DuckDB would cache up to 80% of RAM; a bound keeps niche's memory flat however long the history
+# (larger joins spill to disk). NICHE_MEMORY_LIMIT overrides it, e.g. "2GB" on a big server.
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 def default_db_path() -> Path:
@@ -66,6 +69,7 @@ class Store:
                     f"{self.path}: the database is in use by another niche process; wait for it to finish"
                 ) from None
             raise NicheError(f"{self.path}: cannot open the database: {exc}") from None
+        self.con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
         self._item_tables: list[str] | None = None
         self._migrate(read_only)
 

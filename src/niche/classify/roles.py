@@ -1,0 +1,164 @@
+"""Give every activity a role (code, tests, docs, review, triage, ...) and say which rule did.
+
+Rules live in `default_roles.toml` (shipped) and can be extended or replaced per project under
+`[roles]` in niche.toml. A commit's role is that of most of the lines it changed (files
+classified by path, or the whole repository by name); a commit message naming a CVE/OSSA makes
+it security work. Other activities are classified by where they happened (a meeting channel)
+and by their kind and attributes (a mail that answers someone else's question is user support).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from niche.store import Store
+
+BATCH = 20_000
+COMMIT_KINDS = ("commit.authored", "commit.co_authored")
+ROLES = (
+    "code", "tests", "docs", "ci_infra", "security", "packaging_release", "translation", "design_specs",
+    "review", "bug_reporting", "triage", "user_support", "discussion", "meetings", "mentoring",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: str
+    patterns: tuple[re.Pattern[str], ...]
+    when: str | None = None  # an attribute that must be true (kind rules only)
+
+    def matches(self, text: str) -> re.Pattern[str] | None:
+        return next((p for p in self.patterns if p.search(text)), None)
+
+
+@dataclass(frozen=True)
+class Rules:
+    paths: tuple[Rule, ...]
+    repos: tuple[Rule, ...]
+    messages: tuple[Rule, ...]
+    kinds: tuple[Rule, ...]
+    places: tuple[Rule, ...]
+
+    @classmethod
+    def load(cls, project_config: dict[str, Any] | None = None) -> Rules:
+        """The shipped rules, with any `[roles]` lists of a project's config replacing them."""
+        config = tomllib.loads((resources.files("niche.classify") / "default_roles.toml").read_text())["roles"]
+        config.update((project_config or {}).get("roles", {}))
+        compiled = {}
+        for section in ("paths", "repos", "messages", "kinds", "places"):
+            rules = []
+            for entry in config.get(section, []):
+                if entry["role"] not in ROLES:
+                    known = ", ".join(ROLES)
+                    raise ValueError(f"unknown role {entry['role']!r} in [roles.{section}]; roles: {known}")
+                patterns = entry.get("patterns") or [entry["kind"]]
+                rules.append(Rule(entry["role"], tuple(re.compile(p) for p in patterns), entry.get("when")))
+            compiled[section] = tuple(rules)
+        return cls(**compiled)
+
+    def of_path(self, path: str) -> tuple[str, str]:
+        for rule in self.paths:
+            pattern = rule.matches(path)
+            if pattern:
+                return rule.role, pattern.pattern
+        return "code", "no path rule"
+
+    def of_commit(self, repo: str, message: str, files: list[tuple[str, int]]) -> tuple[str, str]:
+        """(role, reason) for a commit, from its message, repository or changed lines."""
+        for rule in self.messages:
+            pattern = rule.matches(message or "")
+            if pattern:
+                return rule.role, f"message matches {pattern.pattern}"
+        for rule in self.repos:
+            pattern = rule.matches(repo)
+            if pattern:
+                return rule.role, f"repository {repo} matches {pattern.pattern}"
+        if not files:
+            return "code", "commit without file changes (a merge)"
+        lines: Counter[str] = Counter()
+        examples: dict[str, str] = {}
+        for path, changed in files:
+            role, pattern = self.of_path(path)
+            lines[role] += max(changed, 1)  # a binary or empty file still counts a little
+            examples.setdefault(role, f"{path} ~ {pattern}")
+        role, weight = lines.most_common(1)[0]
+        share = weight / sum(lines.values())
+        return role, f"{share:.0%} of changed lines are {role} ({examples[role]})"
+
+    def of_activity(self, kind: str, place: str | None, attrs: dict[str, Any]) -> tuple[str, str] | None:
+        for rule in self.places:
+            pattern = rule.matches(place or "")
+            if place and pattern and not kind.startswith(("commit.", "review.")):
+                return rule.role, f"in {place}, which matches {pattern.pattern}"
+        for rule in self.kinds:
+            if rule.matches(kind) and (rule.when is None or attrs.get(rule.when)):
+                reason = f"kind {kind}" + (f" with {rule.when}" if rule.when else "")
+                return rule.role, reason
+        return None
+
+
+def classify_pending(store: Store, rules: Rules | None = None) -> int:
+    """Classify every activity without a role yet; returns how many were classified."""
+    rules = rules or Rules.load()
+    done = 0
+    while rows := store.con.execute(
+        f"SELECT rowid, source, item_id, kind, project, attrs FROM activities WHERE role IS NULL LIMIT {BATCH}"
+    ).fetchall():
+        commits = _commit_details(store, {(r[1], r[2]) for r in rows if r[3] in COMMIT_KINDS})
+        rowids, roles, reasons = [], [], []
+        for rowid, source, item_id, kind, project, attrs in rows:
+            if kind in COMMIT_KINDS and (source, item_id) in commits:
+                repo, message, files = commits[(source, item_id)]
+                role, reason = rules.of_commit(repo, message, files)
+            else:
+                found = rules.of_activity(kind, project, json.loads(attrs) if attrs else {})
+                role, reason = found or ("discussion", f"no rule for kind {kind}")
+            rowids.append(rowid)
+            roles.append(role)
+            reasons.append(reason)
+        store.con.register("_niche_roles", pa.table({"rid": rowids, "role": roles, "rule": reasons}))
+        try:
+            with store.transaction():
+                store.con.execute(
+                    """UPDATE activities SET role = r.role, role_rule = r.rule
+                       FROM _niche_roles r WHERE activities.rowid = r.rid"""
+                )
+        finally:
+            store.con.unregister("_niche_roles")
+        done += len(rows)
+    return done
+
+
+def _commit_details(store: Store, items: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, list]]:
+    """repo, message and (path, lines changed) of each commit."""
+    if not items:
+        return {}
+    sources, ids = zip(*items, strict=True)
+    store.con.register("_niche_items", pa.table({"source": list(sources), "item_id": list(ids)}))
+    try:
+        rows = store.con.execute(
+            """SELECT c.source, c.item_id, c.repo, c.message,
+                      list({'p': f.path, 'n': coalesce(f.added, 0) + coalesce(f.deleted, 0)}) FILTER (WHERE f.path IS NOT NULL)
+               FROM commits c JOIN _niche_items USING (source, item_id)
+               LEFT JOIN commit_files f USING (source, item_id)
+               GROUP BY ALL"""
+        ).fetchall()
+    finally:
+        store.con.unregister("_niche_items")
+    return {(s, i): (repo, message, [(f["p"], f["n"]) for f in files or []]) for s, i, repo, message, files in rows}
+
+
+def load_project_rules(config_path: Path | None) -> Rules:
+    """Rules for a project: the defaults plus the `[roles]` of its niche.toml, when there is one."""
+    if config_path and config_path.is_file():
+        return Rules.load(tomllib.loads(config_path.read_text()))
+    return Rules.load()

@@ -1,0 +1,3 @@
+-- niche schema 7: every activity gets a role and the rule that gave it (niche.classify).
+ALTER TABLE activities ADD COLUMN role VARCHAR;       -- code, tests, docs, review, triage, ...
+ALTER TABLE activities ADD COLUMN role_rule VARCHAR;  -- why: the rule that matched, in words
