@@ -147,7 +147,8 @@ def _commit_details(store: Store, items: set[tuple[str, str]]) -> dict[tuple[str
     try:
         rows = store.con.execute(
             """SELECT c.source, c.item_id, c.repo, c.message,
-                      list({'p': f.path, 'n': coalesce(f.added, 0) + coalesce(f.deleted, 0)}) FILTER (WHERE f.path IS NOT NULL)
+                      list({'p': f.path, 'n': coalesce(f.added, 0) + coalesce(f.deleted, 0)})
+                          FILTER (WHERE f.path IS NOT NULL)
                FROM commits c JOIN _niche_items USING (source, item_id)
                LEFT JOIN commit_files f USING (source, item_id)
                GROUP BY ALL"""
