@@ -1,0 +1,122 @@
+"""Each metric's SQL against a small real repository whose answers were worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from niche import metrics
+from niche.classify import classify_pending
+from niche.errors import NicheError
+from niche.identity import resolve_people
+from niche.store import Store
+from niche.store.commits import sync_repository
+from tests.gitrepos import commit, init
+
+DAY = 86400
+JAN_2024 = 1704067200  # 2024-01-01T00:00:00Z
+
+
+def _by(name: str, when: int) -> dict[str, str]:
+    email = f"{name.lower()}@example.org"
+    date = f"{when} +0000"
+    return {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
+            for what, value in (("NAME", name), ("EMAIL", email), ("DATE", date))}  # fmt: skip
+
+
+@pytest.fixture
+def community(store: Store, tmp_path: Path) -> Store:
+    """Who did what (all in repo 'nova'):
+
+    Ann: 4 commits in nova/compute, Jan..Apr 2024 (one per month, on the 10th)
+    Ben: 3 commits in nova/compute (Jan 2024) and 1 in doc (Jul 2024)
+    Cid: 2 commits in nova/tests, Feb 2024 (first and only month)
+    Dee: 1 commit in doc, Jun 2024
+    """
+    repo = init(tmp_path / "nova")
+    n = 0
+
+    def add(name: str, when: int, path: str) -> None:
+        nonlocal n
+        n += 1
+        commit(repo, {path: f"{n}\n"}, f"change {n}", env=_by(name, when))
+
+    for month in range(4):
+        add("Ann", JAN_2024 + (9 + 31 * month) * DAY, f"nova/compute/a{month}.py")
+    for i in range(3):
+        add("Ben", JAN_2024 + (20 + i) * DAY, f"nova/compute/b{i}.py")
+    add("Ben", JAN_2024 + 190 * DAY, "doc/ben.rst")  # 2024-07-09
+    add("Cid", JAN_2024 + 35 * DAY, "nova/tests/t1.py")
+    add("Cid", JAN_2024 + 36 * DAY, "nova/tests/t2.py")
+    add("Dee", JAN_2024 + 160 * DAY, "doc/dee.rst")  # 2024-06-09
+    sync_repository(store, repo)
+    resolve_people(store)
+    classify_pending(store)
+    return store
+
+
+AS_OF = datetime(2024, 7, 31)
+
+
+def test_contributors_to_date(community: Store) -> None:
+    [row] = metrics.run(community, "contributors_to_date", as_of=AS_OF)
+    assert row["contributors"] == 4
+    assert metrics.run(community, "contributors_to_date", as_of=datetime(2024, 1, 31))[0]["contributors"] == 2
+
+
+def test_active_and_newcomers_monthly(community: Store) -> None:
+    active = metrics.run(community, "active_contributors_monthly", as_of=AS_OF, months=7)
+    assert [r["active_contributors"] for r in active] == [2, 2, 1, 1, 0, 1, 1]  # Jan..Jul
+    newcomers = metrics.run(community, "newcomers_monthly", as_of=AS_OF, months=7)
+    assert [r["newcomers"] for r in newcomers] == [2, 1, 0, 0, 0, 1, 0]
+
+
+def test_newcomer_retention(community: Store) -> None:
+    rows = {str(r["cohort"]): r for r in metrics.run(community, "newcomer_retention", as_of=AS_OF, months=7)}
+    # Jan cohort: Ann (Jan 10 -> Apr 10: exactly 3 months) and Ben (Jan 21 -> Jul 9: over 3, under 6).
+    jan = rows["2024-01-01"]
+    assert (jan["newcomers"], jan["retained_3m"], jan["retained_6m"]) == (2, 2, 0)
+    assert jan["retained_12m"] is None  # too young to tell
+    assert (rows["2024-02-01"]["newcomers"], rows["2024-02-01"]["retained_3m"]) == (1, 0)  # Cid left
+    assert rows["2024-06-01"]["retained_3m"] is None
+
+
+def test_bus_factor(community: Store) -> None:
+    rows = {(r["repo"], r["area"]): r for r in metrics.run(community, "bus_factor", as_of=AS_OF, months=12)}
+    # nova: Ann 4, Ben 4, Cid 2, Dee 1 = 11 commits; Ann (4) + Ben (4) >= 5.5, so 2 people.
+    assert (rows[("nova", "*")]["bus_factor"], rows[("nova", "*")]["commits"]) == (2, 11)
+    # nova/compute: Ann 4, Ben 3 of 7: Ann alone (4 >= 3.5).
+    assert rows[("nova", "nova/compute")]["bus_factor"] == 1
+    # doc: Ben 1, Dee 1 of 2: one of them reaches half.
+    assert rows[("nova", "doc")]["bus_factor"] == 1
+    assert rows[("nova", "nova/tests")]["contributors"] == 1
+
+
+def test_contributors_by_role(community: Store) -> None:
+    rows = {r["role"]: r for r in metrics.run(community, "contributors_by_role", as_of=AS_OF, months=3)}
+    assert {k: v["contributors"] for k, v in rows.items()} == {"code": 2, "tests": 1, "docs": 2}
+    assert rows["docs"]["recent_contributors"] == 2 and rows["code"]["recent_contributors"] == 0  # since May 1
+
+
+def test_active_areas(community: Store) -> None:
+    rows = metrics.run(community, "active_areas", as_of=AS_OF, months=12, limit=10)
+    assert [(r["area"], r["commits"], r["contributors"]) for r in rows] == [
+        ("nova/compute", 7, 2), ("doc", 2, 2), ("nova/tests", 2, 1)]  # fmt: skip
+
+
+def test_every_metric_file_names_its_definition_and_parameters() -> None:
+    for name in metrics.available():
+        sql = metrics.sql_of(name)
+        header = sql.split("\n\n")[0]
+        assert header.startswith("--") and "Parameters:" in sql, name
+        for param in metrics.parameters_of(sql):
+            assert f"${param}" in header or param in header, (name, param)
+
+
+def test_unknown_metric_and_missing_parameters(community: Store) -> None:
+    with pytest.raises(NicheError, match="no metric named 'nope'"):
+        metrics.run(community, "nope")
+    with pytest.raises(NicheError, match="needs parameters: as_of"):
+        metrics.run(community, "contributors_to_date")
