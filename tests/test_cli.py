@@ -67,12 +67,12 @@ def test_analyze_then_stats_json(tmp_path: Path) -> None:
     assert h["contributors_to_date"]["contributors"] == 3  # Ada, Bob (two spellings), Chen; not the bot
     assert h["bots_excluded"] == 1
     # Committer (Ada, at the fixed committer date) is counted too: commits on 2023-11-14 fall outside.
-    assert [(m["month"], m["active_contributors"]) for m in h["active_contributors_monthly"]] == [
+    assert [(m["month"], m["active_contributors"]) for m in h["monthly_contributors"]] == [
         ("2024-08-01", 1),
         ("2024-09-01", 1),
         ("2024-10-01", 2),
     ]
-    assert [(m["month"], m["newcomers"]) for m in h["newcomers_monthly"]] == [
+    assert [(m["month"], m["newcomers"]) for m in h["monthly_contributors"]] == [
         ("2024-08-01", 0),
         ("2024-09-01", 1),
         ("2024-10-01", 1),

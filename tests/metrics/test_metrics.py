@@ -67,10 +67,10 @@ def test_contributors_to_date(community: Store) -> None:
 
 
 def test_active_and_newcomers_monthly(community: Store) -> None:
-    active = metrics.run(community, "active_contributors_monthly", as_of=AS_OF, months=7)
-    assert [r["active_contributors"] for r in active] == [2, 2, 1, 1, 0, 1, 1]  # Jan..Jul
-    newcomers = metrics.run(community, "newcomers_monthly", as_of=AS_OF, months=7)
-    assert [r["newcomers"] for r in newcomers] == [2, 1, 0, 0, 0, 1, 0]
+    months = metrics.run(community, "monthly_contributors", as_of=AS_OF, months=7)
+    assert [r["active_contributors"] for r in months] == [2, 2, 1, 1, 0, 1, 1]  # Jan..Jul
+    assert [r["newcomers"] for r in months] == [2, 1, 0, 0, 0, 1, 0]
+    assert [r["contributions"] for r in months] == [4, 3, 1, 1, 0, 1, 1]
 
 
 def test_newcomer_retention(community: Store) -> None:

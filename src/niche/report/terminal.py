@@ -18,8 +18,7 @@ def _bar(value: int, top: int, width: int = 24) -> str:
 
 def render_headline(console: Console, h: dict[str, Any]) -> None:
     total = h["contributors_to_date"]
-    months = h["active_contributors_monthly"]
-    newcomers = {row["month"]: row["newcomers"] for row in h["newcomers_monthly"]}
+    months = h["monthly_contributors"]
     latest = months[-1]["active_contributors"] if months else 0
     repos = [s for s in h["sources"] if s["kind"] == "git"]
     lines = Text()
@@ -43,7 +42,7 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
             f"{m['month']:%Y-%m}",
             str(m["active_contributors"]),
             _bar(m["active_contributors"], top),
-            str(newcomers.get(m["month"], 0)),
+            str(m["newcomers"]),
         )
     areas = Table(title="Most active areas", title_justify="left")
     for column, justify in (("repository", "left"), ("area", "left"), ("commits", "right"), ("contributors", "right")):
