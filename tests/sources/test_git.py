@@ -200,9 +200,9 @@ def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_real_fixture_repository_logs_like_git(fixtures: Path, tmp_path: Path) -> None:
     repo = extract(fixtures / "git" / "gittest.tar.gz", tmp_path) / "gittest"
-    tips = git.ref_tips(repo)
-    with git.log_stream(repo, tips, []) as chunks:
-        commits = list(git.parse_log(chunks, "gittest"))
+    with git.rev_list(repo, git.ref_tips(repo), []) as hashes:
+        shas = list(hashes)
+    commits = list(git.parse_log([git.log_commits(repo, shas)], "gittest"))
     # Independent expectations from plain git commands.
     from tests.gitrepos import git as run_git
 

@@ -207,7 +207,7 @@ proc = subprocess.Popen([real, *sys.argv[1:]], stdout=subprocess.PIPE)
 while chunk := proc.stdout.read(8192):
     sys.stdout.buffer.write(chunk)
     sys.stdout.buffer.flush()
-    time.sleep(0.01)
+    time.sleep(0.02)
 sys.exit(proc.wait())
 """
 

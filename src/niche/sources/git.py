@@ -1,4 +1,4 @@
-"""Read commits from git repositories by streaming one `git log` process per repository.
+"""Read commits from git repositories: `git rev-list` streams the hashes, `git log` the details.
 
 Nothing here touches the database: the functions find repositories, run git, and turn its
 output into `Commit` objects (or `BadRecord`s that the caller quarantines).
@@ -255,9 +255,7 @@ def parse_log(chunks: Iterable[bytes], repo: str) -> Iterator[Commit | BadRecord
 
 def _git(repo: Path, *args: str) -> str:
     result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, env=_GIT_ENV, check=False)
-    if result.returncode != 0:
-        detail = result.stderr.decode(errors="replace").strip().splitlines()
-        raise SourceError(f"{repo}: git {args[0]} failed: {detail[-1] if detail else result.returncode}")
+    _check(repo, args[0], result.returncode, result.stderr)
     return result.stdout.decode(errors="replace")
 
 
@@ -366,51 +364,54 @@ def remote_url(repo: Path) -> str | None:
     return result.stdout.decode(errors="replace").strip() or None
 
 
-@contextmanager
-def log_stream(repo: Path, tips: list[str], exclude: list[str], skip: int = 0) -> Iterator[Iterator[bytes]]:
-    """Run one `git log` over the commits reachable from tips but not from exclude.
+def _stdin_revisions(tips: list[str], exclude: list[str]) -> bytes:
+    # Revisions go on stdin: thousands of refs would not fit on a command line.
+    return "".join([f"{t}\n" for t in tips] + [f"^{t}\n" for t in exclude]).encode()
 
-    Yields an iterator of raw output chunks. The order is git's default (newest first), which is
-    stable for the same tips, so `skip` resumes an interrupted run without re-reading output.
+
+@contextmanager
+def rev_list(repo: Path, tips: list[str], exclude: list[str]) -> Iterator[Iterator[str]]:
+    """Stream the hashes of commits reachable from tips but not from exclude, newest first.
+
+    The order is git's default, stable for the same tips, so a count of commits done is a
+    position an interrupted sync can resume from.
     """
-    args = [
-        "git",
-        "-C",
-        str(repo),
-        "-c",
-        "core.quotepath=off",
-        "log",
-        "--numstat",
-        "-z",
-        "--date=raw",
-        f"--format={LOG_FORMAT}",
-        "--no-color",
-        "--no-mailmap",
-        "--no-show-signature",
-        f"--skip={skip}",
-        "--stdin",
-    ]
     with tempfile.TemporaryFile() as stderr_file:  # a stderr pipe could fill up and stall git
-        proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file, env=_GIT_ENV)
+        proc = subprocess.Popen(
+            ["git", "-C", str(repo), "rev-list", "--stdin"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_file, env=_GIT_ENV,
+        )  # fmt: skip
         assert proc.stdin and proc.stdout
-        # The revisions go on stdin: thousands of refs would not fit on a command line.
         try:
-            proc.stdin.write("".join([f"{t}\n" for t in tips] + [f"^{t}\n" for t in exclude]).encode())
+            proc.stdin.write(_stdin_revisions(tips, exclude))
             proc.stdin.close()
         except BrokenPipeError:
             pass  # git stopped early; its exit status and stderr below say why
-
-        def chunks() -> Iterator[bytes]:
-            while chunk := proc.stdout.read1(READ_SIZE):
-                yield chunk
-
         try:
-            yield chunks()
+            yield (line.decode("ascii").strip() for line in proc.stdout)
         finally:
             proc.stdout.close()
             returncode = proc.wait()
         stderr_file.seek(0)
-        stderr = stderr_file.read().decode(errors="replace").strip()
+        _check(repo, "rev-list", returncode, stderr_file.read())
+
+
+def log_commits(repo: Path, shas: list[str]) -> bytes:
+    """`git log` output (LOG_FORMAT, numstat) for exactly these commits, in this order.
+
+    One process per block of commits, never per commit; several blocks can run at once.
+    """
+    args = [
+        "git", "-C", str(repo), "-c", "core.quotepath=off", "log", "--no-walk=unsorted", "--stdin",
+        "--numstat", "-z", "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap",
+        "--no-show-signature",
+    ]  # fmt: skip
+    result = subprocess.run(args, input=_stdin_revisions(shas, []), capture_output=True, env=_GIT_ENV, check=False)
+    _check(repo, "log", result.returncode, result.stderr)
+    return result.stdout
+
+
+def _check(repo: Path, command: str, returncode: int, stderr: bytes) -> None:
     if returncode != 0:
-        last = stderr.splitlines()[-1] if stderr else f"exit status {returncode}"
-        raise SourceError(f"{repo}: git log failed: {last}")
+        lines = stderr.decode(errors="replace").strip().splitlines()
+        raise SourceError(f"{repo}: git {command} failed: {lines[-1] if lines else f'exit status {returncode}'}")

@@ -1,8 +1,9 @@
 """Sync git repositories into the store: incremental, resumable, and exact under history rewrites.
 
-The cursor of a repository is the set of ref tips it was last synced up to. A sync logs what is
-reachable from the current tips but not from those, in batches; each batch is committed together
-with a progress mark, so a sync killed at any point resumes where it stopped. Commits that no ref
+The cursor of a repository is the set of ref tips it was last synced up to. A sync lists what is
+reachable from the current tips but not from those, and logs it in blocks, several at once; each
+block is committed in order together with a progress mark, so a sync killed at any point
+resumes where it stopped. Commits that no ref
 reaches any more (a force-push, a deleted branch) are removed, so rewritten history is never
 counted twice.
 """
@@ -11,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -196,10 +200,34 @@ _COMMIT_COLUMNS = (
 )
 
 
-def _batches(items: Iterable[git.Commit | git.BadRecord], size: int) -> Iterator[list[git.Commit | git.BadRecord]]:
+def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
+
+
+def git_jobs() -> int:
+    """How many `git log` processes run at once: one per core unless NICHE_GIT_JOBS says otherwise."""
+    return max(1, int(os.environ.get("NICHE_GIT_JOBS") or os.cpu_count() or 1))
+
+
+def _logged(gdir: Path, blocks: Iterable[list[str]]) -> Iterator[tuple[list[str], bytes]]:
+    """git's output for each block, in block order, with up to git_jobs() blocks logged at once.
+
+    Computing diffs is what costs; it runs in git processes on every core while this process
+    parses and writes the previous block. At most jobs + 1 blocks are held in memory.
+    """
+    jobs = git_jobs()
+    with ThreadPoolExecutor(jobs, thread_name_prefix="git-log") as pool:
+        pending: deque[tuple[list[str], Future[bytes]]] = deque()
+        for block in blocks:
+            pending.append((block, pool.submit(git.log_commits, gdir, block)))
+            if len(pending) > jobs:
+                shas, future = pending.popleft()
+                yield shas, future.result()
+        while pending:
+            shas, future = pending.popleft()
+            yield shas, future.result()
 
 
 def sync_repository(store: Store, path: Path, progress: Progress | None = None) -> RepoSync:
@@ -243,11 +271,12 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
     if progress:
         progress(done, total)
     if total > skip:
-        with git.log_stream(gdir, tips, base, skip=skip) as chunks:
-            for items in _batches(git.parse_log(chunks, name), BATCH_COMMITS):
+        with git.rev_list(gdir, tips, base) as hashes:
+            blocks = _batches(islice(hashes, skip, None), BATCH_COMMITS)
+            for shas, output in _logged(gdir, blocks):
                 batch = _Batch(source, name)
                 with store.transaction():
-                    for item in items:
+                    for item in git.parse_log([output], name):
                         if isinstance(item, git.BadRecord):
                             store.quarantine(
                                 source, item.location.rpartition("@")[2], item.location, item.error, item.raw
@@ -256,7 +285,7 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
                         else:
                             batch.add(item)
                     batch.write(store)
-                    done += len(items)
+                    done += len(shas)
                     store.set_cursor(
                         source,
                         {"tips": old_tips, "progress": {"tips": _digest(tips), "base": _digest(base), "done": done}},
