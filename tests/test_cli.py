@@ -60,6 +60,7 @@ def test_analyze_then_stats_json(tmp_path: Path) -> None:
     out = niche("analyze", str(org), "--as-of", "2024-10-31", cwd=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "3 contributors to date" in out.stdout
+    assert "Who does what: people per role" in out.stdout
     assert (tmp_path / ".niche" / "niche.duckdb").exists()  # the default database location
 
     stats = niche("stats", "--json", "--as-of", "2024-10-31", "--months", "3", cwd=tmp_path)
@@ -77,6 +78,9 @@ def test_analyze_then_stats_json(tmp_path: Path) -> None:
         ("2024-09-01", 1),
         ("2024-10-01", 1),
     ]
+    # code: Ada, Bob and Chen; docs: Bob's doc/index.rst; review: Ada committed Bob's and Chen's changes.
+    roles = {r["role"]: r["contributors"] for r in h["contributors_by_role"]}
+    assert roles == {"code": 3, "docs": 1, "review": 1}
     areas = {(a["repo"], a["area"]): a["commits"] for a in h["active_areas"]}
     assert areas == {("nova", "nova/compute"): 2, ("nova", "doc"): 1, ("glance", "glance/api"): 1}
 

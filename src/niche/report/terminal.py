@@ -50,8 +50,19 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
     for a in h["active_areas"]:
         # Paths come from the repositories: Text() keeps Rich from reading them as markup.
         areas.add_row(Text(a["repo"]), Text(a["area"]), str(a["commits"]), str(a["contributors"]))
+    roles = Table(title="Who does what: people per role", title_justify="left")
+    for column in ("role", "to date", f"last {h['months']} months", "contributions"):
+        roles.add_column(column, justify="left" if column == "role" else "right")
+    for r in h["contributors_by_role"]:
+        roles.add_row(
+            r["role"].replace("_", " "),
+            f"{r['contributors']:,}",
+            f"{r['recent_contributors']:,}",
+            f"{r['contributions']:,}",
+        )
     parts: list[Any] = [
         table,
+        roles,
         areas if h["active_areas"] else Text(f"No code changes in the last {h['months']} months."),
     ]
     if h["quarantined"]:
