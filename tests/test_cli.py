@@ -78,9 +78,9 @@ def test_analyze_then_stats_json(tmp_path: Path) -> None:
         ("2024-09-01", 1),
         ("2024-10-01", 1),
     ]
-    # code: Ada, Bob and Chen; docs: Bob's doc/index.rst; review: Ada committed Bob's and Chen's changes.
+    # code: Ada, Bob and Chen (Ada also committed Bob's and Chen's changes); docs: Bob's doc/index.rst.
     roles = {r["role"]: r["contributors"] for r in h["contributors_by_role"]}
-    assert roles == {"code": 3, "docs": 1, "review": 1}
+    assert roles == {"code": 3, "docs": 1}
     areas = {(a["repo"], a["area"]): a["commits"] for a in h["active_areas"]}
     assert areas == {("nova", "nova/compute"): 2, ("nova", "doc"): 1, ("glance", "glance/api"): 1}
 

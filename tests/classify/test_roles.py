@@ -71,6 +71,7 @@ def _activity(store: Store, kind: str, project: str, attrs: dict) -> None:
         ("issue.labeled", "org/repo", {}, "triage"),
         ("review.vote", "nova", {"label": "Code-Review", "value": 1}, "review"),
         ("review.patchset_uploaded", "nova", {}, "code"),
+        ("commit.committed", "nova", {}, "code"),
         ("meeting.chaired", "nova", {}, "meetings"),
     ],
 )
