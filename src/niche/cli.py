@@ -173,7 +173,8 @@ def trail(
         when = f"{i.occurred_at:%Y-%m-%d %H:%M}" if i.occurred_at else "????-??-?? ??:??"
         console.print(
             f"{when}  [bold]{escape(i.item_kind)}[/bold] {escape(i.source_name)} {escape(i.item_id[:12])}"
-            f"  {escape(i.person or '?')}: {escape(i.title or '')}"
+            f"  {escape(i.person or '?')}: {escape(i.title or '')}",
+            soft_wrap=True,
         )
         console.print(f"                  [dim]via {escape(', '.join(i.via))}[/dim]")
 
