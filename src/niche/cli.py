@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
+import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from niche import __version__
-from niche.classify import classify_pending
+from niche.classify import Rules, classify_pending
+from niche.config import Config, load_config
 from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.links.build import build_links
@@ -21,12 +24,15 @@ from niche.links.trail import follow
 from niche.report.summary import headline, to_json
 from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
+from niche.sources.github import DEFAULT_API_URL
+from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.commits import RepoSync, sync_repository
 from niche.store.db import DEFAULT_DB
+from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
 
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
-sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.", no_args_is_help=True)
+sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.")
 app.add_typer(sync_app, name="sync")
 console = Console()
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
@@ -48,22 +54,25 @@ def _version(value: bool) -> None:
 def main(
     ctx: typer.Context,
     db: DbOption = DEFAULT_DB,
+    config: Annotated[
+        Path | None, typer.Option("--config", envvar="NICHE_CONFIG", help="Project config; default ./niche.toml.")
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = {"db": db}
+    ctx.obj = {"db": db, "config": load_config(config)}
 
 
 def _fail(message: str) -> None:
     err.print(f"[red]error:[/red] {escape(message)}")
 
 
-def _derive(store: Store) -> None:
+def _derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
-        resolve_people(store)
-        classify_pending(store)
+        resolve_people(store, config.bots)
+        classify_pending(store, Rules.load(config.raw))
         build_links(store)
 
 
@@ -95,7 +104,6 @@ def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
             except NicheError as exc:
                 results.append(RepoSync(path=repo, error=str(exc)))
             progress.remove_task(task)
-    _derive(store)
     for r in results:
         if r.error:
             _fail(r.error)
@@ -118,7 +126,166 @@ def sync_git(
     """Ingest commits from git repositories (only what is new since the last sync)."""
     with Store(ctx.obj["db"]) as store:
         results = _sync_git(store, paths)
+        _derive(store, ctx.obj["config"])
     if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
+MaxWaitOption = Annotated[
+    float, typer.Option("--max-wait", min=0, help="Longest wait (seconds) for a rate limit before giving up.")
+]
+SinceOption = Annotated[str | None, typer.Option("--since", help="First sync only: start from this date (UTC).")]
+
+
+def _client(base_url: str, token_env: str | None, max_wait: float, auth_scheme: str = "Bearer", **kwargs) -> HttpClient:
+    def waiting(seconds: float, why: str) -> None:
+        err.print(f"[yellow]{escape(why)}: waiting {seconds:.0f}s as the server asks[/yellow]")
+
+    return HttpClient(
+        base_url, token_env=token_env, auth_scheme=auth_scheme, max_wait=max_wait, on_wait=waiting, **kwargs
+    )
+
+
+def _gerrit_auth() -> httpx.BasicAuth | None:
+    user, password = os.environ.get("NICHE_GERRIT_USER"), os.environ.get("NICHE_GERRIT_PASSWORD")
+    return httpx.BasicAuth(user, password) if user and password else None
+
+
+def _report_reviews(results: list[ReviewSync | str]) -> bool:
+    """Print what each review sync did; True when one failed."""
+    failed = False
+    for r in results:
+        if isinstance(r, str):
+            _fail(r)
+            failed = True
+        else:
+            state = "unchanged" if r.unchanged else f"{r.changes:,} changes"
+            bad = f", {r.quarantined} quarantined" if r.quarantined else ""
+            err.print(f"{escape(r.source)}: {state}{bad} ({r.requests} requests)")
+    return failed
+
+
+def _sync_reviews(
+    store: Store,
+    gerrit: list[tuple[str, str | None, str | None]],
+    github: list[tuple[str, str, str | None]],
+    max_wait: float,
+) -> bool:
+    """Sync Gerrit (url, project, since) and GitHub (api_url, repo, since) sources; True if one failed."""
+    results: list[ReviewSync | str] = []
+    with err.status("Syncing code review ...") as status:
+        for url, project, since in gerrit:
+            base = url.rstrip("/") + ("/a" if _gerrit_auth() else "")
+            try:
+                with _client(base, None, max_wait, auth=_gerrit_auth()) as client:
+
+                    def shown(n: int, p: str = project or url) -> None:
+                        status.update(f"{escape(p)}: {n:,} changes")
+
+                    results.append(sync_gerrit(store, client, project, since, shown))
+            except NicheError as exc:
+                results.append(str(exc))
+        for api_url, repo, since in github:
+            try:
+                with _client(
+                    api_url, "GITHUB_TOKEN", max_wait, headers={"Accept": "application/vnd.github+json"}
+                ) as client:
+
+                    def shown(n: int, r: str = repo) -> None:
+                        status.update(f"{escape(r)}: {n:,} pull requests")
+
+                    results.append(sync_github(store, client, repo, since, shown))
+            except NicheError as exc:
+                results.append(str(exc))
+    return _report_reviews(results)
+
+
+def _import_exports(store: Store, files: list[Path]) -> bool:
+    results = [import_gerrit_export(store, p) if p.is_file() else f"{p}: no such file" for p in files]
+    return _report_reviews(results)
+
+
+@sync_app.callback(invoke_without_command=True)
+def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
+    """With no connector named: sync every source listed in niche.toml."""
+    if ctx.invoked_subcommand:
+        return
+    config: Config = ctx.obj["config"]
+    if not config.has_sources:
+        _fail("no sources to sync: list them in niche.toml, or name one, e.g. `niche sync git PATH`")
+        raise typer.Exit(2)
+    gerrit = [(g.url, p, g.since) for g in config.gerrit for p in (g.projects or (None,))]
+    github = [
+        (g.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL, r, g.since)
+        for g in config.github
+        for r in g.repos
+    ]
+    with Store(ctx.obj["db"]) as store:
+        git_failed = any(r.error for r in _sync_git(store, list(config.git_paths)))
+        export_failed = _import_exports(store, list(config.gerrit_exports))
+        review_failed = _sync_reviews(store, gerrit, github, max_wait)
+        _derive(store, config)
+    if git_failed or export_failed or review_failed:
+        raise typer.Exit(1)
+
+
+@sync_app.command("gerrit")
+def sync_gerrit_command(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="The Gerrit server, e.g. https://review.opendev.org")],
+    project: Annotated[
+        list[str] | None, typer.Option("--project", "-p", help="Only these projects (repeatable).")
+    ] = None,
+    since: SinceOption = None,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest changes, patch sets, votes and comments from a Gerrit server (REST API).
+
+    Anonymous for public servers; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD (an HTTP password)
+    for private ones.
+    """
+    with Store(ctx.obj["db"]) as store:
+        failed = _sync_reviews(store, [(url, p, since) for p in (project or [None])], [], max_wait)
+        _derive(store, ctx.obj["config"])
+    if failed:
+        raise typer.Exit(1)
+
+
+@sync_app.command("gerrit-export")
+def sync_gerrit_export(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Output of `gerrit query --format=JSON --all-approvals --comments --patch-sets`."),
+    ],
+) -> None:
+    """Ingest changes from a Gerrit query export (JSON lines), e.g. what an administrator ran over SSH."""
+    with Store(ctx.obj["db"]) as store:
+        failed = _import_exports(store, files)
+        _derive(store, ctx.obj["config"])
+    if failed:
+        raise typer.Exit(1)
+
+
+@sync_app.command("github")
+def sync_github_command(
+    ctx: typer.Context,
+    repos: Annotated[list[str], typer.Argument(help="OWNER/REPO ...")],
+    since: SinceOption = None,
+    api_url: Annotated[
+        str, typer.Option("--api-url", envvar="GITHUB_API_URL", help="GitHub Enterprise: https://HOST/api/v3")
+    ] = DEFAULT_API_URL,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest pull requests, reviews and comments from GitHub (token from GITHUB_TOKEN, optional)."""
+    for repo in repos:
+        if repo.count("/") != 1:
+            _fail(f"{repo}: expected OWNER/REPO")
+            raise typer.Exit(2)
+    with Store(ctx.obj["db"]) as store:
+        failed = _sync_reviews(store, [], [(api_url, r, since) for r in repos], max_wait)
+        _derive(store, ctx.obj["config"])
+    if failed:
         raise typer.Exit(1)
 
 
@@ -132,6 +299,7 @@ def analyze(
     """Sync git repositories, then summarise who contributes and where."""
     with Store(ctx.obj["db"]) as store:
         results = _sync_git(store, paths)
+        _derive(store, ctx.obj["config"])
         render_headline(console, headline(store, as_of, months))
     if any(r.error for r in results):
         raise typer.Exit(1)

@@ -18,6 +18,13 @@ BOT_PATTERNS = (
 _BOT = re.compile("|".join(BOT_PATTERNS))
 
 
-def is_bot(name: str | None, email: str | None) -> bool:
-    """True when the identity looks like automation rather than a person."""
-    return bool(_BOT.search(f"{name or ''} <{email or ''}>".lower()))
+def is_bot(name: str | None, email: str | None, username: str | None = None, extra: tuple[str, ...] = ()) -> bool:
+    """True when the identity looks like automation rather than a person.
+
+    extra: more automation accounts a project names (niche.toml [people] bots), matched exactly,
+    case-insensitively, against the name or the username.
+    """
+    known = {e.lower() for e in extra}
+    if known & {(name or "").lower(), (username or "").lower()}:
+        return True
+    return bool(_BOT.search(f"{name or ''} <{email or ''}> {username or ''}".lower()))

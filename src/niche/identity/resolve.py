@@ -11,7 +11,7 @@ from niche.identity.bots import is_bot
 from niche.store import Store
 
 
-def resolve_people(store: Store) -> int:
+def resolve_people(store: Store, bots: tuple[str, ...] = ()) -> int:
     """Rebuild people and person_identities from all identities; returns the number of people."""
     rows = store.con.execute(
         "SELECT identity_id, name, email, username FROM identities ORDER BY identity_id"
@@ -28,7 +28,10 @@ def resolve_people(store: Store) -> int:
         links.append((ident, person, reason))
         display = name or username or email or ident
         prior = people.get(person)
-        people[person] = (prior[0] if prior else display, (prior[1] if prior else False) or is_bot(name, email))
+        people[person] = (
+            prior[0] if prior else display,
+            (prior[1] if prior else False) or is_bot(name, email, username, bots),
+        )
     with store.transaction():
         store.con.execute("DELETE FROM person_identities")
         store.con.execute("DELETE FROM people")
@@ -37,6 +40,6 @@ def resolve_people(store: Store) -> int:
                 "person_identities",
                 dict(zip(("identity_id", "person_id", "reason"), zip(*links, strict=True), strict=True)),
             )
-            names, bots = zip(*people.values(), strict=True)
-            store.insert("people", {"person_id": list(people), "name": names, "is_bot": bots})
+            names, bot_flags = zip(*people.values(), strict=True)
+            store.insert("people", {"person_id": list(people), "name": names, "is_bot": bot_flags})
     return len(people)

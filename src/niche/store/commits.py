@@ -24,11 +24,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from niche.sources import git
-from niche.store.db import Store, identity_id
+from niche.store.db import Store, identity_id, valid_epoch
 
 BATCH_COMMITS = 2000
-# DuckDB timestamps and most tools handle years 1..9999; a date outside is kept as NULL.
-MIN_EPOCH, MAX_EPOCH = -62135596800, 253402300799
 
 Progress = Callable[[int, int], None]  # (commits done, commits expected)
 
@@ -50,10 +48,6 @@ def repo_name(gdir: Path) -> str:
     """'nova' for /src/nova/.git and for /mirrors/nova.git."""
     path = gdir.parent if gdir.name == ".git" else gdir
     return path.name.removesuffix(".git") or str(path)
-
-
-def _timestamp(epoch: int) -> int | None:
-    return epoch if MIN_EPOCH <= epoch <= MAX_EPOCH else None
 
 
 def _digest(tips: list[str]) -> str:
@@ -93,7 +87,7 @@ class _Batch:
         committer = self._identity(c.committer.name, c.committer.email)
         added = sum(f.added or 0 for f in c.files)
         deleted = sum(f.deleted or 0 for f in c.files)
-        author_at, committer_at = _timestamp(c.author.epoch), _timestamp(c.committer.epoch)
+        author_at, committer_at = valid_epoch(c.author.epoch), valid_epoch(c.committer.epoch)
         values = (
             sha,
             sha,

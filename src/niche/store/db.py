@@ -34,6 +34,15 @@ def default_db_path() -> Path:
     return Path(os.environ.get("NICHE_DB") or DEFAULT_DB)
 
 
+# DuckDB timestamps and most tools handle years 1..9999; a date outside is kept as NULL.
+MIN_EPOCH, MAX_EPOCH = -62135596800, 253402300799
+
+
+def valid_epoch(epoch: int | None) -> int | None:
+    """The epoch when it is a usable date, else None (the item is kept, without that date)."""
+    return epoch if epoch is not None and MIN_EPOCH <= epoch <= MAX_EPOCH else None
+
+
 def identity_id(source_kind: str, name: str | None, email: str | None, username: str | None = None) -> str:
     """Stable id of one identity exactly as a source shows it (emails compare case-insensitively)."""
     key = "\x1f".join((source_kind, name or "", (email or "").lower(), username or ""))

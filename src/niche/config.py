@@ -1,0 +1,91 @@
+"""A community's sources in one file, `niche.toml`, so `niche sync` alone syncs all of them.
+
+    [git]
+    paths = ["~/src/openstack"]            # repositories or folders of clones
+
+    [[gerrit]]
+    url = "https://review.opendev.org"
+    projects = ["openstack/nova", "openstack/placement"]   # none: the whole server
+    since = "2024-01-01"                   # first sync only; later ones resume from the cursor
+
+    [gerrit-export]
+    files = ["wikimedia-changes.json"]     # `gerrit query --format=JSON` exports
+
+    [[github]]
+    repos = ["chaoss/grimoirelab-perceval"]
+    api_url = "https://api.github.com"     # GitHub Enterprise: https://HOST/api/v3
+
+    [people]
+    bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
+
+    [roles]                                # see niche/classify/default_roles.toml
+
+Other connectors add their own sections the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from niche.errors import NicheError
+
+DEFAULT_CONFIG = Path("niche.toml")
+
+
+@dataclass(frozen=True)
+class GerritServer:
+    url: str
+    projects: tuple[str, ...] = ()
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class GitHubRepos:
+    repos: tuple[str, ...]
+    api_url: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    git_paths: tuple[Path, ...] = ()
+    gerrit: tuple[GerritServer, ...] = ()
+    gerrit_exports: tuple[Path, ...] = ()
+    github: tuple[GitHubRepos, ...] = ()
+    bots: tuple[str, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
+
+    @property
+    def has_sources(self) -> bool:
+        return bool(self.git_paths or self.gerrit or self.gerrit_exports or self.github)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The config at path, or ./niche.toml when present; an empty Config when there is none."""
+    path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text())
+        return Config(
+            path=path,
+            git_paths=tuple(Path(os.path.expanduser(p)) for p in raw.get("git", {}).get("paths", [])),
+            gerrit=tuple(
+                GerritServer(g["url"], tuple(g.get("projects", [])), g.get("since")) for g in raw.get("gerrit", [])
+            ),
+            gerrit_exports=tuple(Path(os.path.expanduser(p)) for p in raw.get("gerrit-export", {}).get("files", [])),
+            github=tuple(
+                GitHubRepos(tuple(g["repos"]), g.get("api_url"), g.get("since")) for g in raw.get("github", [])
+            ),
+            bots=tuple(raw.get("people", {}).get("bots", [])),
+            raw=raw,
+        )
+    except OSError as exc:
+        raise NicheError(f"{path}: cannot read the config: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise NicheError(f"{path}: not a valid niche config: {exc}") from None

@@ -1,0 +1,152 @@
+"""GitHub: pull requests with their reviews, review comments and conversation comments.
+
+Pull requests are found through the issues listing (`/repos/O/R/issues?state=all&sort=updated
+&direction=asc&since=...`), which is ordered by last update, so a sync can advance its cursor
+after every pull request. The listing is asked with If-None-Match: an unchanged repository
+answers 304 and a resync costs one request. Lists are paged by the Link header.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from niche.sources.changes import Account, Change, Event, epoch
+from niche.sources.git import BadRecord
+from niche.sources.http import HttpClient
+
+DEFAULT_API_URL = "https://api.github.com"
+REVIEW_VALUES = {"APPROVED": 1, "CHANGES_REQUESTED": -1, "COMMENTED": 0, "DISMISSED": 0}
+
+
+def _account(user: dict[str, Any] | None) -> Account | None:
+    if not user or not user.get("login"):
+        return None
+    return Account(user.get("name"), user.get("email"), user["login"])
+
+
+def pull_request_change(
+    host: str, repo: str, pull: dict, reviews: list, review_comments: list, comments: list
+) -> Change:
+    """One pull request and everything said and decided on it."""
+    owner = _account(pull.get("user"))
+    events = [Event("created", owner, epoch(pull.get("created_at")), text=pull.get("body") or None)]
+    for r in reviews:
+        state = r.get("state") or "COMMENTED"
+        if state == "PENDING":
+            continue  # a draft review nobody else can see yet
+        events.append(
+            Event("vote", _account(r.get("user")), epoch(r.get("submitted_at")), label="review",
+                  value=REVIEW_VALUES.get(state, 0), text=r.get("body") or None, detail=state)
+        )  # fmt: skip
+    for c in review_comments:
+        events.append(Event("comment", _account(c.get("user")), epoch(c.get("created_at")), text=c.get("body") or "",
+                            inline=True, file=c.get("path")))  # fmt: skip
+    for c in comments:
+        events.append(Event("comment", _account(c.get("user")), epoch(c.get("created_at")), text=c.get("body") or ""))
+    if pull.get("merged_at"):
+        events.append(Event("merged", _account(pull.get("merged_by")), epoch(pull["merged_at"])))
+    elif pull.get("state") == "closed":
+        events.append(Event("abandoned", None, epoch(pull.get("closed_at"))))
+    status = "merged" if pull.get("merged_at") else pull.get("state") or "unknown"
+    return Change(
+        platform="github",
+        host=host,
+        project=repo,
+        number=int(pull["number"]),
+        subject=pull.get("title") or "",
+        owner=owner,
+        status=status,
+        created=epoch(pull.get("created_at")),
+        updated=epoch(pull.get("updated_at")),
+        url=pull.get("html_url"),
+        branch=(pull.get("base") or {}).get("ref"),
+        insertions=pull.get("additions"),
+        deletions=pull.get("deletions"),
+        files=pull.get("changed_files"),
+        description=pull.get("body"),
+        events=tuple(events),
+    )
+
+
+@dataclass
+class Listing:
+    """What the issues listing said: its ETag (for the next sync) and whether it changed."""
+
+    etag: str | None = None
+    unchanged: bool = False
+
+
+class GitHubRepo:
+    """Reads one repository's pull requests through the REST API."""
+
+    def __init__(self, client: HttpClient, repo: str):
+        self.client, self.repo = client, repo
+        host = urlsplit(client.base_url).hostname or "github.com"
+        self.host = "github.com" if host == "api.github.com" else host
+
+    def _pages(self, url: str, params: dict | None = None, headers: dict | None = None) -> Iterator[Any]:
+        while url:
+            response = self.client.get(url, params=params, headers=headers)
+            yield response
+            url = response.links.get("next", {}).get("url")
+            params = headers = None  # the next link carries the query
+
+    def _all(self, url: str) -> list[Any]:
+        items: list[Any] = []
+        for response in self._pages(url):
+            items.extend(response.json())
+        return items
+
+    def _listing_params(self, since: str | None) -> dict[str, str]:
+        params = {"state": "all", "sort": "updated", "direction": "asc", "per_page": "100"}
+        return params | ({"since": since} if since else {})
+
+    def listing_etag(self, since: str | None) -> str | None:
+        """The ETag of the listing's first page as a sync starting at `since` will ask for it."""
+        return self.client.get(f"/repos/{self.repo}/issues", params=self._listing_params(since)).headers.get("ETag")
+
+    def pull_requests(
+        self, since: str | None, etag: str | None, listing: Listing
+    ) -> Iterator[tuple[Change | BadRecord, bytes, str]]:
+        """Pull requests updated since `since`, oldest update first, with the update time of each."""
+        first = True
+        headers = {"If-None-Match": etag} if etag else None
+        for response in self._pages(f"/repos/{self.repo}/issues", self._listing_params(since), headers):
+            if first:
+                listing.etag, first = response.headers.get("ETag"), False
+                if response.status_code == 304:
+                    listing.unchanged = True
+                    return
+            try:
+                issues = response.json()
+            except ValueError as exc:
+                yield (
+                    BadRecord(str(response.url), f"unreadable issue listing: {exc}", response.content),
+                    response.content,
+                    "",
+                )
+                return
+            for issue in issues:
+                if "pull_request" not in issue:
+                    continue
+                yield (*self._pull_request(issue), issue.get("updated_at") or "")
+
+    def _pull_request(self, issue: dict) -> tuple[Change | BadRecord, bytes]:
+        number = issue.get("number")
+        base = f"/repos/{self.repo}"
+        try:
+            pull = self.client.get(f"{base}/pulls/{number}").json()
+            reviews = self._all(f"{base}/pulls/{number}/reviews")
+            review_comments = self._all(f"{base}/pulls/{number}/comments")
+            comments = self._all(f"{base}/issues/{number}/comments") if issue.get("comments") else []
+            raw = json.dumps(
+                {"pull": pull, "reviews": reviews, "review_comments": review_comments, "comments": comments}
+            ).encode()
+            return pull_request_change(self.host, self.repo, pull, reviews, review_comments, comments), raw
+        except (ValueError, KeyError, TypeError) as exc:
+            where = f"{self.client.base_url}{base}/pulls/{number}"
+            return BadRecord(where, f"unreadable pull request #{number}: {exc}", json.dumps(issue).encode()), b""

@@ -1,0 +1,224 @@
+"""Write code-review changes (Gerrit, GitHub) into the store: tables, identities, activities.
+
+A change is one item: writing it again replaces everything stored for it, so a change that
+gained votes since the last sync is simply rewritten, never duplicated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyarrow as pa
+
+from niche.sources import gerrit
+from niche.sources.changes import Account, Change
+from niche.sources.git import BadRecord
+from niche.sources.github import GitHubRepo, Listing
+from niche.sources.http import HttpClient
+from niche.store.db import Store, identity_id, valid_epoch
+
+GITHUB_REVIEW_KINDS = {"APPROVED": "review.approved", "CHANGES_REQUESTED": "review.changes_requested"}
+ACTIVITY_KINDS = {
+    "created": "review.change_created",
+    "patchset": "review.patchset_uploaded",
+    "comment": "review.comment",
+    "merged": "review.merged",
+    "abandoned": "review.abandoned",
+    "restored": "review.restored",
+}
+
+
+def _activity_kind(change: Change, kind: str, detail: str | None) -> str:
+    if kind == "vote":
+        return (
+            "review.vote" if change.platform == "gerrit" else GITHUB_REVIEW_KINDS.get(detail or "", "review.commented")
+        )
+    return ACTIVITY_KINDS[kind]
+
+
+def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadRecord, bytes]]) -> tuple[int, int]:
+    """Write a batch of changes (call inside a transaction); returns (written, quarantined)."""
+    rows: dict[str, dict[str, list]] = {"raw_items": {}, "changes": {}, "review_events": {}, "activities": {}}
+
+    def add(table: str, **values: object) -> None:
+        for column, value in values.items():
+            rows[table].setdefault(column, []).append(value)
+
+    identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+    fetched_at = datetime.now(UTC).replace(tzinfo=None)
+
+    def ident(platform: str, account: Account | None) -> str | None:
+        if account is None:
+            return None
+        key = identity_id(platform, account.name, account.email, account.username)
+        identities.setdefault(key, (platform, account.name, account.email, account.username))
+        return key
+
+    latest: dict[str, tuple[Change, bytes]] = {}  # a change listed twice: the later answer wins
+    quarantined = 0
+    for change, raw in items:
+        if isinstance(change, BadRecord):
+            store.quarantine(source, change.location, change.location, change.error, change.raw)
+            quarantined += 1
+        else:
+            latest[change.key] = (change, raw)
+    ids = list(latest)
+    for item, (change, raw) in latest.items():
+        owner = ident(change.platform, change.owner)
+        merged_at = next((e.at for e in change.events if e.kind == "merged"), None)
+        add(
+            "raw_items",
+            source=source,
+            item_id=item,
+            kind=f"{change.platform}-change",
+            payload=raw,
+            fetched_at=fetched_at,
+        )
+        add("changes", source=source, item_id=item, platform=change.platform, host=change.host, project=change.project,
+            number=change.number, change_id=change.change_id, branch=change.branch, subject=change.subject,
+            owner_id=owner, status=change.status, created_at=_ts(change.created), updated_at=_ts(change.updated),
+            merged_at=_ts(merged_at), insertions=change.insertions, deletions=change.deletions, files=change.files,
+            url=change.url, description=change.description)  # fmt: skip
+        for e in change.events:
+            who = ident(change.platform, e.who)
+            add("review_events", source=source, item_id=item, kind=e.kind, identity_id=who, occurred_at=_ts(e.at),
+                patchset=e.patchset, label=e.label, value=e.value, text=e.text,
+                text_length=len(e.text) if e.text is not None else None, inline=e.inline, file=e.file,
+                detail=e.detail)  # fmt: skip
+            if who is None:
+                continue
+            attrs = {"platform": change.platform, "number": change.number, "patchset": e.patchset,
+                     "owner": owner, "own_change": who == owner}  # fmt: skip
+            if e.kind == "vote":
+                attrs |= {"label": e.label, "value": e.value}
+            if e.text is not None:
+                attrs |= {"length": len(e.text), "inline": e.inline}
+            if e.detail:
+                attrs["detail"] = e.detail
+            add("activities", source=source, item_id=item, kind=_activity_kind(change, e.kind, e.detail),
+                identity_id=who, occurred_at=_ts(e.at), project=change.project, repo=change.project, path=e.file,
+                object_id=str(change.number), attrs=json.dumps(attrs))  # fmt: skip
+    store.add_identities(identities)
+    typed = {
+        "raw_items": {"payload": pa.binary(), "fetched_at": pa.timestamp("us")},
+        "changes": {c: pa.timestamp("s") for c in ("created_at", "updated_at", "merged_at")},
+        "review_events": {"occurred_at": pa.timestamp("s")},
+        "activities": {"occurred_at": pa.timestamp("s")},
+    }
+    tables = {
+        table: {c: pa.array(v, typed[table][c]) if c in typed[table] else v for c, v in columns.items()}
+        for table, columns in rows.items()
+    }
+    store.write_items(source, ids, {t: cols for t, cols in tables.items() if cols})
+    return len(ids), quarantined
+
+
+_ts = valid_epoch
+
+
+@dataclass
+class ReviewSync:
+    """What one review sync did, for the CLI to report."""
+
+    source: str
+    changes: int = 0
+    quarantined: int = 0
+    requests: int = 0
+    unchanged: bool = False
+
+
+BATCH_CHANGES = 50
+
+
+def _gerrit_time(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def sync_gerrit(store: Store, client: HttpClient, project: str | None = None, since: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ReviewSync:  # fmt: skip
+    """Fetch changes updated since the last sync (or `since`) from a Gerrit server's REST API.
+
+    Gerrit lists newest first, so the cursor (the latest update seen) is written once the whole
+    listing is in; a sync cut short is redone from the previous cursor, replacing, not adding.
+    """
+    host = urlsplit(client.base_url).hostname or client.base_url
+    source = f"gerrit:{host}" + (f"/{project}" if project else "")
+    result = ReviewSync(source)
+    cursor = store.cursor(source) or {}
+    after = cursor.get("updated") or since
+    terms = [f"project:{project}" if project else "", f'after:"{after}"' if after else "after:1970-01-01"]
+    with store.transaction():
+        store.register_source(source, "gerrit", project or host, client.base_url, {"project": project})
+    latest = cursor.get("updated_epoch", 0)
+    for batch in _batched(gerrit.fetch_changes(client, " ".join(t for t in terms if t), host), BATCH_CHANGES):
+        with store.transaction():
+            written, bad = write_changes(store, source, batch)
+        result.changes += written
+        result.quarantined += bad
+        latest = max([latest, *(c.updated or 0 for c, _ in batch if isinstance(c, Change))])
+        if progress:
+            progress(result.changes)
+    with store.transaction():
+        if latest:
+            store.set_cursor(source, {"updated": _gerrit_time(latest), "updated_epoch": latest})
+        store.mark_synced(source)
+    result.requests = client.requests
+    return result
+
+
+def import_gerrit_export(store: Store, path: Path) -> ReviewSync:
+    """Load a `gerrit query --format=JSON` export file (one change per line)."""
+    source = f"gerrit-export:{path.resolve()}"
+    result = ReviewSync(source)
+    with store.transaction():
+        store.register_source(source, "gerrit", path.name, str(path.resolve()), {})
+    for batch in _batched(gerrit.read_ssh_export(path), BATCH_CHANGES):
+        with store.transaction():
+            written, bad = write_changes(store, source, batch)
+        result.changes += written
+        result.quarantined += bad
+    with store.transaction():
+        store.mark_synced(source)
+    return result
+
+
+def sync_github(store: Store, client: HttpClient, repo: str, since: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ReviewSync:  # fmt: skip
+    """Fetch pull requests updated since the last sync; the cursor advances with every one."""
+    reader = GitHubRepo(client, repo)
+    source = f"github:{reader.host}/{repo}"
+    result = ReviewSync(source)
+    cursor = store.cursor(source) or {}
+    with store.transaction():
+        store.register_source(source, "github", repo, f"{client.base_url}/repos/{repo}", {})
+    listing = Listing()
+    for change, raw, updated in reader.pull_requests(cursor.get("since") or since, cursor.get("etag"), listing):
+        with store.transaction():
+            written, bad = write_changes(store, source, [(change, raw)])
+            if updated:
+                store.set_cursor(source, {"since": updated})
+        result.changes += written
+        result.quarantined += bad
+        if progress:
+            progress(result.changes)
+    result.unchanged = listing.unchanged
+    latest = (store.cursor(source) or {}).get("since") or since
+    # The ETag must be that of the listing the next sync will ask for, i.e. with the new `since`.
+    etag = cursor.get("etag") if result.unchanged else reader.listing_etag(latest)
+    with store.transaction():
+        store.set_cursor(source, {"since": latest, "etag": etag})
+        store.mark_synced(source)
+    result.requests = client.requests
+    return result
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch

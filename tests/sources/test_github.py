@@ -1,0 +1,142 @@
+"""GitHub pull requests and reviews, replayed from real recorded API answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import stamina
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from niche.sources.http import HttpClient
+from niche.store import Store
+from niche.store.reviews import sync_github
+
+REPO = "zhquan_example/repo"
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_sleep():
+    stamina.set_testing(True, attempts=6)
+    yield
+    stamina.set_testing(False)
+
+
+def _load(fixtures: Path, name: str) -> str:
+    return (fixtures / "github" / name).read_text()
+
+
+def _serve(httpserver: HTTPServer, fixtures: Path, pull_1: str | None = None) -> None:
+    """The repository as the recordings show it: two pull requests, listed on two pages."""
+
+    def listing(request: Request) -> Response:
+        etag = f'"listing-{request.args.get("since", "all")}"'
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        if request.args.get("page") == "2":
+            return Response(_load(fixtures, "github_request_from_2016_03_01"), content_type="application/json")
+        next_page = httpserver.url_for(f"/repos/{REPO}/issues") + "?page=2"
+        return Response(_load(fixtures, "github_request"), content_type="application/json",
+                        headers={"ETag": etag, "Link": f'<{next_page}>; rel="next"'})  # fmt: skip
+
+    httpserver.expect_request(f"/repos/{REPO}/issues").respond_with_handler(listing)
+    for n in (1, 2):
+        body = pull_1 if n == 1 and pull_1 is not None else _load(fixtures, f"github_request_pull_request_{n}")
+        httpserver.expect_request(f"/repos/{REPO}/pulls/{n}").respond_with_data(body, content_type="application/json")
+        for part, fixture in (
+            ("reviews", f"github_request_pull_request_{n}_reviews"),
+            ("comments", f"github_request_pull_request_{n}_comments"),
+        ):
+            httpserver.expect_request(f"/repos/{REPO}/pulls/{n}/{part}").respond_with_data(_load(fixtures, fixture))
+        httpserver.expect_request(f"/repos/{REPO}/issues/{n}/comments").respond_with_data(
+            _load(fixtures, f"github_issue_comments_{n}")
+        )
+
+
+def _expected(fixtures: Path) -> dict[str, int]:
+    reviews = sum(len(json.loads(_load(fixtures, f"github_request_pull_request_{n}_reviews"))) for n in (1, 2))
+    inline = sum(len(json.loads(_load(fixtures, f"github_request_pull_request_{n}_comments"))) for n in (1, 2))
+    conversation = sum(len(json.loads(_load(fixtures, f"github_issue_comments_{n}"))) for n in (1, 2))
+    return {"reviews": reviews, "inline": inline, "conversation": conversation}
+
+
+def test_full_then_unchanged_resync(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    _serve(httpserver, fixtures)
+    with HttpClient(httpserver.url_for("")) as client:
+        full = sync_github(store, client, REPO)
+    # 2 listing pages + 4 requests per pull request + 1 to learn the next listing's ETag
+    assert (full.changes, full.requests) == (2, 2 + 8 + 1)
+    expected = _expected(fixtures)
+    count = lambda sql: store.con.execute(sql).fetchone()[0]  # noqa: E731
+    assert count("SELECT count(*) FROM review_events WHERE kind = 'vote'") == expected["reviews"]
+    assert count("SELECT count(*) FROM review_events WHERE kind = 'comment' AND inline") == expected["inline"]
+    assert count("SELECT count(*) FROM review_events WHERE kind = 'comment' AND NOT inline") == expected["conversation"]
+    assert count("SELECT count(*) FROM activities WHERE kind = 'review.approved'") == 2  # both recorded reviews approve
+    assert store.con.execute("SELECT number, status, insertions, files FROM changes ORDER BY number").fetchall()[0] == (
+        1,
+        "closed",
+        528,
+        4,
+    )
+    assert count("SELECT count(DISTINCT username) FROM identities WHERE source_kind = 'github'") == 1
+    with HttpClient(httpserver.url_for("")) as client:
+        again = sync_github(store, client, REPO)
+    assert (again.unchanged, again.changes, again.requests) == (True, 0, 1)  # one 304
+    assert count("SELECT count(*) FROM changes") == 2
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Response(_abuse := "", status=403, headers={"Retry-After": "1"}),
+        Response("", status=403, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "0"}),
+        Response("", status=502),
+    ],
+)
+def test_rate_limits_and_faults_then_success(
+    store: Store, fixtures: Path, httpserver: HTTPServer, fault: Response
+) -> None:
+    if fault.headers.get("Retry-After"):
+        fault.set_data(_load(fixtures, "abuse_rate_limit"))  # GitHub's real secondary-limit answer
+    waits: list[float] = []
+    httpserver.expect_ordered_request(f"/repos/{REPO}/issues").respond_with_response(fault)
+    _serve(httpserver, fixtures)
+    with HttpClient(httpserver.url_for(""), on_wait=lambda s, why: waits.append(s)) as client:
+        result = sync_github(store, client, REPO)
+    assert result.changes == 2
+    assert waits == ([] if fault.status_code == 502 else [1.0])
+
+
+def test_rate_limit_longer_than_max_wait_is_a_clear_error(store: Store, httpserver: HTTPServer) -> None:
+    from niche.errors import SourceError
+
+    httpserver.expect_request(f"/repos/{REPO}/issues").respond_with_response(
+        Response("", status=429, headers={"Retry-After": "7200"})
+    )
+    with (
+        HttpClient(httpserver.url_for(""), max_wait=60) as client,
+        pytest.raises(SourceError, match=r"asks to wait 2:00:00, more than --max-wait 60s"),
+    ):
+        sync_github(store, client, REPO)
+
+
+def test_truncated_pull_request_is_quarantined_and_the_rest_goes_on(
+    store: Store, fixtures: Path, httpserver: HTTPServer
+) -> None:
+    _serve(httpserver, fixtures, pull_1=_load(fixtures, "github_request_pull_request_1")[:500])
+    with HttpClient(httpserver.url_for("")) as client:
+        result = sync_github(store, client, REPO)
+    assert (result.changes, result.quarantined) == (1, 1)
+    [(location, error)] = store.con.execute("SELECT location, error FROM quarantine").fetchall()
+    assert location.endswith(f"/repos/{REPO}/pulls/1") and error.startswith("unreadable pull request #1")
+
+
+def test_pull_request_missing_fields(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    pull = json.loads(_load(fixtures, "github_request_pull_request_1"))
+    del pull["user"], pull["additions"]
+    _serve(httpserver, fixtures, pull_1=json.dumps(pull))
+    with HttpClient(httpserver.url_for("")) as client:
+        assert sync_github(store, client, REPO).changes == 2
+    assert store.con.execute("SELECT owner_id, insertions FROM changes WHERE number = 1").fetchone() == (None, None)
