@@ -30,6 +30,7 @@ def keys(text: str) -> list[str]:
         ("https://review.opendev.org/#/c/876543/", ["gerrit:review.opendev.org/876543"]),
         ("https://review.opendev.org/876543.", ["gerrit:review.opendev.org/876543"]),
         ("https://gerrit.wikimedia.org/r/c/mediawiki/core/+/12/3", ["gerrit:gerrit.wikimedia.org/12"]),
+        ("https://gerrit.wikimedia.org/r/416443", ["gerrit:gerrit.wikimedia.org/416443"]),
         ("Change-Id: I" + "a" * 40, ["change-id:I" + "a" * 40]),
         ("Depends-On: https://review.opendev.org/c/openstack/neutron/+/5", ["gerrit:review.opendev.org/5"]),
         ("https://github.com/Org/Repo/pull/17#discussion_r1", ["github:org/repo#17"]),

@@ -120,3 +120,13 @@ def test_unknown_metric_and_missing_parameters(community: Store) -> None:
         metrics.run(community, "nope")
     with pytest.raises(NicheError, match="needs parameters: as_of"):
         metrics.run(community, "contributors_to_date")
+
+
+def test_active_contributors_by_role_monthly(community: Store) -> None:
+    rows = metrics.run(community, "active_contributors_by_role_monthly", as_of=AS_OF, months=7)
+    got = {(str(r["month"]), r["role"]): r["active_contributors"] for r in rows}
+    # Jan: Ann and Ben write code; Feb: Ann code, Cid tests; Mar, Apr: Ann code; Jun: Dee docs; Jul: Ben docs.
+    assert got == {
+        ("2024-01-01", "code"): 2, ("2024-02-01", "code"): 1, ("2024-02-01", "tests"): 1,
+        ("2024-03-01", "code"): 1, ("2024-04-01", "code"): 1, ("2024-06-01", "docs"): 1, ("2024-07-01", "docs"): 1,
+    }  # fmt: skip

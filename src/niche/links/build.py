@@ -33,6 +33,17 @@ PROVIDERS: list[Provider] = [
                   c.message
            FROM commits c""",
     ),
+    Provider(
+        "changes",
+        """SELECT c.source, c.item_id, 'change', c.subject, c.url, c.created_at, c.owner_id,
+                  list_filter([CASE WHEN c.platform = 'gerrit' THEN 'gerrit:' || c.host || '/' || c.number
+                                    ELSE 'github:' || lower(c.project) || '#' || c.number END,
+                               'change-id:' || c.change_id], lambda k: k IS NOT NULL),
+                  concat_ws(chr(10), c.description,
+                            (SELECT string_agg(e.text, chr(10)) FROM review_events e
+                             WHERE e.source = c.source AND e.item_id = c.item_id))
+           FROM changes c""",
+    ),
 ]
 
 

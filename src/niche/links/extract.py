@@ -48,13 +48,13 @@ _GITHUB_SHORT = re.compile(r"(?<![\w/.-])([A-Za-z0-9][\w.-]*/[\w.-]+)#(\d+)\b")
 
 
 def _gerrit_number(parts: list[str], fragment: str) -> str | None:
-    """The change number in Gerrit's URL shapes: /c/proj/+/N, /#/c/N/, /N, /c/N."""
+    """The change number in Gerrit's URL shapes: /c/proj/+/N, /#/c/N/, /N, /c/N, /r/N."""
     if fragment.startswith("/c/"):  # old UI: https://review.openstack.org/#/c/123456/
         parts = [p for p in fragment.split("/") if p]
     if "+" in parts:
         after = parts[parts.index("+") + 1 :]
         return after[0] if after and after[0].isdigit() else None
-    if parts and parts[0] == "c":
+    while parts and parts[0] in ("r", "c", "gerrit"):  # servers mounted under /r/ or /gerrit/
         parts = parts[1:]
     return parts[0] if len(parts) >= 1 and parts[0].isdigit() else None
 

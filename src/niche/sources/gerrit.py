@@ -22,7 +22,8 @@ XSSI_PREFIX = ")]}'"
 REST_OPTIONS = ("DETAILED_ACCOUNTS", "ALL_REVISIONS", "MESSAGES", "DETAILED_LABELS")
 PAGE_SIZE = 100
 _VOTE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)([+-]\d+)\b")
-_PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):?(.*)$")
+_PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):?(.*)$", re.M)
+_COMMENT_COUNT = re.compile(r"^\s*\(\d+ (inline )?comments?\)\s*$", re.M)
 
 
 def _account(data: dict[str, Any] | None) -> Account | None:
@@ -51,7 +52,7 @@ def message_events(who: Account | None, at: int | None, message: str, patchset: 
     if match:
         patchset = int(match.group(1))
         lines = lines[1:]
-    words = "\n".join(line for line in lines if not re.fullmatch(r"\s*\(\d+ (inline )?comments?\)\s*", line)).strip()
+    words = "\n".join(line for line in lines if not _COMMENT_COUNT.fullmatch(line)).strip()
     return [Event("comment", who, at, patchset, text=words)] if words else []
 
 
@@ -71,6 +72,14 @@ def from_ssh(record: dict[str, Any]) -> Change:
     owner = _account(record.get("owner"))
     events = [Event("created", owner, record.get("createdOn"))]
     patchsets = record.get("patchSets") or []
+    # The export has no time for inline comments; they were published with the reviewer's
+    # "Patch Set N: ... (K comments)" message on that patch set.
+    published: dict[tuple[str | None, int], int] = {}
+    for message in record.get("comments") or []:
+        match = _PATCH_SET_LINE.match(message.get("message") or "")
+        if match and _COMMENT_COUNT.search(message.get("message") or ""):
+            key = ((message.get("reviewer") or {}).get("username"), int(match.group(1)))
+            published.setdefault(key, message.get("timestamp"))
     for ps in patchsets:
         number = ps.get("number")
         events.append(
@@ -82,8 +91,9 @@ def from_ssh(record: dict[str, Any]) -> Change:
                       label=approval.get("type"), value=int(approval.get("value", 0)))
             )  # fmt: skip
         for comment in ps.get("comments") or []:
+            when = published.get(((comment.get("reviewer") or {}).get("username"), number))
             events.append(
-                Event("comment", _account(comment.get("reviewer")), None, number, text=comment.get("message") or "",
+                Event("comment", _account(comment.get("reviewer")), when, number, text=comment.get("message") or "",
                       inline=True, file=comment.get("file"))
             )  # fmt: skip
     for message in record.get("comments") or []:
