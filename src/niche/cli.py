@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -124,11 +125,7 @@ def sync_git(
     ],
 ) -> None:
     """Ingest commits from git repositories (only what is new since the last sync)."""
-    with Store(ctx.obj["db"]) as store:
-        results = _sync_git(store, paths)
-        _derive(store, ctx.obj["config"])
-    if any(r.error for r in results):
-        raise typer.Exit(1)
+    _sync_then_derive(ctx, lambda store: any(r.error for r in _sync_git(store, paths)))
 
 
 MaxWaitOption = Annotated[
@@ -200,6 +197,15 @@ def _sync_reviews(
     return _report_reviews(results)
 
 
+def _sync_then_derive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
+    """Run a sync, refresh what derives from it, and exit 1 when any source failed."""
+    with Store(ctx.obj["db"]) as store:
+        failed = sync(store)
+        _derive(store, ctx.obj["config"])
+    if failed:
+        raise typer.Exit(1)
+
+
 def _import_exports(store: Store, files: list[Path]) -> bool:
     results = [import_gerrit_export(store, p) if p.is_file() else f"{p}: no such file" for p in files]
     return _report_reviews(results)
@@ -220,13 +226,13 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         for g in config.github
         for r in g.repos
     ]
-    with Store(ctx.obj["db"]) as store:
+
+    def sync(store: Store) -> bool:
         git_failed = any(r.error for r in _sync_git(store, list(config.git_paths)))
         export_failed = _import_exports(store, list(config.gerrit_exports))
-        review_failed = _sync_reviews(store, gerrit, github, max_wait)
-        _derive(store, config)
-    if git_failed or export_failed or review_failed:
-        raise typer.Exit(1)
+        return _sync_reviews(store, gerrit, github, max_wait) or git_failed or export_failed
+
+    _sync_then_derive(ctx, sync)
 
 
 @sync_app.command("gerrit")
@@ -244,11 +250,9 @@ def sync_gerrit_command(
     Anonymous for public servers; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD (an HTTP password)
     for private ones.
     """
-    with Store(ctx.obj["db"]) as store:
-        failed = _sync_reviews(store, [(url, p, since) for p in (project or [None])], [], max_wait)
-        _derive(store, ctx.obj["config"])
-    if failed:
-        raise typer.Exit(1)
+    _sync_then_derive(
+        ctx, lambda store: _sync_reviews(store, [(url, p, since) for p in (project or [None])], [], max_wait)
+    )
 
 
 @sync_app.command("gerrit-export")
@@ -260,11 +264,7 @@ def sync_gerrit_export(
     ],
 ) -> None:
     """Ingest changes from a Gerrit query export (JSON lines), e.g. what an administrator ran over SSH."""
-    with Store(ctx.obj["db"]) as store:
-        failed = _import_exports(store, files)
-        _derive(store, ctx.obj["config"])
-    if failed:
-        raise typer.Exit(1)
+    _sync_then_derive(ctx, lambda store: _import_exports(store, files))
 
 
 @sync_app.command("github")
@@ -282,11 +282,7 @@ def sync_github_command(
         if repo.count("/") != 1:
             _fail(f"{repo}: expected OWNER/REPO")
             raise typer.Exit(2)
-    with Store(ctx.obj["db"]) as store:
-        failed = _sync_reviews(store, [], [(api_url, r, since) for r in repos], max_wait)
-        _derive(store, ctx.obj["config"])
-    if failed:
-        raise typer.Exit(1)
+    _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since) for r in repos], max_wait))
 
 
 @app.command()
