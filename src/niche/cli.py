@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import httpx
 import typer
@@ -30,6 +31,7 @@ from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.commits import RepoSync, sync_repository
 from niche.store.db import DEFAULT_DB
+from niche.store.mail import sync_mail
 from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
 
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
@@ -197,10 +199,54 @@ def _sync_reviews(
     return _report_reviews(results)
 
 
+def _sync_mail(store: Store, locations: list[tuple[str, str | None, str | None]], max_wait: float) -> bool:
+    """Sync mail (location, list name, since) sources; True if one failed."""
+    failed = False
+    with err.status("Syncing mail ...") as status:
+        for location, list_name, since in locations:
+
+            def shown(n: int, where: str = location) -> None:
+                status.update(f"{escape(where)}: {n:,} messages")
+
+            try:
+                if "://" in location:
+                    split = urlsplit(location)
+                    with _client(f"{split.scheme}://{split.netloc}", None, max_wait) as client:
+                        r = sync_mail(store, location, list_name, since, client, shown)
+                else:
+                    r = sync_mail(store, location, list_name, since, progress=shown)
+            except NicheError as exc:
+                _fail(str(exc))
+                failed = True
+                continue
+            unchanged = f", {r.unchanged} unchanged" if r.unchanged else ""
+            bad = f", {r.quarantined} quarantined" if r.quarantined else ""
+            requests = f" ({r.requests} requests)" if "://" in location else ""
+            summary = f"{r.messages:,} messages from {r.archives} archives{unchanged}{bad}{requests}"
+            err.print(f"{escape(location)}: {summary}")
+    return failed
+
+
+SHOWN_QUARANTINED = 10
+
+
+def _report_quarantined(store: Store, since: datetime) -> None:
+    """One line for each bad item this sync set aside (the first few; `niche quarantine` has all)."""
+    rows = store.con.execute(
+        "SELECT location, error FROM quarantine WHERE recorded_at >= ? ORDER BY recorded_at", [since]
+    ).fetchall()
+    for location, error in rows[:SHOWN_QUARANTINED]:
+        err.print(f"[yellow]quarantined:[/yellow] {escape(location)}: {escape(error)}")
+    if len(rows) > SHOWN_QUARANTINED:
+        err.print(f"... and {len(rows) - SHOWN_QUARANTINED} more: see `niche quarantine`")
+
+
 def _sync_then_derive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
     """Run a sync, refresh what derives from it, and exit 1 when any source failed."""
     with Store(ctx.obj["db"]) as store:
+        started = datetime.now(UTC).replace(tzinfo=None)
         failed = sync(store)
+        _report_quarantined(store, started)
         _derive(store, ctx.obj["config"])
     if failed:
         raise typer.Exit(1)
@@ -230,7 +276,9 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
     def sync(store: Store) -> bool:
         git_failed = any(r.error for r in _sync_git(store, list(config.git_paths)))
         export_failed = _import_exports(store, list(config.gerrit_exports))
-        return _sync_reviews(store, gerrit, github, max_wait) or git_failed or export_failed
+        review_failed = _sync_reviews(store, gerrit, github, max_wait)
+        mail = [(loc, m.list_name, m.since) for m in config.mail for loc in m.locations]
+        return _sync_mail(store, mail, max_wait) or review_failed or git_failed or export_failed
 
     _sync_then_derive(ctx, sync)
 
@@ -283,6 +331,26 @@ def sync_github_command(
             _fail(f"{repo}: expected OWNER/REPO")
             raise typer.Exit(2)
     _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since) for r in repos], max_wait))
+
+
+@sync_app.command("mail")
+def sync_mail_command(
+    ctx: typer.Context,
+    locations: Annotated[
+        list[str],
+        typer.Argument(
+            help="mbox files (.gz too), maildirs, folders of monthly archives, or URLs: a pipermail or mod_mbox "
+            "archive index, a HyperKitty list page (https://HOST/hyperkitty/list/NAME@HOST/), one archive file."
+        ),
+    ],
+    list_name: Annotated[
+        str | None, typer.Option("--list", help="The list's name, when its messages carry no List-Id.")
+    ] = None,
+    since: SinceOption = None,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest mailing-list posts: who started threads, who replied, answered questions, sent patches."""
+    _sync_then_derive(ctx, lambda store: _sync_mail(store, [(loc, list_name, since) for loc in locations], max_wait))
 
 
 @app.command()

@@ -15,6 +15,11 @@
     repos = ["chaoss/grimoirelab-perceval"]
     api_url = "https://api.github.com"     # GitHub Enterprise: https://HOST/api/v3
 
+    [[mail]]
+    locations = ["https://lists.openstack.org/pipermail/openstack-discuss/", "~/mail/nova.mbox"]
+    list = "openstack-discuss"             # when messages carry no List-Id (pipermail strips it)
+    since = "2024-01-01"                   # needed for a HyperKitty list's first sync
+
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
 
@@ -51,18 +56,26 @@ class GitHubRepos:
 
 
 @dataclass(frozen=True)
+class MailSources:
+    locations: tuple[str, ...]
+    list_name: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     git_paths: tuple[Path, ...] = ()
     gerrit: tuple[GerritServer, ...] = ()
     gerrit_exports: tuple[Path, ...] = ()
     github: tuple[GitHubRepos, ...] = ()
+    mail: tuple[MailSources, ...] = ()
     bots: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
 
     @property
     def has_sources(self) -> bool:
-        return bool(self.git_paths or self.gerrit or self.gerrit_exports or self.github)
+        return bool(self.git_paths or self.gerrit or self.gerrit_exports or self.github or self.mail)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -82,6 +95,10 @@ def load_config(path: Path | None = None) -> Config:
             github=tuple(
                 GitHubRepos(tuple(g["repos"]), g.get("api_url"), g.get("since")) for g in raw.get("github", [])
             ),
+            mail=tuple(
+                MailSources(tuple(_expand(loc) for loc in m["locations"]), m.get("list"), m.get("since"))
+                for m in raw.get("mail", [])
+            ),
             bots=tuple(raw.get("people", {}).get("bots", [])),
             raw=raw,
         )
@@ -89,3 +106,7 @@ def load_config(path: Path | None = None) -> Config:
         raise NicheError(f"{path}: cannot read the config: {exc.strerror}") from None
     except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
         raise NicheError(f"{path}: not a valid niche config: {exc}") from None
+
+
+def _expand(location: str) -> str:
+    return location if "://" in location else os.path.expanduser(location)

@@ -44,6 +44,12 @@ PROVIDERS: list[Provider] = [
                              WHERE e.source = c.source AND e.item_id = c.item_id))
            FROM changes c""",
     ),
+    Provider(
+        "mail_messages",
+        """SELECT m.source, m.item_id, 'mail', m.subject, NULL, m.sent_at, m.sender_id, ['message-id:' || m.item_id],
+                  concat_ws(chr(10), m.own_text, 'In-Reply-To: <' || m.in_reply_to || '>')
+           FROM mail_messages m""",
+    ),
 ]
 
 

@@ -14,14 +14,13 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pyarrow as pa
-
 from niche.sources import gerrit
 from niche.sources.changes import Account, Change
 from niche.sources.git import BadRecord
 from niche.sources.github import GitHubRepo, Listing
 from niche.sources.http import HttpClient
-from niche.store.db import Store, identity_id, valid_epoch
+from niche.store.db import Store
+from niche.store.rows import Rows
 
 GITHUB_REVIEW_KINDS = {"APPROVED": "review.approved", "CHANGES_REQUESTED": "review.changes_requested"}
 ACTIVITY_KINDS = {
@@ -44,21 +43,10 @@ def _activity_kind(change: Change, kind: str, detail: str | None) -> str:
 
 def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadRecord, bytes]]) -> tuple[int, int]:
     """Write a batch of changes (call inside a transaction); returns (written, quarantined)."""
-    rows: dict[str, dict[str, list]] = {"raw_items": {}, "changes": {}, "review_events": {}, "activities": {}}
-
-    def add(table: str, **values: object) -> None:
-        for column, value in values.items():
-            rows[table].setdefault(column, []).append(value)
-
-    identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
-    fetched_at = datetime.now(UTC).replace(tzinfo=None)
+    rows = Rows()
 
     def ident(platform: str, account: Account | None) -> str | None:
-        if account is None:
-            return None
-        key = identity_id(platform, account.name, account.email, account.username)
-        identities.setdefault(key, (platform, account.name, account.email, account.username))
-        return key
+        return None if account is None else rows.identity(platform, account.name, account.email, account.username)
 
     latest: dict[str, tuple[Change, bytes]] = {}  # a change listed twice: the later answer wins
     quarantined = 0
@@ -68,29 +56,22 @@ def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadR
             quarantined += 1
         else:
             latest[change.key] = (change, raw)
-    ids = list(latest)
     for item, (change, raw) in latest.items():
         owner = ident(change.platform, change.owner)
         merged_at = next((e.at for e in change.events if e.kind == "merged"), None)
-        add(
-            "raw_items",
-            source=source,
-            item_id=item,
-            kind=f"{change.platform}-change",
-            payload=raw,
-            fetched_at=fetched_at,
-        )
-        add("changes", source=source, item_id=item, platform=change.platform, host=change.host, project=change.project,
-            number=change.number, change_id=change.change_id, branch=change.branch, subject=change.subject,
-            owner_id=owner, status=change.status, created_at=_ts(change.created), updated_at=_ts(change.updated),
-            merged_at=_ts(merged_at), insertions=change.insertions, deletions=change.deletions, files=change.files,
-            url=change.url, description=change.description)  # fmt: skip
+        rows.raw(source, item, f"{change.platform}-change", raw)
+        rows.add("changes", source=source, item_id=item, platform=change.platform, host=change.host,
+                 project=change.project, number=change.number, change_id=change.change_id, branch=change.branch,
+                 subject=change.subject, owner_id=owner, status=change.status, created_at=change.created,
+                 updated_at=change.updated, merged_at=merged_at, insertions=change.insertions,
+                 deletions=change.deletions, files=change.files, url=change.url,
+                 description=change.description)  # fmt: skip
         for e in change.events:
             who = ident(change.platform, e.who)
-            add("review_events", source=source, item_id=item, kind=e.kind, identity_id=who, occurred_at=_ts(e.at),
-                patchset=e.patchset, label=e.label, value=e.value, text=e.text,
-                text_length=len(e.text) if e.text is not None else None, inline=e.inline, file=e.file,
-                detail=e.detail)  # fmt: skip
+            rows.add("review_events", source=source, item_id=item, kind=e.kind, identity_id=who, occurred_at=e.at,
+                     patchset=e.patchset, label=e.label, value=e.value, text=e.text,
+                     text_length=len(e.text) if e.text is not None else None, inline=e.inline, file=e.file,
+                     detail=e.detail)  # fmt: skip
             if who is None:
                 continue
             attrs = {"platform": change.platform, "number": change.number, "patchset": e.patchset,
@@ -101,25 +82,11 @@ def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadR
                 attrs |= {"length": len(e.text), "inline": e.inline}
             if e.detail:
                 attrs["detail"] = e.detail
-            add("activities", source=source, item_id=item, kind=_activity_kind(change, e.kind, e.detail),
-                identity_id=who, occurred_at=_ts(e.at), project=change.project, repo=change.project, path=e.file,
-                object_id=str(change.number), attrs=json.dumps(attrs))  # fmt: skip
-    store.add_identities(identities)
-    typed = {
-        "raw_items": {"payload": pa.binary(), "fetched_at": pa.timestamp("us")},
-        "changes": {c: pa.timestamp("s") for c in ("created_at", "updated_at", "merged_at")},
-        "review_events": {"occurred_at": pa.timestamp("s")},
-        "activities": {"occurred_at": pa.timestamp("s")},
-    }
-    tables = {
-        table: {c: pa.array(v, typed[table][c]) if c in typed[table] else v for c, v in columns.items()}
-        for table, columns in rows.items()
-    }
-    store.write_items(source, ids, {t: cols for t, cols in tables.items() if cols})
-    return len(ids), quarantined
-
-
-_ts = valid_epoch
+            rows.add("activities", source=source, item_id=item, kind=_activity_kind(change, e.kind, e.detail),
+                     identity_id=who, occurred_at=e.at, project=change.project, repo=change.project, path=e.file,
+                     object_id=str(change.number), attrs=json.dumps(attrs))  # fmt: skip
+    rows.write(store, source, latest)
+    return len(latest), quarantined
 
 
 @dataclass

@@ -1,0 +1,52 @@
+"""Collect the rows of one batch of items, table by table, and write them in one go.
+
+Every connector turns its items into rows of several tables (raw_items, its own tables,
+activities) plus the identities they mention; this is the one place that shapes them into
+columns and hands them to `Store.write_items`, which replaces whatever those items had before.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+from niche.store.db import Store, identity_id, valid_epoch
+
+
+class Rows:
+    """Rows per table for a batch. Columns named `*_at` hold epoch seconds (None when unknown or
+    outside the dates DuckDB can store); `payload` holds bytes."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[str, list]] = {}
+        self.identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        self.fetched_at = int(time.time())
+
+    def add(self, table: str, **values: object) -> None:
+        columns = self.tables.setdefault(table, {})
+        for column, value in values.items():
+            columns.setdefault(column, []).append(value)
+
+    def raw(self, source: str, item_id: str, kind: str, payload: bytes) -> None:
+        self.add("raw_items", source=source, item_id=item_id, kind=kind, payload=payload, fetched_at=self.fetched_at)
+
+    def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None) -> str:
+        key = identity_id(source_kind, name, email, username)
+        self.identities.setdefault(key, (source_kind, name, email, username))
+        return key
+
+    def write(self, store: Store, source: str, item_ids: Iterable[str]) -> None:
+        """Replace the items in the store (call inside a transaction)."""
+        store.add_identities(self.identities)
+        tables = {table: {c: _column(c, v) for c, v in columns.items()} for table, columns in self.tables.items()}
+        store.write_items(source, list(item_ids), tables)
+
+
+def _column(name: str, values: list) -> pa.Array | list:
+    if name.endswith("_at"):
+        return pa.array([valid_epoch(v) for v in values], pa.timestamp("s"))
+    if name == "payload":
+        return pa.array(values, pa.binary())
+    return values
