@@ -222,7 +222,7 @@ def _sync_mail(store: Store, locations: list[tuple[str, str | None, str | None]]
             unchanged = f", {r.unchanged} unchanged" if r.unchanged else ""
             bad = f", {r.quarantined} quarantined" if r.quarantined else ""
             requests = f" ({r.requests} requests)" if "://" in location else ""
-            summary = f"{r.messages:,} messages from {r.archives} archives{unchanged}{bad}{requests}"
+            summary = f"{r.messages:,} new messages from {r.archives} archives{unchanged}{bad}{requests}"
             err.print(f"{escape(location)}: {summary}")
     return failed
 

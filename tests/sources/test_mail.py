@@ -45,7 +45,8 @@ def test_charsets_encoded_words_and_multipart(fixtures: Path) -> None:
     (iso,) = _messages(fixtures / "mbox" / "mbox_iso8859_encoding.mbox")
     assert iso.from_name == "Lucía Charlie"
     (unknown,) = _messages(fixtures / "mbox" / "mbox_unknown_encoding.mbox")
-    assert unknown.lossy and unknown.from_email == "yuancong@example.com"  # raw 8-bit name, charset unknown
+    assert unknown.from_name == "\u00d4\u00ac\u00b4\u00cf"  # kept as it came
+    assert unknown.from_email == "yuancong@example.com"
     assert unknown.list_id == "platform-swt-dev" and unknown.asks_question
     multi = _messages(fixtures / "mbox" / "mbox_multipart.mbox")
     assert [m.list_id for m in multi] == ["esl-dev", "platform-dev"]
@@ -140,6 +141,13 @@ def test_oversize_message_is_set_aside_with_its_start(monkeypatch: pytest.Monkey
     small, big, after = list(mail.split_mbox(io.BytesIO(data)))
     assert isinstance(big, BadRecord) and "over the" in big.error and len(big.raw) < 70_000
     assert isinstance(small, mail.RawMessage) and isinstance(after, mail.RawMessage)
+
+
+def test_raw_8bit_header_is_decoded_and_marked_lossy() -> None:
+    (m,) = _parse(b"From x Mon Jan  1 00:00:00 2024\nFrom: G\xf6ran <g@example.org>\nSubject: hi\n\nbody\n")
+    assert m.from_name == "G\u00f6ran" and m.lossy
+    (m,) = _parse(b"From x Mon Jan  1 00:00:00 2024\nFrom: G\xc3\xb6ran <g@example.org>\nSubject: hi\n\nbody\n")
+    assert m.from_name == "G\u00f6ran" and not m.lossy
 
 
 def test_broken_headers_are_reported() -> None:

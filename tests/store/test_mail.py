@@ -190,5 +190,5 @@ def test_cli_sync_mail_reports_quarantine(tmp_path: Path, fixtures: Path) -> Non
     (folder / "junk.mbox").write_bytes(b"\x89PNG\r\n\x1a\n binary junk")
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "n.duckdb"), "sync", "mail", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "1 messages from 2 archives, 1 quarantined" in result.output
+    assert "1 new messages from 2 archives, 1 quarantined" in result.output
     assert f"quarantined: {folder / 'junk.mbox'}: byte 0: not an mbox message" in result.output

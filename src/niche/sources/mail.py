@@ -44,21 +44,39 @@ _FROM_LINE = re.compile(
     rb"+\d{1,2}:\d\d"
 )
 _MBOXRD_FROM = re.compile(rb"(?m)^>(>*From )")
-_HEADER = re.compile(rb"([!-9;-~]+)[ \t]*:[ \t]*(.*)")  # RFC 5322 field name, then the value
+# An RFC 5322 field name, then the value with its folded continuation lines.
+_HEADER = re.compile(rb"^([!-9;-~]+)[ \t]*:[ \t]*(.*(?:\n[ \t].*)*)", re.M)
+_WANTED = {
+    b"from",
+    b"sender",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"in-reply-to",
+    b"references",
+    b"list-id",
+    b"content-type",
+    b"content-transfer-encoding",
+}
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+_SIMPLE_ADDRESS = re.compile(r'\s*"?([^"<>()\\,;:@]*?)"?\s*<([^<>\s"()\\,;:@]+@[^<>\s"()\\,;:@]+)>\s*$')
 _OBFUSCATED = re.compile(r"^\s*([^\s@()<>]+) at ([^\s@()<>]+)\s*(?:\((.*)\))?\s*$")
 _ENVELOPE_DATE = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? .*\d{4}")
 _PATCH_SUBJECT = re.compile(r"\[[^\]]*\bPATCH\b[^\]]*\]", re.I)
 _DIFF = re.compile(r"^(diff --git |Index: |--- \S.*\n\+\+\+ \S.*\n@@ )", re.M)
-_QUESTION = re.compile(r"[\w)]\?+(\s|$)")  # "works?" but not pipermail's "." + "?" for a lost character
-_URL = re.compile(r"\S+://\S+")
+_QUESTION_MARK = re.compile(r"\?+(\s|$)")
+_URL_TAIL = re.compile(r"://\S*")  # a URL's "?" is no question
 # "On Mon, Bob wrote:", Gmail's "2016-04-14 11:06 GMT+02:00 Bob <bob at x.org>:" — any line that
 # ends in a colon right before a quote introduces it.
-_ATTRIBUTION = re.compile(r":\s*$")
+_ATTRIBUTION_END = re.compile(r":[ \t]*\r?\n(?:[ \t]*\r?\n)?(?=[ \t]*>)")
+_QUOTED = re.compile(r"^[ \t]*>.*(\n|$)", re.M)
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fwd?|antw|r)\s*(\[\d+\])?\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 # Where a post stops being its author's words: signature, forwarded or top-posted original,
 # the list's own footer, pipermail's note of a scrubbed attachment.
-_CUT = re.compile(r"^(-- ?|-{3,} ?Original Message ?-{3,}|_{20,}|-{5,} ?(Forwarded message|next part) ?-{5,})$", re.I)
+# (Searched from a newline, not with ^ and re.M: a literal start lets the regex engine skip ahead.)
+_CUT = re.compile(
+    r"\n(-- ?|-{3,} ?Original Message ?-{3,}|_{20,}|-{5,} ?(Forwarded message|next part) ?-{5,})\r?(\n|$)", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,52 +121,76 @@ def open_archive(stream: BinaryIO) -> BinaryIO:
     return gzip.GzipFile(fileobj=stream, mode="rb") if magic == b"\x1f\x8b" else stream  # type: ignore[return-value]
 
 
+CHUNK = 1 << 20
+_CONTEXT = 16  # bytes kept before unscanned data, to see the blank line ahead of a separator
+
+
 def split_mbox(stream: BinaryIO, start: int = 0) -> Iterator[RawMessage | BadRecord]:
     """Messages of an mbox stream, from byte offset start (which must begin a message).
 
-    Text before the first From_ line is not a message: it comes back as a BadRecord, as does the
-    end of a gzip archive cut short (the messages read before the cut are kept).
+    The stream is read in large chunks and separators found with bytes.find, not line by line:
+    splitting costs little more than reading. Text before the first From_ line is not a message:
+    it comes back as a BadRecord, as does the end of a gzip archive cut short (the messages read
+    before the cut are kept).
     """
     stream.seek(start)  # gzip streams seek forward by decompressing
-    position = offset = start
-    lines: list[bytes] = []
-    envelope = b""
-    size = 0
-    previous_blank = True
-    try:
-        for line in stream:
-            if previous_blank and line.startswith(b"From ") and _FROM_LINE.match(line):
-                if envelope or any(text.strip() for text in lines):
-                    yield _message(lines, envelope, offset, position, size)
-                lines, envelope, offset, size = [], line, position, 0
-            else:
-                size += len(line)
-                if size <= MAX_MESSAGE_BYTES:
-                    lines.append(line)
-            position += len(line)
-            previous_blank = line in (b"\n", b"\r\n")
-    except (EOFError, OSError, zlib.error) as exc:
-        if envelope:
-            yield _message(lines, envelope, offset, position, size)
-        yield BadRecord(f"byte {position}", f"archive ends early: {exc}", b"")
+    buf = b""  # unconsumed input; the current message begins at buf[begin]
+    begin = 0
+    msg_start, dropped, head = start, 0, b""  # dropped: bytes cut from an oversize message's middle
+    scan = 0  # where the search for the next separator resumes in buf
+    eof = False
+    while not eof:
+        try:
+            chunk = stream.read1(CHUNK)  # read1: what a cut-short gzip gave before the cut comes back
+        except (EOFError, OSError, zlib.error) as exc:
+            yield from _segment(buf[begin:], msg_start, dropped, head)
+            yield BadRecord(f"byte {msg_start + dropped + len(buf) - begin}", f"archive ends early: {exc}", b"")
+            return
+        eof = not chunk
+        buf, scan, begin = buf[begin:] + chunk, scan - begin, 0
+        while (found := buf.find(b"\nFrom ", scan)) >= 0:
+            i = found + 1
+            line_end = buf.find(b"\n", i)
+            if line_end < 0 and not eof:
+                break  # the candidate line is not all read yet
+            scan = i
+            after_blank = buf[found - 1 : found] == b"\n" or buf[found - 2 : found] == b"\n\r"
+            if after_blank and _FROM_LINE.match(buf, i, line_end if line_end >= 0 else len(buf)):
+                yield from _segment(buf[begin:i], msg_start, dropped, head)
+                msg_start += dropped + i - begin
+                begin, dropped, head = i, 0, b""
+        else:
+            scan = max(begin, len(buf) - _CONTEXT)
+        if len(buf) - begin > MAX_MESSAGE_BYTES + CHUNK:
+            head = head or buf[begin : begin + KEPT_OF_OVERSIZE]
+            cut = len(buf) - _CONTEXT
+            dropped += cut - begin
+            buf, begin, scan = buf[cut:], 0, 0
+    yield from _segment(buf[begin:], msg_start, dropped, head)
+
+
+def _segment(buf: bytes, offset: int, dropped: int, head: bytes) -> Iterator[RawMessage | BadRecord]:
+    """The message (or junk) between two separators; nothing for blank space."""
+    size = dropped + len(buf)
+    first = head or buf
+    is_message = first.startswith(b"From ") and _FROM_LINE.match(first)
+    if not is_message:
+        if first.strip():
+            why = "not an mbox message: text before the first 'From ' separator line"
+            yield BadRecord(f"byte {offset}", why, first[:KEPT_OF_OVERSIZE])
         return
-    if envelope or any(text.strip() for text in lines):
-        yield _message(lines, envelope, offset, position, size)
-
-
-def _message(lines: list[bytes], envelope: bytes, offset: int, end: int, size: int) -> RawMessage | BadRecord:
-    data = b"".join(lines)
-    if not envelope:
-        why = "not an mbox message: text before the first 'From ' separator line"
-        return BadRecord(f"byte {offset}", why, data[:KEPT_OF_OVERSIZE])
-    if size > MAX_MESSAGE_BYTES:
-        return BadRecord(
+    if dropped or size > MAX_MESSAGE_BYTES:
+        yield BadRecord(
             f"byte {offset}",
             f"message of {size / 1e6:.1f} MB is over the {MAX_MESSAGE_BYTES / 1e6:.0f} MB limit "
             "(NICHE_MAIL_MAX_BYTES); kept unparsed",
-            envelope + data[:KEPT_OF_OVERSIZE],
+            first[:KEPT_OF_OVERSIZE],
         )
-    return RawMessage(_MBOXRD_FROM.sub(rb"\1", data), envelope, offset, end, size)
+        return
+    envelope, _, data = buf.partition(b"\n")
+    if b">From " in data:  # mboxrd escaping, undone; rare, so looked for before the regex runs
+        data = _MBOXRD_FROM.sub(rb"\1", data)
+    yield RawMessage(data, envelope + b"\n", offset, offset + size, size)
 
 
 def read_message_file(path: Path) -> RawMessage | BadRecord:
@@ -167,7 +209,8 @@ def read_message_file(path: Path) -> RawMessage | BadRecord:
 
 def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
     """The post in a raw message, or a BadRecord saying why it is not one."""
-    head, _, body = raw.data.replace(b"\r\n", b"\n").partition(b"\n\n")
+    data = raw.data.replace(b"\r\n", b"\n") if b"\r\n" in raw.data[:4096] else raw.data
+    head, _, body = data.partition(b"\n\n")
     headers, lossy = _headers(head)
     if not headers:
         return BadRecord(location, "not an email message: no header lines", raw.envelope + raw.data)
@@ -182,7 +225,10 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
         sent_at, tz = _envelope_date(raw.envelope), None
         from_envelope = sent_at is not None
     text, attachments, bad_body = _body(headers, body, raw.data)
-    own, quoted = own_words(text)
+    diff = _DIFF.search(text) if "\n+++ " in text or "diff --git " in text or "Index: " in text else None
+    # A patch's own words are its description: git's "---" line ends it, the diff is code.
+    prose = text[: diff.start()].split("\n---\n", 1)[0] if diff else text
+    own, quoted = own_words(prose)
     references = tuple(_MESSAGE_ID.findall(headers.get("references", "")))
     in_reply_to = next(iter(_MESSAGE_ID.findall(headers.get("in-reply-to", ""))), None)
     message_id = next(iter(_MESSAGE_ID.findall(headers.get("message-id", ""))), None)
@@ -210,42 +256,42 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
         list_id=_list_id(headers.get("list-id")),
         own_text=own,
         quoted_lines=quoted,
-        is_patch=bool(_PATCH_SUBJECT.search(subject) or _DIFF.search(text))
+        is_patch=bool(diff or _PATCH_SUBJECT.search(subject))
         or any(a.endswith((".patch", ".diff")) or "x-patch" in a or "x-diff" in a for a in attachments),
-        asks_question=bool(_QUESTION.search(_URL.sub("", own)) or thread_subject.endswith("?")),
+        asks_question=_asks(_URL_TAIL.sub("", own)) or thread_subject.endswith("?"),
         attachments=attachments,
         lossy=lossy or bad_subject or bad_from or bad_body,
     )
 
 
+def _asks(text: str) -> bool:
+    """A question mark ends a word ("works?"), not a "." as where pipermail lost a character."""
+    return any(m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ")_")
+               for m in _QUESTION_MARK.finditer(text))  # fmt: skip
+
+
 def _headers(head: bytes) -> tuple[dict[str, str], bool]:
-    """Header fields by lower-case name (the first of repeated ones), unfolded; raw 8-bit bytes
-    are read as UTF-8 when they are, else as Latin-1 (lossy)."""
-    fields: dict[str, bytes] = {}
-    name = None
-    for line in head.split(b"\n"):
-        if line[:1] in (b" ", b"\t") and name is not None:
-            if name in fields and fields[name] is not None:
-                fields[name] += b" " + line.strip()
-            continue
-        match = _HEADER.match(line)
-        if match is None:
-            name = None
-            continue
-        name = match.group(1).decode("ascii").lower()
-        if name in fields:
-            name = None  # keep the first Received/From/...; later ones are relays or forgeries
-            continue
-        fields[name] = match.group(2).strip()
+    """The header fields niche reads, by lower-case name (the first of repeated ones), unfolded;
+    raw 8-bit bytes are read as UTF-8 when they are, else as Latin-1 (lossy). An empty dict
+    when there is no header line at all."""
+    fields: dict[bytes, bytes] = {}
+    found = False
+    for name, value in _HEADER.findall(head):
+        found = True
+        key = name.lower()
+        if key in _WANTED and key not in fields:  # later From/Date... are relays or forgeries
+            fields[key] = value
     lossy = False
-    decoded = {}
+    decoded: dict[str, str] = {}
     for key, value in fields.items():
+        if b"\n" in value:
+            value = b" ".join(part.strip() for part in value.split(b"\n"))
         try:
-            decoded[key] = value.decode("utf-8")
+            decoded[key.decode()] = value.decode("utf-8").strip()
         except UnicodeDecodeError:
-            decoded[key] = value.decode("latin-1")
+            decoded[key.decode()] = value.decode("latin-1").strip()
             lossy = True
-    return decoded, lossy
+    return (decoded if found else {}), lossy
 
 
 def _decode_words(value: str) -> tuple[str, bool]:
@@ -275,7 +321,7 @@ def _decode(data: bytes, charset: str | None) -> tuple[str, bool]:
         if not candidate:
             continue
         try:
-            return data.decode(candidate), candidate != charset
+            return data.decode(candidate), bool(charset) and candidate != charset
         except (LookupError, UnicodeDecodeError):
             continue
     return data.decode("latin-1"), True
@@ -287,7 +333,8 @@ def _address(value: str) -> tuple[str | None, str | None, bool]:
     if obfuscated:
         name, lossy = _decode_words(obfuscated.group(3) or "")
         return name or None, f"{obfuscated.group(1)}@{obfuscated.group(2)}".lower(), lossy
-    name, address = email.utils.parseaddr(value)
+    simple = _SIMPLE_ADDRESS.match(value)  # most From lines; parseaddr is slow
+    name, address = simple.groups() if simple else email.utils.parseaddr(value)
     decoded, lossy = _decode_words(name)
     address = address.strip().lower()
     if "@" not in address:
@@ -407,29 +454,26 @@ def _html_text(markup: str) -> str:
 def own_words(text: str) -> tuple[str, int]:
     """(the author's own words, number of quoted lines): quoted lines, the attribution line
     before a quote, and everything after a signature, forwarded original or list footer are not
-    the author's."""
-    lines = text.split("\n")
-    own: list[str] = []
+    the author's. Whole-text regular expressions, not a loop over lines: archives are large."""
     quoted = 0
-    for i, line in enumerate(lines):
-        stripped = line.rstrip()
-        if _CUT.match(stripped):
-            quoted += sum(1 for rest in lines[i + 1 :] if rest.lstrip().startswith(">"))
-            break
-        if stripped.lstrip().startswith(">"):
-            quoted += 1
-            continue
-        if _ATTRIBUTION.search(stripped) and _next_is_quote(lines, i):
-            continue
-        own.append(stripped)
-    return "\n".join(own).strip(), quoted
+    cut = _CUT.search("\n" + text)
+    if cut:
+        quoted = len(_QUOTED.findall(text, cut.end() - 1))
+        text = text[: cut.start()]
+    if ">" not in text:
+        return text.strip(), quoted
+    text, own_quoted = _QUOTED.subn("", _drop_attributions(text))
+    return text.strip(), quoted + own_quoted
 
 
-def _next_is_quote(lines: list[str], i: int) -> bool:
-    for line in lines[i + 1 : i + 3]:
-        if line.strip():
-            return line.lstrip().startswith(">")
-    return False
+def _drop_attributions(text: str) -> str:
+    pieces, last = [], 0
+    for end in _ATTRIBUTION_END.finditer(text):
+        line_start = text.rfind("\n", 0, end.start()) + 1
+        if line_start >= last:
+            pieces.append(text[last:line_start])
+            last = end.end()
+    return "".join(pieces) + text[last:]
 
 
 # -- archives on the web ------------------------------------------------------------------------

@@ -199,9 +199,24 @@ class Store:
         rows maps a table name to its columns (name -> values); columns are matched by name, so a
         table's optional columns may be left out. Call inside transaction() with the cursor.
         """
-        self.delete_items(source, item_ids)
+        self.delete_items(source, self._stored(source, item_ids))
         for table, columns in rows.items():
             self.insert(table, columns)
+
+    def _stored(self, source: str, item_ids: Sequence[str]) -> list[str]:
+        """Those of item_ids stored already. Every item has its raw_items row, so one look there
+        spares deleting from every table when (as in a first sync) the items are all new."""
+        if not item_ids:
+            return []
+        self.con.register("_niche_ids", pa.table({"item_id": pa.array(list(item_ids), pa.string())}))
+        try:
+            rows = self.con.execute(
+                "SELECT item_id FROM raw_items WHERE source = ? AND item_id IN (SELECT item_id FROM _niche_ids)",
+                [source],
+            ).fetchall()
+        finally:
+            self.con.unregister("_niche_ids")
+        return [r[0] for r in rows]
 
     def insert(self, table: str, columns: Mapping[str, pa.Array | Sequence], where: str = "") -> None:
         """Insert columnar rows (matched to the table's columns by name) in one statement.

@@ -40,43 +40,52 @@ class MailSync:
     """What one mail sync did, for the CLI to report."""
 
     source: str
-    messages: int = 0
+    messages: int = 0  # new messages stored
     quarantined: int = 0
     archives: int = 0
     unchanged: int = 0  # archives skipped: not modified since the last sync
     requests: int = 0
 
 
-def write_messages(store: Store, source: str, list_name: str, archive: str,
-                   items: Iterable[mail.Message | BadRecord], raws: dict[str, mail.RawMessage]) -> int:  # fmt: skip
-    """Write a batch of parsed messages (call inside a transaction); returns how many were written.
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A message as read: what it was parsed into (or why not), its bytes and its archive."""
 
-    raws maps each message's Message-ID to what it was parsed from; a Message-ID seen twice in
-    a batch keeps its later copy.
-    """
+    message: mail.Message | BadRecord
+    raw: mail.RawMessage | None
+    archive: str
+
+
+def write_messages(store: Store, source: str, list_name: str, items: Iterable[Parsed]) -> int:
+    """Write a batch of read messages (call inside a transaction); returns how many were written.
+    A Message-ID seen twice keeps its later copy."""
     rows = Rows()
-    latest: dict[str, mail.Message] = {}
-    for message in items:
-        if isinstance(message, BadRecord):
-            store.quarantine(source, message.location, message.location, message.error, message.raw)
+    latest: dict[str, Parsed] = {}
+    for item in items:
+        if isinstance(item.message, BadRecord):
+            bad = item.message
+            store.quarantine(source, bad.location, bad.location, bad.error, bad.raw)
         else:
-            latest[message.message_id] = message
-    for item, m in latest.items():
-        raw = raws[item]
+            latest[item.message.message_id] = item
+    for item_id, item in latest.items():
+        m, raw = item.message, item.raw
+        assert isinstance(m, mail.Message) and raw is not None
         sender = rows.identity("mail", m.from_name, m.from_email)
         place = m.list_id or list_name
-        rows.raw(source, item, "mail-message", raw.envelope + raw.data)
-        rows.add("mail_messages", source=source, item_id=item, list=place, archive=archive, archive_offset=raw.offset,
-                 synthetic_id=m.synthetic_id, subject=m.subject, thread_subject=m.thread_subject, is_reply=m.is_reply,
-                 sender_id=sender, sent_at=m.sent_at, tz_offset_minutes=m.tz_offset_minutes,
-                 date_from_envelope=m.date_from_envelope, in_reply_to=m.in_reply_to, refs=list(m.references),
-                 own_text=m.own_text, own_length=len(m.own_text), quoted_lines=m.quoted_lines, is_patch=m.is_patch,
+        rows.raw(source, item_id, "mail-message", raw.envelope + raw.data)
+        rows.add("mail_messages", source=source, item_id=item_id, list=place, archive=item.archive,
+                 archive_offset=raw.offset, synthetic_id=m.synthetic_id, subject=m.subject,
+                 thread_subject=m.thread_subject, is_reply=m.is_reply, sender_id=sender, sent_at=m.sent_at,
+                 tz_offset_minutes=m.tz_offset_minutes, date_from_envelope=m.date_from_envelope,
+                 in_reply_to=m.in_reply_to, refs=list(m.references), own_text=m.own_text,
+                 own_length=len(m.own_text), quoted_lines=m.quoted_lines, is_patch=m.is_patch,
                  asks_question=m.asks_question, attachments=list(m.attachments), lossy_text=m.lossy)  # fmt: skip
         attrs = {"subject": m.subject, "length": len(m.own_text), "quoted_lines": m.quoted_lines,
                  "is_patch": m.is_patch, "asks_question": m.asks_question}  # fmt: skip
-        rows.add("activities", source=source, item_id=item, kind="mail.reply" if m.is_reply else "mail.thread_started",
-                 identity_id=sender, occurred_at=m.sent_at, tz_offset_minutes=m.tz_offset_minutes, project=place,
-                 object_id=item, attrs=json.dumps(attrs))  # fmt: skip
+        rows.add("activities", source=source, item_id=item_id,
+                 kind="mail.reply" if m.is_reply else "mail.thread_started", identity_id=sender,
+                 occurred_at=m.sent_at, tz_offset_minutes=m.tz_offset_minutes, project=place, object_id=item_id,
+                 attrs=json.dumps(attrs))  # fmt: skip
     rows.write(store, source, latest)
     return len(latest)
 
@@ -100,76 +109,68 @@ def _resume_offset(stream: BinaryIO, state: dict[str, Any] | None) -> int:
 
 
 class _MailReader:
-    """Reads archives into one source, committing the archive's place with every batch."""
+    """Reads archives into one source. Messages are written in batches that may span archives
+    (a month of a list is often a few hundred messages); each batch is committed with every
+    archive's place in the cursor, so a sync stopped at any point resumes without loss or
+    duplicates."""
 
     def __init__(self, store: Store, source: str, list_name: str, progress: Callable[[int], None] | None):
         self.store, self.source, self.list_name, self.progress = store, source, list_name, progress
         self.result = MailSync(source)
         self.cursor: dict[str, Any] = store.cursor(source) or {}
         self.cursor.setdefault("archives", {})
+        self.pending: list[Parsed] = []
+        self.done = 0  # messages written, for progress
+        self.last_read: dict[str, mail.RawMessage] = {}  # per archive, its last message not yet committed
 
-    def read(self, key: str, label: str, stream: BinaryIO, extra: dict[str, Any]) -> None:
-        """Read one archive (key: its path or URL in the cursor; label: how errors name it)."""
+    def read(self, key: str, label: str, stream: BinaryIO, done_state: dict[str, Any]) -> None:
+        """Read one archive (key: its path or URL in the cursor; label: how errors name it).
+        done_state (size and mtime, or ETag) joins its cursor once all of it is read."""
         self.result.archives += 1
-        state = self.cursor["archives"].get(key)
         stream = mail.open_archive(stream)
-        start = _resume_offset(stream, state)
-        batch: list[mail.Message | BadRecord] = []
-        raws: dict[str, mail.RawMessage] = {}
-        last: mail.RawMessage | None = None
-        for raw in mail.split_mbox(stream, start):
+        for raw in mail.split_mbox(stream, _resume_offset(stream, self.cursor["archives"].get(key))):
             if isinstance(raw, BadRecord):
-                batch.append(BadRecord(f"{label}: {raw.location}", raw.error, raw.raw))
-                continue
-            parsed = mail.parse_message(raw, f"{label}: byte {raw.offset}")
-            if isinstance(parsed, mail.Message):
-                raws[parsed.message_id] = raw
-            batch.append(parsed)
-            last = raw
-            if len(batch) >= BATCH_MESSAGES:
-                self._commit(key, label, batch, raws, last, extra)
-                batch, raws = [], {}
-        self._commit(key, label, batch, raws, last, extra, done=True)
+                self._add(key, Parsed(BadRecord(f"{label}: {raw.location}", raw.error, raw.raw), None, label))
+            else:
+                self.last_read[key] = raw
+                self._add(key, Parsed(mail.parse_message(raw, f"{label}: byte {raw.offset}"), raw, label))
+        self._place(key)
+        self.cursor["archives"][key] |= done_state
 
-    def read_messages(self, key: str, files: list[Path], extra: dict[str, Any]) -> None:
+    def read_files(self, key: str, files: list[Path], done_state: dict[str, Any]) -> None:
         """Read a maildir's message files (one message each)."""
         self.result.archives += 1
-        for start in range(0, len(files), BATCH_MESSAGES):
-            batch: list[mail.Message | BadRecord] = []
-            raws: dict[str, mail.RawMessage] = {}
-            for path in files[start : start + BATCH_MESSAGES]:
-                raw = mail.read_message_file(path)
-                if isinstance(raw, BadRecord):
-                    batch.append(BadRecord(str(path), raw.error, raw.raw))
-                    continue
-                parsed = mail.parse_message(raw, str(path))
-                if isinstance(parsed, mail.Message):
-                    raws[parsed.message_id] = raw
-                batch.append(parsed)
-            with self.store.transaction():
-                self.result.messages += write_messages(self.store, self.source, self.list_name, key, batch, raws)
-                self.result.quarantined += sum(isinstance(m, BadRecord) for m in batch)
-                self.store.set_cursor(self.source, self.cursor)
-            if self.progress:
-                self.progress(self.result.messages)
-        self.cursor["archives"][key] = extra
-        with self.store.transaction():
-            self.store.set_cursor(self.source, self.cursor)
+        for path in files:
+            raw = mail.read_message_file(path)
+            if isinstance(raw, BadRecord):
+                self._add(key, Parsed(BadRecord(str(path), raw.error, raw.raw), None, str(path)))
+            else:
+                self._add(key, Parsed(mail.parse_message(raw, str(path)), raw, str(path)))
+        self.cursor["archives"][key] = done_state
 
-    def _commit(self, key: str, label: str, batch: list, raws: dict, last: mail.RawMessage | None,
-                extra: dict[str, Any], done: bool = False) -> None:  # fmt: skip
-        state = dict(self.cursor["archives"].get(key) or {})
+    def _add(self, key: str, parsed: Parsed) -> None:
+        self.pending.append(parsed)
+        if len(self.pending) >= BATCH_MESSAGES:
+            self._place(key)
+            self.flush()
+
+    def _place(self, key: str) -> None:
+        """Note in the cursor how far the archive has been read."""
+        state = self.cursor["archives"].setdefault(key, {})
+        last = self.last_read.pop(key, None)
         if last is not None:
             state |= {"offset": last.end, "check_at": last.offset, "check": _fingerprint(last)}
-        if done:
-            state |= extra  # size/mtime or ETag: only once the whole archive is in
-        self.cursor["archives"][key] = state
+
+    def flush(self) -> None:
+        """Commit the pending messages together with the cursor that covers them."""
         with self.store.transaction():
-            self.result.messages += write_messages(self.store, self.source, self.list_name, label, batch, raws)
-            self.result.quarantined += sum(isinstance(m, BadRecord) for m in batch)
+            written = write_messages(self.store, self.source, self.list_name, self.pending)
+            self.result.quarantined += sum(isinstance(p.message, BadRecord) for p in self.pending)
             self.store.set_cursor(self.source, self.cursor)
+        self.pending = []
+        self.done += written
         if self.progress:
-            self.progress(self.result.messages)
+            self.progress(self.done)
 
 
 def _default_list_name(location: str) -> str:
@@ -192,17 +193,28 @@ def sync_mail(store: Store, location: str, list_name: str | None = None, since: 
     with store.transaction():
         store.register_source(source, "mail", name, where, {})
     reader = _MailReader(store, source, name, progress)
-    if remote:
-        if client is None:
-            raise ValueError("a remote mail archive needs an HttpClient")
-        _sync_remote(reader, client, location, since)
-        reader.result.requests = client.requests
-    else:
-        _sync_local(reader, Path(location))
+    before = _stored_messages(store, source)
+    try:
+        if remote:
+            if client is None:
+                raise ValueError("a remote mail archive needs an HttpClient")
+            _sync_remote(reader, client, location, since)
+            reader.result.requests = client.requests
+        else:
+            _sync_local(reader, Path(location))
+    except SourceError:
+        reader.flush()  # keep what was read before the archive that failed
+        raise
+    reader.flush()
+    reader.result.messages = _stored_messages(store, source) - before
     with store.transaction():
         store.mark_synced(source)
     thread_messages(store)
     return reader.result
+
+
+def _stored_messages(store: Store, source: str) -> int:
+    return store.con.execute("SELECT count(*) FROM mail_messages WHERE source = ?", [source]).fetchone()[0]
 
 
 def _sync_local(reader: _MailReader, path: Path) -> None:
@@ -240,7 +252,7 @@ def _sync_maildir(reader: _MailReader, folder: Path) -> None:
     files = [p for d in ("new", "cur") if (folder / d).is_dir() for p in sorted((folder / d).iterdir())]
     files = [p for p in files if p.is_file() and not p.name.startswith(".") and p.stat().st_mtime_ns > seen]
     newest = max((p.stat().st_mtime_ns for p in files), default=seen)
-    reader.read_messages(key, files, {"mtime_ns": newest})
+    reader.read_files(key, files, {"mtime_ns": newest})
 
 
 def _sync_remote(reader: _MailReader, client: HttpClient, url: str, since: str | None) -> None:
@@ -263,9 +275,7 @@ def _sync_remote(reader: _MailReader, client: HttpClient, url: str, since: str |
         validators = {"etag": response.headers.get("ETag"), "last_modified": response.headers.get("Last-Modified")}
         reader.read(archive.url, archive.url, io.BytesIO(response.content), validators)
         if archive.month > reader.cursor.get("newest_month", ""):
-            reader.cursor["newest_month"] = archive.month
-            with reader.store.transaction():
-                reader.store.set_cursor(reader.source, reader.cursor)
+            reader.cursor["newest_month"] = archive.month  # committed with the month's messages
 
 
 def _remote_archives(client: HttpClient, url: str, newest_seen: str, since: str | None) -> list[mail.Archive]:
