@@ -1,6 +1,6 @@
 """Mail ingestion speed: niche against Perceval's mbox backend on the same archive, in one run.
 
-    python bench/mail_ingest.py ARCHIVE.mbox [--runs 3]
+    python bench/mail_ingest.py ARCHIVE.mbox|FOLDER [--runs 3]
     python bench/mail_ingest.py --from-git REPO [--messages 20000] [--runs 3]
 
 --from-git builds a real archive with `git format-patch --stdout` (a patch-mail list, as the
@@ -27,10 +27,12 @@ import sys
 from pathlib import Path
 from niche.sources import mail
 n = 0
-with open(sys.argv[1], "rb") as f:
-    for raw in mail.split_mbox(mail.open_archive(f)):
-        if isinstance(raw, mail.RawMessage):
-            n += isinstance(mail.parse_message(raw, "x"), mail.Message)
+root = Path(sys.argv[1])
+for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+    with open(path, "rb") as f:
+        for raw in mail.split_mbox(mail.open_archive(f)):
+            if isinstance(raw, mail.RawMessage):
+                n += isinstance(mail.parse_message(raw, "x"), mail.Message)
 print(n)
 """
 
@@ -73,12 +75,14 @@ def main() -> None:
         folder.mkdir()
         if args.from_git:
             archive = archive_from_git(args.from_git, args.messages, folder)
+        elif args.archive and args.archive.is_dir():
+            archive = folder = args.archive.resolve()  # a folder of archives, e.g. pipermail months
         elif args.archive:
             archive = folder / args.archive.name
             archive.symlink_to(args.archive.resolve())
         else:
             parser.error("give an ARCHIVE or --from-git REPO")
-        size = archive.stat().st_size
+        size = sum(p.stat().st_size for p in archive.rglob("*")) if archive.is_dir() else archive.stat().st_size
         times: dict[str, list[float]] = {"perceval": [], "niche parse": [], "niche sync": []}
         counts: dict[str, str] = {}
         for run in range(args.runs):

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 import typer
@@ -31,6 +32,7 @@ from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.commits import RepoSync, sync_repository
 from niche.store.db import DEFAULT_DB
+from niche.store.irc import sync_irc
 from niche.store.mail import sync_mail
 from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
 
@@ -278,7 +280,9 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         export_failed = _import_exports(store, list(config.gerrit_exports))
         review_failed = _sync_reviews(store, gerrit, github, max_wait)
         mail = [(loc, m.list_name, m.since) for m in config.mail for loc in m.locations]
-        return _sync_mail(store, mail, max_wait) or review_failed or git_failed or export_failed
+        mail_failed = _sync_mail(store, mail, max_wait)
+        irc_failed = _sync_irc(store, [(p, i.channel, i.timezone) for i in config.irc for p in i.paths])
+        return irc_failed or mail_failed or review_failed or git_failed or export_failed
 
     _sync_then_derive(ctx, sync)
 
@@ -351,6 +355,48 @@ def sync_mail_command(
 ) -> None:
     """Ingest mailing-list posts: who started threads, who replied, answered questions, sent patches."""
     _sync_then_derive(ctx, lambda store: _sync_mail(store, [(loc, list_name, since) for loc in locations], max_wait))
+
+
+def _sync_irc(store: Store, paths: list[tuple[Path, str | None, str]]) -> bool:
+    """Sync IRC logs (path, channel, timezone); True if one failed."""
+    failed = False
+    for path, channel, tz_name in paths:
+        try:
+            tz = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            _fail(f"{tz_name}: not a timezone name (e.g. UTC, Europe/Berlin)")
+            failed = True
+            continue
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+                      transient=True) as bar:  # fmt: skip
+            task = bar.add_task(escape(path.name), total=None)
+
+            def advance(done: int, total: int, task: int = task) -> None:
+                bar.update(task, completed=done, total=total)
+
+            try:
+                r = sync_irc(store, path, channel, tz, advance)
+            except NicheError as exc:
+                _fail(str(exc))
+                failed = True
+                continue
+        unchanged = f", {r.unchanged} unchanged" if r.unchanged else ""
+        bad = f", {r.quarantined} bad lines quarantined" if r.quarantined else ""
+        err.print(f"{escape(str(path))}: {r.files} log files, {r.lines:,} lines, {r.meetings} meetings{unchanged}{bad}")
+    return failed
+
+
+@sync_app.command("irc")
+def sync_irc_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Log files or folders of them (one file a channel-day).")],
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="The channel, when file names do not say it.")
+    ] = None,
+    tz: Annotated[str, typer.Option("--tz", help="Timezone of times logged without an offset.")] = "UTC",
+) -> None:
+    """Ingest IRC logs (Supybot/Limnoria, MeetBot, irssi, WeeChat, ZNC): talk, answers, meetings, actions."""
+    _sync_then_derive(ctx, lambda store: _sync_irc(store, [(p, channel, tz) for p in paths]))
 
 
 @app.command()

@@ -20,6 +20,11 @@
     list = "openstack-discuss"             # when messages carry no List-Id (pipermail strips it)
     since = "2024-01-01"                   # needed for a HyperKitty list's first sync
 
+    [[irc]]
+    paths = ["~/logs/eavesdrop/#openstack-nova"]   # log files or folders of them
+    channel = "#openstack-nova"            # when file names do not say it
+    timezone = "UTC"                       # of times logged without an offset
+
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
 
@@ -63,6 +68,13 @@ class MailSources:
 
 
 @dataclass(frozen=True)
+class IrcLogs:
+    paths: tuple[Path, ...]
+    channel: str | None = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None = None
     git_paths: tuple[Path, ...] = ()
@@ -70,12 +82,13 @@ class Config:
     gerrit_exports: tuple[Path, ...] = ()
     github: tuple[GitHubRepos, ...] = ()
     mail: tuple[MailSources, ...] = ()
+    irc: tuple[IrcLogs, ...] = ()
     bots: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
 
     @property
     def has_sources(self) -> bool:
-        return bool(self.git_paths or self.gerrit or self.gerrit_exports or self.github or self.mail)
+        return bool(self.git_paths or self.gerrit or self.gerrit_exports or self.github or self.mail or self.irc)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -98,6 +111,10 @@ def load_config(path: Path | None = None) -> Config:
             mail=tuple(
                 MailSources(tuple(_expand(loc) for loc in m["locations"]), m.get("list"), m.get("since"))
                 for m in raw.get("mail", [])
+            ),
+            irc=tuple(
+                IrcLogs(tuple(Path(_expand(p)) for p in i["paths"]), i.get("channel"), i.get("timezone", "UTC"))
+                for i in raw.get("irc", [])
             ),
             bots=tuple(raw.get("people", {}).get("bots", [])),
             raw=raw,

@@ -25,9 +25,14 @@ class Rows:
         self.fetched_at = int(time.time())
 
     def add(self, table: str, **values: object) -> None:
+        """One row; columns it leaves out are NULL."""
         columns = self.tables.setdefault(table, {})
+        count = len(next(iter(columns.values()))) if columns else 0
         for column, value in values.items():
-            columns.setdefault(column, []).append(value)
+            columns.setdefault(column, [None] * count).append(value)
+        for cells in columns.values():
+            if len(cells) == count:
+                cells.append(None)
 
     def raw(self, source: str, item_id: str, kind: str, payload: bytes) -> None:
         self.add("raw_items", source=source, item_id=item_id, kind=kind, payload=payload, fetched_at=self.fetched_at)
