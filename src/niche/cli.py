@@ -29,7 +29,9 @@ from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
 from niche.sources.github import DEFAULT_API_URL
 from niche.sources.http import HttpClient
+from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.store import Store
+from niche.store.bugs import sync_launchpad
 from niche.store.commits import RepoSync, sync_repository
 from niche.store.db import DEFAULT_DB
 from niche.store.irc import sync_irc
@@ -282,7 +284,9 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         mail = [(loc, m.list_name, m.since) for m in config.mail for loc in m.locations]
         mail_failed = _sync_mail(store, mail, max_wait)
         irc_failed = _sync_irc(store, [(p, i.channel, i.timezone) for i in config.irc for p in i.paths])
-        return irc_failed or mail_failed or review_failed or git_failed or export_failed
+        launchpad = [(lp.api_url or LAUNCHPAD_API_URL, p, lp.since) for lp in config.launchpad for p in lp.projects]
+        launchpad_failed = _sync_launchpad(store, launchpad, max_wait)
+        return launchpad_failed or irc_failed or mail_failed or review_failed or git_failed or export_failed
 
     _sync_then_derive(ctx, sync)
 
@@ -355,6 +359,39 @@ def sync_mail_command(
 ) -> None:
     """Ingest mailing-list posts: who started threads, who replied, answered questions, sent patches."""
     _sync_then_derive(ctx, lambda store: _sync_mail(store, [(loc, list_name, since) for loc in locations], max_wait))
+
+
+def _sync_launchpad(store: Store, projects: list[tuple[str, str, str | None]], max_wait: float) -> bool:
+    """Sync Launchpad (api_url, project, since) sources; True if one failed."""
+    failed = False
+    with err.status("Syncing Launchpad bugs ...") as status:
+        for api_url, project, since in projects:
+
+            def shown(n: int, p: str = project) -> None:
+                status.update(f"{escape(p)}: {n:,} bugs")
+
+            try:
+                with _client(api_url, None, max_wait) as client:
+                    r = sync_launchpad(store, client, project, since, shown)
+            except NicheError as exc:
+                _fail(str(exc))
+                failed = True
+                continue
+            bad = f", {r.quarantined} quarantined" if r.quarantined else ""
+            err.print(f"{escape(r.source)}: {r.bugs:,} bugs{bad} ({r.requests} requests)")
+    return failed
+
+
+@sync_app.command("launchpad")
+def sync_launchpad_command(
+    ctx: typer.Context,
+    projects: Annotated[list[str], typer.Argument(help="Launchpad projects, e.g. nova, or ubuntu/+source/PACKAGE.")],
+    since: SinceOption = None,
+    api_url: Annotated[str, typer.Option("--api-url", help="Launchpad's API root.")] = LAUNCHPAD_API_URL,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest Launchpad bugs: reports, comments, and triage (status, importance, assignee, tags, duplicates)."""
+    _sync_then_derive(ctx, lambda store: _sync_launchpad(store, [(api_url, p, since) for p in projects], max_wait))
 
 
 def _sync_irc(store: Store, paths: list[tuple[Path, str | None, str]]) -> bool:

@@ -20,6 +20,10 @@
     list = "openstack-discuss"             # when messages carry no List-Id (pipermail strips it)
     since = "2024-01-01"                   # needed for a HyperKitty list's first sync
 
+    [[launchpad]]
+    projects = ["nova", "ubuntu/+source/nova"]
+    since = "2024-01-01"
+
     [[irc]]
     paths = ["~/logs/eavesdrop/#openstack-nova"]   # log files or folders of them
     channel = "#openstack-nova"            # when file names do not say it
@@ -68,6 +72,13 @@ class MailSources:
 
 
 @dataclass(frozen=True)
+class LaunchpadProjects:
+    projects: tuple[str, ...]
+    api_url: str | None = None
+    since: str | None = None
+
+
+@dataclass(frozen=True)
 class IrcLogs:
     paths: tuple[Path, ...]
     channel: str | None = None
@@ -83,12 +94,21 @@ class Config:
     github: tuple[GitHubRepos, ...] = ()
     mail: tuple[MailSources, ...] = ()
     irc: tuple[IrcLogs, ...] = ()
+    launchpad: tuple[LaunchpadProjects, ...] = ()
     bots: tuple[str, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
 
     @property
     def has_sources(self) -> bool:
-        return bool(self.git_paths or self.gerrit or self.gerrit_exports or self.github or self.mail or self.irc)
+        return bool(
+            self.git_paths
+            or self.gerrit
+            or self.gerrit_exports
+            or self.github
+            or self.mail
+            or self.irc
+            or self.launchpad
+        )
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -115,6 +135,10 @@ def load_config(path: Path | None = None) -> Config:
             irc=tuple(
                 IrcLogs(tuple(Path(_expand(p)) for p in i["paths"]), i.get("channel"), i.get("timezone", "UTC"))
                 for i in raw.get("irc", [])
+            ),
+            launchpad=tuple(
+                LaunchpadProjects(tuple(lp["projects"]), lp.get("api_url"), lp.get("since"))
+                for lp in raw.get("launchpad", [])
             ),
             bots=tuple(raw.get("people", {}).get("bots", [])),
             raw=raw,

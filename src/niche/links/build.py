@@ -45,6 +45,12 @@ PROVIDERS: list[Provider] = [
            FROM changes c""",
     ),
     Provider(
+        "bugs",
+        """SELECT b.source, b.item_id, 'bug', b.title, b.url, b.created_at, b.owner_id,
+                  ['lp-bug:' || b.number], concat_ws(chr(10), b.title, b.description)
+           FROM bugs b WHERE b.tracker = 'launchpad'""",
+    ),
+    Provider(
         "mail_messages",
         """SELECT m.source, m.item_id, 'mail', m.subject, NULL, m.sent_at, m.sender_id, ['message-id:' || m.item_id],
                   concat_ws(chr(10), m.own_text, 'In-Reply-To: <' || m.in_reply_to || '>')

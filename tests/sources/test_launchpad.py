@@ -1,0 +1,136 @@
+"""Launchpad bugs, replayed from real recorded API answers through a local HTTP server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import stamina
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from niche.classify import Rules, classify_pending
+from niche.sources.http import HttpClient
+from niche.sources.launchpad import _activity_kind
+from niche.store import Store
+from niche.store.bugs import sync_launchpad
+
+TARGET = "mydistribution/+source/mypackage"
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_sleep():
+    stamina.set_testing(True, attempts=6)
+    yield
+    stamina.set_testing(False)
+
+
+def _load(fixtures: Path, name: str) -> str:
+    return (fixtures / "launchpad" / name).read_text()
+
+
+def _serve(httpserver: HTTPServer, fixtures: Path, activity_1: str | None = None) -> list[str]:
+    """The recorded project: three bugs, listed one a page; bug 1's messages and activity paged."""
+    asked: list[str] = []
+
+    def tasks(request: Request) -> Response:
+        asked.append(request.args.get("modified_since", ""))
+        page = {"0": 1, "1": 2, "2": 3}[request.args.get("ws.start", "0")]
+        return Response(_load(fixtures, f"launchpad_issues_page_{page}"), content_type="application/json")
+
+    httpserver.expect_request(f"/1.0/{TARGET}").respond_with_handler(tasks)
+    for n in (1, 2, 3):
+        httpserver.expect_request(f"/1.0/bugs/{n}").respond_with_data(_load(fixtures, f"launchpad_issue_{n}"))
+    httpserver.expect_request("/1.0/~user").respond_with_data(_load(fixtures, "launchpad_user_1"))
+
+    def paged(kind: str):
+        def handler(request: Request) -> Response:
+            if kind == "activity" and activity_1 is not None:
+                return Response(activity_1)
+            name = f"launchpad_issue_1_{'comments' if kind == 'messages' else 'activities'}"
+            return Response(_load(fixtures, name + ("_next_2" if request.args.get("ws.start") else "_next_1")))
+
+        return handler
+
+    httpserver.expect_request("/1.0/bugs/1/messages").respond_with_handler(paged("messages"))
+    httpserver.expect_request("/1.0/bugs/1/activity").respond_with_handler(paged("activity"))
+    for kind, fixture in (("messages", "comments"), ("activity", "activities")):
+        bug_2, bug_3 = (
+            _load(fixtures, f"launchpad_issue_2_{fixture}"),
+            _load(fixtures, f"launchpad_empty_issue_{fixture}"),
+        )
+        httpserver.expect_request(f"/1.0/bugs/2/{kind}").respond_with_data(bug_2)
+        httpserver.expect_request(f"/1.0/bugs/3/{kind}").respond_with_data(bug_3)
+    return asked
+
+
+def test_bugs_reports_comments_and_people(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    asked = _serve(httpserver, fixtures)
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        result = sync_launchpad(store, client, TARGET)
+    assert (result.bugs, result.quarantined) == (3, 0)
+    bugs = store.con.execute("SELECT number, title, status, importance, security FROM bugs ORDER BY 1").fetchall()
+    assert bugs[0] == (1, "Synaptic has memory leaks", "Triaged", "High", False)
+    comments = store.con.execute(
+        "SELECT count(*) FROM activities WHERE kind = 'bug.comment' AND item_id = '1'"
+    ).fetchone()[0]
+    assert comments == 3  # four messages, the first being the description
+    who = store.con.execute(
+        """SELECT DISTINCT i.name, i.username FROM activities a JOIN identities i USING (identity_id)"""
+    ).fetchall()
+    assert who == [("Cristian Aravena Romero", "user")]
+    classify_pending(store, Rules.load())
+    roles = dict(store.con.execute("SELECT kind, any_value(role) FROM activities GROUP BY 1").fetchall())
+    # the recorded log has two made-up "added cake"/"added coffee" entries: edits, so triage
+    assert roles == {"bug.reported": "bug_reporting", "bug.comment": "discussion", "bug.edited": "triage"}
+    # Resync: asks from the last bug's update time and rewrites, never duplicates.
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        sync_launchpad(store, client, TARGET)
+    assert asked[0].startswith("1970") and asked[3] == store.cursor(result.source)["since"]  # 3 pages before
+    assert store.con.execute("SELECT count(*) FROM bugs").fetchone()[0] == 3
+    assert store.con.execute("SELECT count(*) FROM activities WHERE kind = 'bug.reported'").fetchone()[0] == 3
+
+
+def test_triage_actions_are_credited(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    entry = json.loads(_load(fixtures, "launchpad_issue_1_activities"))["entries"][0]
+    changes = [("mypackage: status", "New", "Triaged"), ("mypackage: importance", "Undecided", "High"),
+               ("tags", "", "memory"), ("marked as duplicate", None, "2")]  # fmt: skip
+    page = {"entries": [entry | {"whatchanged": w, "oldvalue": o, "newvalue": n, "message": None}
+                        for w, o, n in changes], "total_size": 4, "start": 0}  # fmt: skip
+    _serve(httpserver, fixtures, activity_1=json.dumps(page))
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        sync_launchpad(store, client, TARGET)
+    classify_pending(store, Rules.load())
+    kinds = store.con.execute(
+        """SELECT kind, role FROM activities
+           WHERE item_id = '1' AND kind NOT IN ('bug.reported', 'bug.comment') ORDER BY 1"""
+    ).fetchall()
+    assert kinds == [("bug.importance_changed", "triage"), ("bug.marked_duplicate", "triage"),
+                     ("bug.tagged", "triage"), ("bug.triaged", "triage")]  # fmt: skip
+
+
+def test_activity_kinds() -> None:
+    assert _activity_kind("nova: status", "Fix Released", None) == "fix_released"
+    assert _activity_kind("nova: status", "In Progress", None) == "status_changed"
+    assert _activity_kind("nova: assignee", "Dan", None) == "assigned"
+    assert _activity_kind("information type", "Private Security", None) == "security_changed"
+    assert _activity_kind("bug", None, "added bug") is None
+
+
+def test_server_error_then_success(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request(f"/1.0/{TARGET}").respond_with_data("down", status=502)
+    httpserver.expect_ordered_request(f"/1.0/{TARGET}").respond_with_data(_load(fixtures, "launchpad_empty_issues"))
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        result = sync_launchpad(store, client, TARGET)
+    assert (result.bugs, result.requests) == (0, 2)
+
+
+def test_broken_bug_is_quarantined_and_the_rest_goes_on(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/1.0/bugs/2").respond_with_data('{"id": 2, "title": "cut sho')  # served first
+    _serve(httpserver, fixtures)
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        result = sync_launchpad(store, client, TARGET)
+    assert (result.bugs, result.quarantined) == (2, 1)
+    location, error = store.con.execute("SELECT location, error FROM quarantine").fetchone()
+    assert location.endswith("/bugs/2") and error.startswith("unusable bug: JSONDecodeError")
