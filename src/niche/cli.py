@@ -171,10 +171,11 @@ def _report_reviews(results: list[ReviewSync | str]) -> bool:
 def _sync_reviews(
     store: Store,
     gerrit: list[tuple[str, str | None, str | None]],
-    github: list[tuple[str, str, str | None]],
+    github: list[tuple[str, str, str | None, bool]],
     max_wait: float,
 ) -> bool:
-    """Sync Gerrit (url, project, since) and GitHub (api_url, repo, since) sources; True if one failed."""
+    """Sync Gerrit (url, project, since) and GitHub (api_url, repo, since, issues) sources; True if one failed.
+    With issues, a GitHub repository's issues are synced rather than its pull requests."""
     results: list[ReviewSync | str] = []
     with err.status("Syncing code review ...") as status:
         for url, project, since in gerrit:
@@ -188,16 +189,16 @@ def _sync_reviews(
                     results.append(sync_gerrit(store, client, project, since, shown))
             except NicheError as exc:
                 results.append(str(exc))
-        for api_url, repo, since in github:
+        for api_url, repo, since, issues in github:
             try:
                 with _client(
                     api_url, "GITHUB_TOKEN", max_wait, headers={"Accept": "application/vnd.github+json"}
                 ) as client:
 
-                    def shown(n: int, r: str = repo) -> None:
-                        status.update(f"{escape(r)}: {n:,} pull requests")
+                    def shown(n: int, r: str = repo, issues: bool = issues) -> None:
+                        status.update(f"{escape(r)}: {n:,} {'issues' if issues else 'pull requests'}")
 
-                    results.append(sync_github(store, client, repo, since, shown))
+                    results.append(sync_github(store, client, repo, since, shown, issues))
             except NicheError as exc:
                 results.append(str(exc))
     return _report_reviews(results)
@@ -272,9 +273,10 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         raise typer.Exit(2)
     gerrit = [(g.url, p, g.since) for g in config.gerrit for p in (g.projects or (None,))]
     github = [
-        (g.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL, r, g.since)
+        (g.api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL, r, g.since, issues)
         for g in config.github
         for r in g.repos
+        for issues in ((False, True) if g.issues else (False,))
     ]
 
     def sync(store: Store) -> bool:
@@ -323,6 +325,13 @@ def sync_gerrit_export(
     _sync_then_derive(ctx, lambda store: _import_exports(store, files))
 
 
+def _check_repos(repos: list[str]) -> None:
+    for repo in repos:
+        if repo.count("/") != 1:
+            _fail(f"{repo}: expected OWNER/REPO")
+            raise typer.Exit(2)
+
+
 @sync_app.command("github")
 def sync_github_command(
     ctx: typer.Context,
@@ -334,11 +343,25 @@ def sync_github_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest pull requests, reviews and comments from GitHub (token from GITHUB_TOKEN, optional)."""
-    for repo in repos:
-        if repo.count("/") != 1:
-            _fail(f"{repo}: expected OWNER/REPO")
-            raise typer.Exit(2)
-    _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since) for r in repos], max_wait))
+    _check_repos(repos)
+    _sync_then_derive(
+        ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since, False) for r in repos], max_wait)
+    )
+
+
+@sync_app.command("github-issues")
+def sync_github_issues_command(
+    ctx: typer.Context,
+    repos: Annotated[list[str], typer.Argument(help="OWNER/REPO ...")],
+    since: SinceOption = None,
+    api_url: Annotated[
+        str, typer.Option("--api-url", envvar="GITHUB_API_URL", help="GitHub Enterprise: https://HOST/api/v3")
+    ] = DEFAULT_API_URL,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest GitHub issues: who opened, commented, and triaged them (labels, assignees, closing, reopening)."""
+    _check_repos(repos)
+    _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since, True) for r in repos], max_wait))
 
 
 @sync_app.command("mail")

@@ -14,6 +14,7 @@
     [[github]]
     repos = ["chaoss/grimoirelab-perceval"]
     api_url = "https://api.github.com"     # GitHub Enterprise: https://HOST/api/v3
+    issues = true                          # the issues too, for triage and bug reports
 
     [[mail]]
     locations = ["https://lists.openstack.org/pipermail/openstack-discuss/", "~/mail/nova.mbox"]
@@ -62,6 +63,7 @@ class GitHubRepos:
     repos: tuple[str, ...]
     api_url: str | None = None
     since: str | None = None
+    issues: bool = False  # also the issues, not only the pull requests
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def load_config(path: Path | None = None) -> Config:
             ),
             gerrit_exports=tuple(Path(os.path.expanduser(p)) for p in raw.get("gerrit-export", {}).get("files", [])),
             github=tuple(
-                GitHubRepos(tuple(g["repos"]), g.get("api_url"), g.get("since")) for g in raw.get("github", [])
+                GitHubRepos(tuple(g["repos"]), g.get("api_url"), g.get("since"), bool(g.get("issues")))
+                for g in raw.get("github", [])
             ),
             mail=tuple(
                 MailSources(tuple(_expand(loc) for loc in m["locations"]), m.get("list"), m.get("since"))

@@ -140,3 +140,30 @@ def test_pull_request_missing_fields(store: Store, fixtures: Path, httpserver: H
     with HttpClient(httpserver.url_for("")) as client:
         assert sync_github(store, client, REPO).changes == 2
     assert store.con.execute("SELECT owner_id, insertions FROM changes WHERE number = 1").fetchone() == (None, None)
+
+
+def test_issues_with_comments_and_triage_events(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    """The issues listing holds issues and pull requests alike; the issues sync takes the issues."""
+    issue = json.loads(_load(fixtures, "github_issue_2"))[0]
+    pull = json.loads(_load(fixtures, "github_request"))[0]
+    actor = issue["user"]
+    events = [
+        {"event": "labeled", "actor": actor, "created_at": "2016-03-02T10:00:00Z", "label": {"name": "bug"}},
+        {"event": "subscribed", "actor": actor, "created_at": "2016-03-02T10:00:01Z"},  # a notification, not work
+        {"event": "closed", "actor": actor, "created_at": "2016-03-03T10:00:00Z"},
+    ]
+    httpserver.expect_request(f"/repos/{REPO}/issues").respond_with_json([pull, issue], headers={"ETag": '"x"'})
+    httpserver.expect_request(f"/repos/{REPO}/issues/2/comments").respond_with_data(
+        _load(fixtures, "github_issue_comments_2")
+    )
+    httpserver.expect_request(f"/repos/{REPO}/issues/2/events").respond_with_json(events)
+    with HttpClient(httpserver.url_for("/")) as client:
+        result = sync_github(store, client, REPO, issues=True)
+    assert result.source.startswith("github-issues:") and result.changes == 1
+    row = store.con.execute("SELECT tracker, project, number, tags, status FROM bugs").fetchone()
+    assert row == ("github", REPO, 2, ["bug", "v1.1.0"], issue["state"])
+    kinds = [r[0] for r in store.con.execute("SELECT kind FROM activities ORDER BY occurred_at, kind").fetchall()]
+    comments = len(json.loads(_load(fixtures, "github_issue_comments_2")))
+    assert kinds.count("issue.comment") == comments
+    assert {"issue.opened", "issue.labeled", "issue.closed"} <= set(kinds) and "issue.subscribed" not in kinds
+    assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == 0  # the pull request is not an issue

@@ -47,8 +47,10 @@ PROVIDERS: list[Provider] = [
     Provider(
         "bugs",
         """SELECT b.source, b.item_id, 'bug', b.title, b.url, b.created_at, b.owner_id,
-                  ['lp-bug:' || b.number], concat_ws(chr(10), b.title, b.description)
-           FROM bugs b WHERE b.tracker = 'launchpad'""",
+                  [CASE WHEN b.tracker = 'launchpad' THEN 'lp-bug:' || b.number
+                        ELSE 'github:' || lower(b.project) || '#' || b.number END],
+                  concat_ws(chr(10), b.title, b.description)
+           FROM bugs b""",
     ),
     Provider(
         "mail_messages",

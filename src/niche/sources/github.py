@@ -1,4 +1,4 @@
-"""GitHub: pull requests with their reviews, review comments and conversation comments.
+"""GitHub: pull requests with their reviews and comments; issues with their comments and triage.
 
 Pull requests are found through the issues listing (`/repos/O/R/issues?state=all&sort=updated
 &direction=asc&since=...`), which is ordered by last update, so a sync can advance its cursor
@@ -72,6 +72,54 @@ def pull_request_change(
     )
 
 
+# Issue events that are triage, by GitHub's event name (the rest — subscribed, mentioned,
+# referenced — are notifications, not work).
+TRIAGE_EVENTS = {"labeled", "unlabeled", "assigned", "unassigned", "closed", "reopened", "milestoned",
+                 "demilestoned", "marked_as_duplicate", "locked", "transferred", "renamed", "pinned"}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    repo: str
+    number: int
+    title: str
+    body: str
+    author: Account | None
+    state: str
+    created: int | None
+    updated: int | None
+    labels: tuple[str, ...]
+    assignees: tuple[str, ...]
+    url: str | None
+    events: tuple[Event, ...]  # opened, comment, and the triage events above
+
+
+def issue_record(repo: str, issue: dict, comments: list, events: list) -> Issue:
+    """One issue and everything said and done on it."""
+    author = _account(issue.get("user"))
+    done = [Event("opened", author, epoch(issue.get("created_at")), text=issue.get("body") or None)]
+    done += [Event("comment", _account(c.get("user")), epoch(c.get("created_at")), text=c.get("body") or "")
+             for c in comments]  # fmt: skip
+    for e in events:
+        if e.get("event") in TRIAGE_EVENTS:
+            detail = (e.get("label") or {}).get("name") or (e.get("assignee") or {}).get("login")
+            done.append(Event(e["event"], _account(e.get("actor")), epoch(e.get("created_at")), detail=detail))
+    return Issue(
+        repo=repo,
+        number=int(issue["number"]),
+        title=issue.get("title") or "",
+        body=issue.get("body") or "",
+        author=author,
+        state=issue.get("state") or "unknown",
+        created=epoch(issue.get("created_at")),
+        updated=epoch(issue.get("updated_at")),
+        labels=tuple(label.get("name", "") for label in issue.get("labels") or []),
+        assignees=tuple(a.get("login", "") for a in issue.get("assignees") or []),
+        url=issue.get("html_url"),
+        events=tuple(done),
+    )
+
+
 @dataclass
 class Listing:
     """What the issues listing said: its ETag (for the next sync) and whether it changed."""
@@ -113,6 +161,25 @@ class GitHubRepo:
         self, since: str | None, etag: str | None, listing: Listing
     ) -> Iterator[tuple[Change | BadRecord, bytes, str]]:
         """Pull requests updated since `since`, oldest update first, with the update time of each."""
+        for issue in self._updated(since, etag, listing):
+            if isinstance(issue, BadRecord):
+                yield issue, issue.raw, ""
+            elif "pull_request" in issue:
+                yield (*self._pull_request(issue), issue.get("updated_at") or "")
+
+    def issues(
+        self, since: str | None, etag: str | None, listing: Listing
+    ) -> Iterator[tuple[Issue | BadRecord, bytes, str]]:
+        """Issues (not pull requests) updated since `since`, with their comments and timeline events."""
+        for issue in self._updated(since, etag, listing):
+            if isinstance(issue, BadRecord):
+                yield issue, issue.raw, ""
+            elif "pull_request" not in issue:
+                yield (*self._issue(issue), issue.get("updated_at") or "")
+
+    def _updated(self, since: str | None, etag: str | None, listing: Listing) -> Iterator[dict | BadRecord]:
+        """The issues listing (issues and pull requests share it), oldest update first; asked with
+        If-None-Match, so an unchanged repository costs one request."""
         first = True
         headers = {"If-None-Match": etag} if etag else None
         for response in self._pages(f"/repos/{self.repo}/issues", self._listing_params(since), headers):
@@ -124,16 +191,21 @@ class GitHubRepo:
             try:
                 issues = response.json()
             except ValueError as exc:
-                yield (
-                    BadRecord(str(response.url), f"unreadable issue listing: {exc}", response.content),
-                    response.content,
-                    "",
-                )
+                yield BadRecord(str(response.url), f"unreadable issue listing: {exc}", response.content)
                 return
-            for issue in issues:
-                if "pull_request" not in issue:
-                    continue
-                yield (*self._pull_request(issue), issue.get("updated_at") or "")
+            yield from issues
+
+    def _issue(self, issue: dict) -> tuple[Issue | BadRecord, bytes]:
+        number = issue.get("number")
+        base = f"/repos/{self.repo}/issues/{number}"
+        try:
+            comments = self._all(f"{base}/comments") if issue.get("comments") else []
+            events = self._all(f"{base}/events")
+            raw = json.dumps({"issue": issue, "comments": comments, "events": events}).encode()
+            return issue_record(self.repo, issue, comments, events), raw
+        except (ValueError, KeyError, TypeError) as exc:
+            where = f"{self.client.base_url}{base}"
+            return BadRecord(where, f"unreadable issue #{number}: {exc}", json.dumps(issue).encode()), b""
 
     def _pull_request(self, issue: dict) -> tuple[Change | BadRecord, bytes]:
         number = issue.get("number")

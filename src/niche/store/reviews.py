@@ -19,6 +19,7 @@ from niche.sources.changes import Account, Change
 from niche.sources.git import BadRecord
 from niche.sources.github import GitHubRepo, Listing
 from niche.sources.http import HttpClient
+from niche.store.bugs import write_issue
 from niche.store.db import Store
 from niche.store.rows import Rows
 
@@ -156,18 +157,26 @@ def import_gerrit_export(store: Store, path: Path) -> ReviewSync:
 
 
 def sync_github(store: Store, client: HttpClient, repo: str, since: str | None = None,
-                progress: Callable[[int], None] | None = None) -> ReviewSync:  # fmt: skip
-    """Fetch pull requests updated since the last sync; the cursor advances with every one."""
+                progress: Callable[[int], None] | None = None, issues: bool = False) -> ReviewSync:  # fmt: skip
+    """Fetch pull requests (or, with issues, the issues) updated since the last sync; the cursor
+    advances with every one. Both come from GitHub's one issues listing, each with its own source."""
     reader = GitHubRepo(client, repo)
-    source = f"github:{reader.host}/{repo}"
+    source = f"github{'-issues' if issues else ''}:{reader.host}/{repo}"
     result = ReviewSync(source)
     cursor = store.cursor(source) or {}
     with store.transaction():
         store.register_source(source, "github", repo, f"{client.base_url}/repos/{repo}", {})
     listing = Listing()
-    for change, raw, updated in reader.pull_requests(cursor.get("since") or since, cursor.get("etag"), listing):
+    items = (reader.issues if issues else reader.pull_requests)(
+        cursor.get("since") or since, cursor.get("etag"), listing
+    )
+    for item, raw, updated in items:
         with store.transaction():
-            written, bad = write_changes(store, source, [(change, raw)])
+            if issues and not isinstance(item, BadRecord):
+                write_issue(store, source, item, raw)
+                written, bad = 1, 0
+            else:
+                written, bad = write_changes(store, source, [(item, raw)])
             if updated:
                 store.set_cursor(source, {"since": updated})
         result.changes += written

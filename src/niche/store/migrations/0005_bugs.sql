@@ -1,10 +1,11 @@
--- niche schema 5: bugs from trackers (Launchpad first). Reports, comments and triage actions
--- are activities (bug.*); a bug keeps what reports need about it.
+-- niche schema 5: bugs and issues (Launchpad, GitHub). Reports, comments and triage actions
+-- are activities (bug.*, issue.*); a bug keeps what reports need about it.
 
 CREATE TABLE bugs (
     source       VARCHAR NOT NULL,
     item_id      VARCHAR NOT NULL,   -- the bug number
-    tracker      VARCHAR NOT NULL,   -- 'launchpad'
+    tracker      VARCHAR NOT NULL,   -- 'launchpad', 'github'
+    project      VARCHAR,            -- Launchpad project or package; GitHub owner/repo
     number       INTEGER NOT NULL,
     title        VARCHAR,
     description  VARCHAR,
