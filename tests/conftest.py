@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+import stamina
 
 from niche.store import Store
 
@@ -25,3 +26,11 @@ def fixtures() -> Path:
 def store(tmp_path: Path) -> Store:
     with Store(tmp_path / "niche.duckdb") as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff_sleep():
+    """Retries are tried at once: tests check what is retried, not how long it waits."""
+    stamina.set_testing(True, attempts=6)
+    yield
+    stamina.set_testing(False)

@@ -6,8 +6,9 @@ import json
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,11 +32,11 @@ from niche.sources.github import DEFAULT_API_URL
 from niche.sources.http import HttpClient
 from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.store import Store
-from niche.store.bugs import sync_launchpad
+from niche.store.bugs import BugSync, sync_launchpad
 from niche.store.commits import RepoSync, sync_repository
 from niche.store.db import DEFAULT_DB
 from niche.store.irc import sync_irc
-from niche.store.mail import sync_mail
+from niche.store.mail import MailSync, sync_mail
 from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
 
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
@@ -204,6 +205,18 @@ def _sync_reviews(
     return _report_reviews(results)
 
 
+T = TypeVar("T")
+
+
+def _guarded(run: Callable[[], T]) -> T | None:
+    """run(), or None once its error is printed as one line: one failing source does not stop the rest."""
+    try:
+        return run()
+    except NicheError as exc:
+        _fail(str(exc))
+        return None
+
+
 def _sync_mail(store: Store, locations: list[tuple[str, str | None, str | None]], max_wait: float) -> bool:
     """Sync mail (location, list name, since) sources; True if one failed."""
     failed = False
@@ -213,15 +226,16 @@ def _sync_mail(store: Store, locations: list[tuple[str, str | None, str | None]]
             def shown(n: int, where: str = location) -> None:
                 status.update(f"{escape(where)}: {n:,} messages")
 
-            try:
-                if "://" in location:
-                    split = urlsplit(location)
-                    with _client(f"{split.scheme}://{split.netloc}", None, max_wait) as client:
-                        r = sync_mail(store, location, list_name, since, client, shown)
-                else:
-                    r = sync_mail(store, location, list_name, since, progress=shown)
-            except NicheError as exc:
-                _fail(str(exc))
+            def run(location: str = location, list_name: str | None = list_name, since: str | None = since,
+                    shown: Callable[[int], None] = shown) -> MailSync:  # fmt: skip
+                if "://" not in location:
+                    return sync_mail(store, location, list_name, since, progress=shown)
+                split = urlsplit(location)
+                with _client(f"{split.scheme}://{split.netloc}", None, max_wait) as client:
+                    return sync_mail(store, location, list_name, since, client, shown)
+
+            r = _guarded(run)
+            if r is None:
                 failed = True
                 continue
             unchanged = f", {r.unchanged} unchanged" if r.unchanged else ""
@@ -325,43 +339,44 @@ def sync_gerrit_export(
     _sync_then_derive(ctx, lambda store: _import_exports(store, files))
 
 
-def _check_repos(repos: list[str]) -> None:
+ReposArgument = Annotated[list[str], typer.Argument(help="OWNER/REPO ...")]
+GitHubApiOption = Annotated[
+    str, typer.Option("--api-url", envvar="GITHUB_API_URL", help="GitHub Enterprise: https://HOST/api/v3")
+]
+
+
+def _sync_github(ctx: typer.Context, repos: list[str], since: str | None, api_url: str, max_wait: float,
+                 issues: bool) -> None:  # fmt: skip
     for repo in repos:
         if repo.count("/") != 1:
             _fail(f"{repo}: expected OWNER/REPO")
             raise typer.Exit(2)
+    github = [(api_url, r, since, issues) for r in repos]
+    _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], github, max_wait))
 
 
 @sync_app.command("github")
 def sync_github_command(
     ctx: typer.Context,
-    repos: Annotated[list[str], typer.Argument(help="OWNER/REPO ...")],
+    repos: ReposArgument,
     since: SinceOption = None,
-    api_url: Annotated[
-        str, typer.Option("--api-url", envvar="GITHUB_API_URL", help="GitHub Enterprise: https://HOST/api/v3")
-    ] = DEFAULT_API_URL,
+    api_url: GitHubApiOption = DEFAULT_API_URL,
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest pull requests, reviews and comments from GitHub (token from GITHUB_TOKEN, optional)."""
-    _check_repos(repos)
-    _sync_then_derive(
-        ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since, False) for r in repos], max_wait)
-    )
+    _sync_github(ctx, repos, since, api_url, max_wait, issues=False)
 
 
 @sync_app.command("github-issues")
 def sync_github_issues_command(
     ctx: typer.Context,
-    repos: Annotated[list[str], typer.Argument(help="OWNER/REPO ...")],
+    repos: ReposArgument,
     since: SinceOption = None,
-    api_url: Annotated[
-        str, typer.Option("--api-url", envvar="GITHUB_API_URL", help="GitHub Enterprise: https://HOST/api/v3")
-    ] = DEFAULT_API_URL,
+    api_url: GitHubApiOption = DEFAULT_API_URL,
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest GitHub issues: who opened, commented, and triaged them (labels, assignees, closing, reopening)."""
-    _check_repos(repos)
-    _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], [(api_url, r, since, True) for r in repos], max_wait))
+    _sync_github(ctx, repos, since, api_url, max_wait, issues=True)
 
 
 @sync_app.command("mail")
@@ -393,11 +408,13 @@ def _sync_launchpad(store: Store, projects: list[tuple[str, str, str | None]], m
             def shown(n: int, p: str = project) -> None:
                 status.update(f"{escape(p)}: {n:,} bugs")
 
-            try:
+            def run(api_url: str = api_url, project: str = project, since: str | None = since,
+                    shown: Callable[[int], None] = shown) -> BugSync:  # fmt: skip
                 with _client(api_url, None, max_wait) as client:
-                    r = sync_launchpad(store, client, project, since, shown)
-            except NicheError as exc:
-                _fail(str(exc))
+                    return sync_launchpad(store, client, project, since, shown)
+
+            r = _guarded(run)
+            if r is None:
                 failed = True
                 continue
             bad = f", {r.quarantined} quarantined" if r.quarantined else ""
@@ -434,10 +451,8 @@ def _sync_irc(store: Store, paths: list[tuple[Path, str | None, str]]) -> bool:
             def advance(done: int, total: int, task: int = task) -> None:
                 bar.update(task, completed=done, total=total)
 
-            try:
-                r = sync_irc(store, path, channel, tz, advance)
-            except NicheError as exc:
-                _fail(str(exc))
+            r = _guarded(partial(sync_irc, store, path, channel, tz, advance))
+            if r is None:
                 failed = True
                 continue
         unchanged = f", {r.unchanged} unchanged" if r.unchanged else ""

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-import stamina
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -30,13 +29,6 @@ def _records(fixtures: Path) -> list[dict]:
 
 def _distinct(records: list[dict]) -> dict[int, dict]:
     return {r["number"]: r for r in records}
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff_sleep():
-    stamina.set_testing(True, attempts=6)
-    yield
-    stamina.set_testing(False)
 
 
 def test_ssh_export_changes(fixtures: Path) -> None:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import stamina
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -15,13 +14,6 @@ from niche.store import Store
 from niche.store.reviews import sync_github
 
 REPO = "zhquan_example/repo"
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff_sleep():
-    stamina.set_testing(True, attempts=6)
-    yield
-    stamina.set_testing(False)
 
 
 def _load(fixtures: Path, name: str) -> str:

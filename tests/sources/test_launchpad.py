@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-import stamina
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -17,13 +15,6 @@ from niche.store import Store
 from niche.store.bugs import sync_launchpad
 
 TARGET = "mydistribution/+source/mypackage"
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff_sleep():
-    stamina.set_testing(True, attempts=6)
-    yield
-    stamina.set_testing(False)
 
 
 def _load(fixtures: Path, name: str) -> str:

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import stamina
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -17,13 +16,6 @@ from niche.errors import SourceError
 from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.mail import sync_mail
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff_sleep():
-    stamina.set_testing(True, attempts=6)
-    yield
-    stamina.set_testing(False)
 
 
 def _count(store: Store, sql: str, *params: object) -> int:
