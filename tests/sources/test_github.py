@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from niche.sources.github import ITEM_ERRORS, issue_record
 from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.reviews import sync_github
+from tests.strategies import JSON
 
 REPO = "zhquan_example/repo"
 
@@ -159,3 +164,14 @@ def test_issues_with_comments_and_triage_events(store: Store, fixtures: Path, ht
     assert kinds.count("issue.comment") == comments
     assert {"issue.opened", "issue.labeled", "issue.closed"} <= set(kinds) and "issue.subscribed" not in kinds
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == 0  # the pull request is not an issue
+
+
+_issue_fields = ["number", "title", "body", "user", "state", "created_at", "updated_at", "labels", "assignees"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(_issue_fields), JSON), st.lists(JSON, max_size=3), st.lists(JSON, max_size=3))
+def test_any_issue_answer_is_an_issue_or_a_clear_error(issue: dict, comments: list, events: list) -> None:
+    """What GitHub answers is outside data: any shape either parses or raises what the reader quarantines."""
+    with contextlib.suppress(*ITEM_ERRORS):
+        issue_record(REPO, issue, comments, events)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from niche.classify import Rules, classify_pending
 from niche.sources.http import HttpClient
-from niche.sources.launchpad import _activity_kind
+from niche.sources.launchpad import BUG_ERRORS, LaunchpadReader, _activity_kind
 from niche.store import Store
 from niche.store.bugs import sync_launchpad
+from tests.strategies import JSON
 
 TARGET = "mydistribution/+source/mypackage"
 
@@ -125,3 +129,19 @@ def test_broken_bug_is_quarantined_and_the_rest_goes_on(store: Store, fixtures: 
     assert (result.bugs, result.quarantined) == (2, 1)
     location, error = store.con.execute("SELECT location, error FROM quarantine").fetchone()
     assert location.endswith("/bugs/2") and error.startswith("unusable bug: JSONDecodeError")
+
+
+_fields = ["id", "title", "description", "owner_link", "date_created", "date_last_updated", "tags",
+           "information_type", "duplicate_of_link", "security_related", "private", "web_link"]  # fmt: skip
+
+
+_OFFLINE_READER = LaunchpadReader(HttpClient("http://127.0.0.1:9"), TARGET)
+_OFFLINE_READER.person = lambda link: None  # type: ignore[method-assign]  # no network in a property test
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(_fields), JSON), st.lists(st.dictionaries(st.text(max_size=12), JSON)))
+def test_any_bug_answer_is_a_bug_or_a_clear_error(data: dict, activity: list) -> None:
+    """What Launchpad answers is outside data: any shape either parses or raises what bug() quarantines."""
+    with contextlib.suppress(*BUG_ERRORS):  # exactly what LaunchpadReader.bug quarantines
+        _OFFLINE_READER._bug({}, data, [], activity)

@@ -19,6 +19,8 @@ from niche.sources.git import BadRecord
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.github.com"
+# What a malformed answer raises while one item is read: it is quarantined, the sync goes on.
+ITEM_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 REVIEW_VALUES = {"APPROVED": 1, "CHANGES_REQUESTED": -1, "COMMENTED": 0, "DISMISSED": 0}
 
 
@@ -203,7 +205,7 @@ class GitHubRepo:
             events = self._all(f"{base}/events")
             raw = json.dumps({"issue": issue, "comments": comments, "events": events}).encode()
             return issue_record(self.repo, issue, comments, events), raw
-        except (ValueError, KeyError, TypeError) as exc:
+        except ITEM_ERRORS as exc:
             where = f"{self.client.base_url}{base}"
             return BadRecord(where, f"unreadable issue #{number}: {exc}", json.dumps(issue).encode()), b""
 
@@ -219,6 +221,6 @@ class GitHubRepo:
                 {"pull": pull, "reviews": reviews, "review_comments": review_comments, "comments": comments}
             ).encode()
             return pull_request_change(self.host, self.repo, pull, reviews, review_comments, comments), raw
-        except (ValueError, KeyError, TypeError) as exc:
+        except ITEM_ERRORS as exc:
             where = f"{self.client.base_url}{base}/pulls/{number}"
             return BadRecord(where, f"unreadable pull request #{number}: {exc}", json.dumps(issue).encode()), b""

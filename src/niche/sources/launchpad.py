@@ -22,6 +22,8 @@ from niche.sources.http import HttpClient
 DEFAULT_API_URL = "https://api.launchpad.net/1.0"
 STATUSES = ("New", "Incomplete", "Opinion", "Invalid", "Won't Fix", "Expired", "Confirmed", "Triaged", "In Progress",
             "Fix Committed", "Fix Released", "Incomplete (with response)", "Incomplete (without response)")  # fmt: skip
+# What a malformed answer raises while a bug is read: it is quarantined, the sync goes on.
+BUG_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 TRIAGE_STATUSES = {"Confirmed", "Triaged", "Incomplete", "Invalid", "Won't Fix", "Opinion", "Expired"}
 
 
