@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import email.message
 import email.policy
+import email.utils
 import gzip
 import io
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,30 @@ def test_malformed_headers_and_charsets(name: str, subject: str, date: str, body
         if isinstance(parsed, mail.Message):
             assert parsed.from_email is None or "@" in parsed.from_email  # unquoted specials may mislead parseaddr
             assert parsed.sent_at is None or isinstance(parsed.sent_at, int)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(1980, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.integers(min_value=-14 * 60, max_value=14 * 60),
+    st.booleans(),
+)
+def test_usual_dates_read_as_email_utils_reads_them(when: datetime, offset: int, weekday: bool) -> None:
+    """The fast path for RFC 5322 dates agrees with the standard library on every such date."""
+    stamp = email.utils.format_datetime(when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset))))
+    value = stamp if weekday else stamp.split(", ", 1)[1]
+    parsed = email.utils.parsedate_tz(value)
+    assert mail._date(value) == (email.utils.mktime_tz(parsed), offset)
+
+
+def test_from_lines_in_every_archive_form() -> None:
+    forms = {
+        "bob at example.org (Bob (Example Inc))": ("Bob (Example Inc)", "bob@example.org"),
+        "Bob@Example.org (Bob)": ("Bob", "bob@example.org"),
+        "bob@example.org": (None, "bob@example.org"),
+        '"Smith, Bob" <bob@example.org>': ("Smith, Bob", "bob@example.org"),
+        "Bob <bob@example.org> (Bob)": ("Bob", "bob@example.org"),
+        "=?utf-8?q?G=C3=B6ran?= <g@example.org>": ("G\u00f6ran", "g@example.org"),
+    }
+    for value, expected in forms.items():
+        assert mail._address(value)[:2] == expected, value

@@ -13,6 +13,7 @@ across the whole archive by the store (`niche.store.mail`).
 from __future__ import annotations
 
 import binascii
+import calendar
 import email
 import email.header
 import email.policy
@@ -60,7 +61,16 @@ _WANTED = {
 }
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _SIMPLE_ADDRESS = re.compile(r'\s*"?([^"<>()\\,;:@]*?)"?\s*<([^<>\s"()\\,;:@]+@[^<>\s"()\\,;:@]+)>\s*$')
-_OBFUSCATED = re.compile(r"^\s*([^\s@()<>]+) at ([^\s@()<>]+)\s*(?:\((.*)\))?\s*$")
+# "user at host (Name)" (pipermail's obfuscation) and the plain "user@host (Name)" of old mailers.
+_BARE_ADDRESS = re.compile(r"^\s*([^\s@()<>]+)(?: at |@)([^\s@()<>]+)\s*(?:\(([^()]*(?:\([^()]*\)[^()]*)*)\))?\s*$")
+# The RFC 5322 date nearly every mailer writes ("Mon, 1 Dec 1997 10:02:33 +0100"), read without
+# email.utils, which is slow; anything else goes to email.utils.
+_USUAL_DATE = re.compile(
+    r"\s*(?:[A-Z][a-z]{2}, *)?(\d{1,2}) ([A-Z][a-z]{2}) ([1-9]\d{3}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)(?!\S)"
+)
+_MONTH_NUMBER = {
+    m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)
+}
 _ENVELOPE_DATE = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? .*\d{4}")
 _PATCH_SUBJECT = re.compile(r"\[[^\]]*\bPATCH\b[^\]]*\]", re.I)
 _DIFF = re.compile(r"^(diff --git |Index: |--- \S.*\n\+\+\+ \S.*\n@@ )", re.M)
@@ -69,7 +79,7 @@ _URL_TAIL = re.compile(r"://\S*")  # a URL's "?" is no question
 # "On Mon, Bob wrote:", Gmail's "2016-04-14 11:06 GMT+02:00 Bob <bob at x.org>:" — any line that
 # ends in a colon right before a quote introduces it.
 _ATTRIBUTION_END = re.compile(r":[ \t]*\r?\n(?:[ \t]*\r?\n)?(?=[ \t]*>)")
-_QUOTED = re.compile(r"^[ \t]*>.*(\n|$)", re.M)
+_QUOTED = re.compile(r"\n[ \t]*>[^\n]*")  # searched in "\n" + text, like _CUT below
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fwd?|antw|r)\s*(\[\d+\])?\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 # Where a post stops being its author's words: signature, forwarded or top-posted original,
 # the list's own footer, pipermail's note of a scrubbed attachment.
@@ -258,7 +268,7 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
         quoted_lines=quoted,
         is_patch=bool(diff or _PATCH_SUBJECT.search(subject))
         or any(a.endswith((".patch", ".diff")) or "x-patch" in a or "x-diff" in a for a in attachments),
-        asks_question=_asks(_URL_TAIL.sub("", own)) or thread_subject.endswith("?"),
+        asks_question=("?" in own and _asks(_URL_TAIL.sub("", own))) or thread_subject.endswith("?"),
         attachments=attachments,
         lossy=lossy or bad_subject or bad_from or bad_body,
     )
@@ -329,10 +339,10 @@ def _decode(data: bytes, charset: str | None) -> tuple[str, bool]:
 
 def _address(value: str) -> tuple[str | None, str | None, bool]:
     """(name, email) of a From header, undoing pipermail's "user at host (Name)" obfuscation."""
-    obfuscated = _OBFUSCATED.match(value)
-    if obfuscated:
-        name, lossy = _decode_words(obfuscated.group(3) or "")
-        return name or None, f"{obfuscated.group(1)}@{obfuscated.group(2)}".lower(), lossy
+    bare = _BARE_ADDRESS.match(value)
+    if bare:
+        name, lossy = _decode_words(bare.group(3) or "")
+        return name or None, f"{bare.group(1)}@{bare.group(2)}".lower(), lossy
     simple = _SIMPLE_ADDRESS.match(value)  # most From lines; parseaddr is slow
     name, address = simple.groups() if simple else email.utils.parseaddr(value)
     decoded, lossy = _decode_words(name)
@@ -347,6 +357,12 @@ def _address(value: str) -> tuple[str | None, str | None, bool]:
 def _date(value: str | None) -> tuple[int | None, int | None]:
     if not value:
         return None, None
+    usual = _USUAL_DATE.match(value)
+    if usual and usual.group(2) in _MONTH_NUMBER:
+        day, _, year, hour, minute, second, sign, tz_hours, tz_minutes = usual.groups()
+        offset = (int(tz_hours) * 60 + int(tz_minutes)) * (-1 if sign == "-" else 1)
+        when = (int(year), _MONTH_NUMBER[usual.group(2)], int(day), int(hour), int(minute), int(second))
+        return calendar.timegm(when) - offset * 60, offset
     try:
         parsed = email.utils.parsedate_tz(value)
     except (TypeError, ValueError, IndexError):
@@ -456,7 +472,8 @@ def own_words(text: str) -> tuple[str, int]:
     before a quote, and everything after a signature, forwarded original or list footer are not
     the author's. Whole-text regular expressions, not a loop over lines: archives are large."""
     quoted = 0
-    cut = _CUT.search("\n" + text)
+    text = "\n" + text
+    cut = _CUT.search(text)
     if cut:
         quoted = len(_QUOTED.findall(text, cut.end() - 1))
         text = text[: cut.start()]
