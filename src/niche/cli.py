@@ -23,8 +23,10 @@ from niche.classify import Rules, classify_pending
 from niche.config import Config, load_config
 from niche.errors import NicheError
 from niche.identity import resolve_people
+from niche.identity.overrides import load_overrides
 from niche.links.build import build_links
 from niche.links.trail import follow
+from niche.people_cli import identities_app, people_app
 from niche.report.summary import headline, to_json
 from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
@@ -42,6 +44,8 @@ from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, s
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
 sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.")
 app.add_typer(sync_app, name="sync")
+app.add_typer(people_app, name="people")
+app.add_typer(identities_app, name="identities")
 console = Console()
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
@@ -79,7 +83,7 @@ def _fail(message: str) -> None:
 def _derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
-        resolve_people(store, config.bots)
+        resolve_people(store, load_overrides(config.people_overrides), config.bots)
         classify_pending(store, Rules.load(config.raw))
         build_links(store)
 

@@ -32,6 +32,7 @@
 
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
+    overrides = "niche-people.toml"        # merges, splits, names, affiliations (niche people ...)
 
     [roles]                                # see niche/classify/default_roles.toml
 
@@ -87,6 +88,9 @@ class IrcLogs:
     timezone: str = "UTC"
 
 
+DEFAULT_OVERRIDES = "niche-people.toml"
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
@@ -98,6 +102,7 @@ class Config:
     irc: tuple[IrcLogs, ...] = ()
     launchpad: tuple[LaunchpadProjects, ...] = ()
     bots: tuple[str, ...] = ()
+    people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
 
     @property
@@ -144,6 +149,8 @@ def load_config(path: Path | None = None) -> Config:
                 for lp in raw.get("launchpad", [])
             ),
             bots=tuple(raw.get("people", {}).get("bots", [])),
+            people_overrides=path.parent
+            / os.path.expanduser(raw.get("people", {}).get("overrides", DEFAULT_OVERRIDES)),
             raw=raw,
         )
     except OSError as exc:

@@ -1,45 +1,292 @@
-"""Group identities into people.
+"""Which identities are one person: evidence between identities, then the people it connects.
 
-This first resolver is deliberately conservative: identities are the same person when they
-share an email address (case-insensitive), and an identity without one stands alone. It never
-merges two different people; it may still split one person who used several addresses.
+Every merge rests on a piece of evidence between two identities (an edge) that can be shown to a
+user: the same mailbox, the same account, the same full name, a username made from a name, a
+.mailmap line, an override. People are the connected groups. What guards against merging two
+people matters more than what finds one person twice (a wrong merge hides a contributor):
+
+- placeholder addresses (root@localhost, you@example.com) and generic names ("Your Name",
+  "ubuntu") are no evidence at all;
+- an address used under clearly different names (a shared or role address, "info@") links only
+  the identities whose names agree;
+- a full name alone merges only when it is distinctive: a short given name with one of the most
+  common family names ("Wei Wang", "John Smith") needs a second clue (the same mail domain or
+  the same mailbox name);
+- single-word names never merge on the name alone; bots and people never merge.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from niche.identity import normalize as norm
+from niche.identity.affiliations import PERSONAL_DOMAINS
 from niche.identity.bots import is_bot
-from niche.store import Store
 
 
-def resolve_people(store: Store, bots: tuple[str, ...] = ()) -> int:
-    """Rebuild people and person_identities from all identities; returns the number of people."""
-    rows = store.con.execute(
-        "SELECT identity_id, name, email, username FROM identities ORDER BY identity_id"
-    ).fetchall()
+@dataclass(frozen=True, slots=True)
+class Identity:
+    key: str  # identity_id in the store, a row number for the standalone resolver
+    source_kind: str  # git, gerrit, github, launchpad, mail, irc, ...
+    name: str | None
+    email: str | None
+    username: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why two identities are the same person, in words a user can check."""
+
+    a: str
+    b: str
+    rule: str  # same-email, same-account, github-noreply, same-name, similar-name, handle, mailmap, override
+    detail: str
+
+
+@dataclass
+class Resolution:
+    person_of: dict[str, str]  # identity key -> person id (the smallest identity key of the person)
+    reason_of: dict[str, str]  # identity key -> how it joined its person
+    evidence: list[Evidence]
+    bots: set[str] = field(default_factory=set)  # identity keys that look like automation
+
+    def people(self) -> dict[str, list[str]]:
+        members: dict[str, list[str]] = defaultdict(list)
+        for key, person in self.person_of.items():
+            members[person].append(key)
+        return dict(members)
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    ident: Identity
+    email: str | None  # canonical, None when absent or a placeholder
+    tokens: tuple[str, ...]  # name words; () when the name says nothing
+    bot: bool
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(self.tokens)
+
+
+SIMILAR_NAME = 90  # rapidfuzz ratio (0-100) above which two names can be one person's
+
+
+def resolve(
+    identities: Iterable[Identity],
+    known: Iterable[Evidence] = (),
+    detached: Iterable[str] = (),
+    bots: tuple[str, ...] = (),
+) -> Resolution:
+    """Group identities into people.
+
+    known: evidence from outside (.mailmap, user overrides), taken as it is.
+    detached: identities the user split off; only the user's own merges ("override") join them.
+    bots: more automation account names (niche.toml [people] bots).
+    """
+    prepared = [_prepare(ident, bots) for ident in identities]
+    by_key = {p.ident.key: p for p in prepared}
+    detached = set(detached)
+    graph = nx.Graph()
+    graph.add_nodes_from(by_key)
+    for ev in _found_evidence(prepared):
+        a, b = by_key[ev.a], by_key[ev.b]
+        if ev.a in detached or ev.b in detached or a.bot != b.bot:
+            continue
+        if not graph.has_edge(ev.a, ev.b):
+            graph.add_edge(ev.a, ev.b, evidence=ev)
+    for ev in known:
+        if ev.rule != "override" and (ev.a in detached or ev.b in detached):
+            continue
+        if ev.a in by_key and ev.b in by_key and ev.a != ev.b:
+            graph.add_edge(ev.a, ev.b, evidence=ev)  # outside word replaces what was found
     person_of: dict[str, str] = {}
-    people: dict[str, tuple[str, bool]] = {}
-    links = []
-    for ident, name, email, username in rows:
-        key = (email or "").strip().lower()
-        if key:
-            person, reason = person_of.setdefault(key, ident), f"same email {key}"
-        else:
-            person, reason = ident, "only identity"
-        links.append((ident, person, reason))
-        display = name or username or email or ident
-        prior = people.get(person)
-        people[person] = (
-            prior[0] if prior else display,
-            (prior[1] if prior else False) or is_bot(name, email, username, bots),
-        )
-    with store.transaction():
-        store.con.execute("DELETE FROM person_identities")
-        store.con.execute("DELETE FROM people")
-        if links:
-            store.insert(
-                "person_identities",
-                dict(zip(("identity_id", "person_id", "reason"), zip(*links, strict=True), strict=True)),
-            )
-            names, bot_flags = zip(*people.values(), strict=True)
-            store.insert("people", {"person_id": list(people), "name": names, "is_bot": bot_flags})
-    return len(people)
+    reason_of: dict[str, str] = {}
+    for component in nx.connected_components(graph):
+        person = min(component)
+        person_of[person], reason_of[person] = person, "first identity of this person"
+        for parent, child in nx.bfs_edges(graph, person):
+            person_of[child] = person
+            ev = graph.edges[parent, child]["evidence"]
+            reason_of[child] = f"{ev.rule}: {ev.detail}"
+    evidence = [data["evidence"] for _, _, data in graph.edges(data=True)]
+    return Resolution(person_of, reason_of, evidence, {p.ident.key for p in prepared if p.bot})
+
+
+def explain(evidence: Iterable[Evidence], a: str, b: str) -> list[Evidence] | None:
+    """The shortest chain of evidence that makes identities a and b one person; None when they are two."""
+    graph = nx.Graph()
+    graph.add_nodes_from((a, b))
+    for ev in evidence:
+        graph.add_edge(ev.a, ev.b, evidence=ev)
+    if not nx.has_path(graph, a, b):
+        return None
+    path = nx.shortest_path(graph, a, b)
+    return [graph.edges[x, y]["evidence"] for x, y in itertools.pairwise(path)]
+
+
+def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
+    email = norm.canonical_email(ident.email or (ident.name if ident.name and "@" in ident.name else None))
+    if norm.is_placeholder_email(email):
+        email = None
+    tokens = norm.name_tokens(ident.name)
+    if norm.is_generic_name(tokens):
+        tokens = ()
+    return _Prepared(ident, email, tokens, is_bot(ident.name, ident.email, ident.username, bots))
+
+
+def _found_evidence(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    yield from _same_email(prepared)
+    yield from _same_account(prepared)
+    yield from _same_name(prepared)
+    yield from _similar_names(prepared)
+    yield from _handles(prepared)
+
+
+def _groups(prepared: Iterable[_Prepared], key) -> Iterator[tuple[str, list[_Prepared]]]:
+    groups: dict[str, list[_Prepared]] = defaultdict(list)
+    for p in prepared:
+        k = key(p)
+        if k:
+            groups[k].append(p)
+    for k, members in groups.items():
+        if len(members) > 1:
+            yield k, members
+
+
+def _names_agree(a: _Prepared, b: _Prepared) -> bool:
+    """Two names that can be one person's: a word of 3+ letters in common, or one the short form
+    of the other's ("Chris", "Christos"), or one spelling of the other."""
+    if not a.tokens or not b.tokens:
+        return True  # a missing name does not disagree
+    if any(x.startswith(y) or y.startswith(x) for x in a.tokens if len(x) > 2 for y in b.tokens if len(y) > 2):
+        return True
+    return fuzz.ratio(norm.name_key(a.tokens), norm.name_key(b.tokens)) >= SIMILAR_NAME
+
+
+def _same_email(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    """One mailbox, one person; unless the mailbox is used under names that cannot be one person
+    (a shared or role address): then only identities whose names agree are linked."""
+    for email, members in _groups(prepared, lambda p: p.email):
+        named = [p for p in members if len(p.tokens) > 1]  # one-word names are nicks: they do not disagree
+        role = norm.email_local(email) in norm.ROLE_LOCAL_PARTS
+        shared = role or any(not _names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :])
+        if not shared:
+            yield from _star(members, "same-email", email)
+            continue
+        for i, x in enumerate(named):  # a shared address: link by it only those who agree by name
+            for y in named[i + 1 :]:
+                if _names_agree(x, y):
+                    yield Evidence(x.ident.key, y.ident.key, "same-email", f"{email} (shared address, names agree)")
+
+
+def _same_account(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    """One account on one server (a Gerrit username, GitHub login, Launchpad id, IRC nick), and
+    GitHub's private noreply addresses, which name the login they belong to."""
+
+    def account(p: _Prepared) -> str | None:
+        login = norm.github_login_of(p.email)
+        if login:
+            return f"github:{login}"
+        return f"{p.ident.source_kind}:{p.ident.username.lower()}" if p.ident.username else None
+
+    for key, members in _groups(prepared, account):
+        yield from _star(members, "same-account", key)
+
+
+def _distinctive(tokens: tuple[str, ...]) -> bool:
+    """A name unlikely to belong to two people in one community: at least two words, and not a
+    short given name with one of the world's most common family names ("Wei Wang", "John Smith")."""
+    if len(tokens) != 2:
+        return len(tokens) > 2
+    a, b = tokens
+    return not ((a in norm.COMMON_FAMILY_NAMES and len(b) <= 5) or (b in norm.COMMON_FAMILY_NAMES and len(a) <= 5))
+
+
+def _corroborated(a: _Prepared, b: _Prepared) -> bool:
+    """A second clue beside a common name: the same mailbox name or the same organisation domain."""
+    if not a.email or not b.email:
+        return False
+    local_a, local_b = norm.email_local(a.email), norm.email_local(b.email)
+    domain = norm.email_domain(a.email)
+    return local_a == local_b or (domain == norm.email_domain(b.email) and domain not in PERSONAL_DOMAINS)
+
+
+def _same_name(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    for key, members in _groups(prepared, lambda p: norm.name_key(p.tokens) if len(p.tokens) >= 2 else None):
+        if _distinctive(members[0].tokens):
+            yield from _star(members, "same-name", " ".join(members[0].tokens))
+            continue
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                if _corroborated(x, y):
+                    yield Evidence(x.ident.key, y.ident.key, "same-name", f"{key}, and the same mailbox or domain")
+
+
+def _similar_names(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    """Spellings of one distinctive name that differ by a typo in one word ("Dolores Umbrige") or
+    by spacing ("ChangBo Guo", "Chang Bo Guo"). Names a letter or two apart are often two people
+    ("Alexander Gordeev", "Alexander Gorodnev"), so a typo counts only in a long word, once.
+    Compared within blocks that share a family name."""
+    distinct: dict[str, _Prepared] = {}
+    for p in prepared:
+        if _distinctive(p.tokens):
+            distinct.setdefault(p.full_name, p)
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for name, p in distinct.items():
+        blocks[p.tokens[-1]].append(name)
+        blocks["".join(p.tokens)].append(name)
+    seen: set[tuple[str, str]] = set()
+    for names in blocks.values():
+        for i, x in enumerate(names):
+            for y in names[i + 1 :]:
+                if (x, y) not in seen and _one_typo_apart(distinct[x].tokens, distinct[y].tokens):
+                    seen.add((x, y))
+                    a, b = distinct[x], distinct[y]
+                    yield Evidence(a.ident.key, b.ident.key, "similar-name", f"{x!r} ~ {y!r}")
+
+
+def _one_typo_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if "".join(a) == "".join(b):
+        return True
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and min(map(len, differ[0])) >= 6 and Levenshtein.distance(*differ[0]) == 1
+
+
+def _handles(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    """A username or mailbox name made from someone's name (jdoe, john.doe) joins an identity that
+    has no name of its own, or a name that agrees."""
+    owners: dict[str, list[_Prepared]] = defaultdict(list)
+    for p in prepared:
+        if _distinctive(p.tokens):
+            for handle in norm.handles(p.tokens):
+                owners[handle].append(p)
+    for p in prepared:
+        mine = {norm.email_local(p.email), (p.ident.username or "").lower(), norm.github_login_of(p.email)}
+        if len(p.tokens) == 1:
+            mine.add(p.tokens[0])  # a login typed as the name: "JoryKlaverstijn"
+        mine -= {None, ""}
+        for handle in mine:
+            candidates = owners.get(handle, ())  # type: ignore[arg-type]
+            if len(handle) < 5 or handle in norm.ROLE_LOCAL_PARTS or not candidates:
+                continue
+            if len({c.full_name for c in candidates}) > 1:
+                continue  # two different names make this handle: it identifies neither
+            owner = candidates[0]
+            if owner is not p and (len(p.tokens) < 2 or _names_agree(owner, p)):  # a one-word name is a nick
+                yield Evidence(p.ident.key, owner.ident.key, "handle", f"{handle!r} is made from {owner.full_name!r}")
+
+
+def _star(members: list[_Prepared], rule: str, detail: str) -> Iterator[Evidence]:
+    first = members[0].ident.key
+    for other in members[1:]:
+        yield Evidence(first, other.ident.key, rule, detail)

@@ -364,6 +364,17 @@ def remote_url(repo: Path) -> str | None:
     return result.stdout.decode(errors="replace").strip() or None
 
 
+def mailmap_text(repo: Path) -> str:
+    """The repository's .mailmap as git would read it: the work tree's file, else HEAD's (bare)."""
+    worktree_file = repo.parent / ".mailmap" if repo.name == ".git" else None
+    if worktree_file is not None and worktree_file.is_file():
+        return worktree_file.read_text(errors="replace")
+    result = subprocess.run(
+        ["git", "-C", str(repo), "cat-file", "blob", "HEAD:.mailmap"], capture_output=True, env=_GIT_ENV, check=False
+    )
+    return result.stdout.decode(errors="replace") if result.returncode == 0 else ""
+
+
 def _stdin_revisions(tips: list[str], exclude: list[str]) -> bytes:
     # Revisions go on stdin: thousands of refs would not fit on a command line.
     return "".join([f"{t}\n" for t in tips] + [f"^{t}\n" for t in exclude]).encode()

@@ -242,7 +242,7 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
             "git",
             name,
             str(path.resolve()),
-            {"remote_url": git.remote_url(gdir), "shallow": git.is_shallow(gdir)},
+            {"remote_url": git.remote_url(gdir), "shallow": git.is_shallow(gdir), "mailmap": git.mailmap_text(gdir)},
         )
     if not tips:
         result.warnings.append(f"{path}: no commits yet (empty repository)")

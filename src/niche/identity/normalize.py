@@ -1,0 +1,145 @@
+"""Names and addresses reduced to what identifies a person, and what identifies nobody.
+
+Identity data from git, review servers, trackers and mail is typed by hand, by many tools, over
+decades: "Doe, John", "JOHN DOE", "Jöhn Döe", "jdoe at example.com", "you@example.com". These
+functions make equal what is the same and mark what says nothing about who someone is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+# Addresses that many unrelated people have committed with: tool defaults, local machines, docs.
+_PLACEHOLDER_EMAIL = re.compile(
+    r"""^(
+        [^@]*@(localhost|localhost\.localdomain|\(none\)|none|unknown|.*\.local(domain)?)
+        | (you|your|user|username|root|nobody|none|noreply|no-reply|email|mail|me|test|admin)@.*
+        | .*@(.*\.)?invalid
+    )$""",
+    re.X,
+)
+# fmt: off
+_GENERIC_NAMES = frozenset({
+    "your", "name", "yourname", "unknown", "none", "root", "user", "admin", "administrator", "ubuntu", "test",
+    "nobody", "anonymous", "a", "u", "thor", "author", "me", "localhost", "github", "git", "system", "builder",
+    "build", "dev", "developer",
+})
+# fmt: on
+_GENERIC_NAME_PHRASES = frozenset({"your name", "a u thor", "your full name", "first last", "firstname lastname"})
+# Local parts that are roles, not people: such an address is shared, so it proves nothing alone.
+# fmt: off
+ROLE_LOCAL_PARTS = frozenset({
+    "info", "admin", "administrator", "support", "team", "dev", "devel", "developers", "contact", "office",
+    "hello", "security", "root", "ops", "infra", "ci", "release", "releases", "list", "lists", "noreply",
+    "no-reply", "help", "webmaster", "postmaster", "abuse", "sales", "git", "github", "bugs", "maintainers",
+    "core", "all", "staff", "mail",
+})
+# fmt: on
+# Family names shared by millions (the most frequent in China, Korea, Vietnam, India and the
+# English-speaking world): with a short given name, such a name is not enough to tell people apart.
+# fmt: off
+COMMON_FAMILY_NAMES = frozenset({
+    "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu",
+    "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "han", "feng", "deng",
+    "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "yu", "du", "ye", "cheng",
+    "wei", "su", "lu", "ding", "ren", "shen", "yao", "kim", "lee", "park", "choi", "jung", "kang", "cho",
+    "yoon", "jang", "lim", "nguyen", "tran", "le", "pham", "hoang", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "kumar", "singh", "sharma", "patel", "shah", "gupta", "khan", "ali", "smith",
+    "johnson", "williams", "brown", "jones", "miller", "davis", "wilson", "taylor", "garcia", "rodriguez",
+    "martinez", "lopez", "gonzalez", "hernandez", "silva", "santos", "mueller", "muller", "schmidt",
+})
+# fmt: on
+# GitHub's private commit addresses: "12345+login@users.noreply.github.com" or "login@users...".
+_GITHUB_NOREPLY = re.compile(r"^(?:\d+\+)?([a-z0-9-]+)@users\.noreply\.github\.com$")
+_GMAIL = frozenset({"gmail.com", "googlemail.com"})
+_NOT_A_LETTER = re.compile(r"[^a-z0-9 ]+")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
+# "Jane Doe via GitGitGadget", "'Jane Doe' via dev-list": the person, relayed by a service.
+_VIA = re.compile(r"\s+via\s+\S+.*$", re.I)
+
+
+def canonical_email(email: str | None) -> str | None:
+    """The address as one person's mailbox: lower-case, "mailto:" and pipermail's " at " undone,
+    Gmail's dots and +tags (which reach the same mailbox) removed. None when it is not an address."""
+    if not email:
+        return None
+    email = email.strip().strip("<>").lower().removeprefix("mailto:").replace(" at ", "@")
+    if email.count("@") != 1 or " " in email:
+        return None
+    local, domain = email.split("@")
+    if not local or "." not in domain:
+        return None
+    if domain in _GMAIL:
+        local, domain = local.split("+", 1)[0].replace(".", ""), "gmail.com"
+    return f"{local}@{domain}"
+
+
+def is_placeholder_email(email: str | None) -> bool:
+    """True for addresses many unrelated people use (tool defaults, local machines, examples)."""
+    return email is None or bool(_PLACEHOLDER_EMAIL.match(email))
+
+
+def github_login_of(email: str | None) -> str | None:
+    """The GitHub login behind a users.noreply.github.com address."""
+    match = _GITHUB_NOREPLY.match(email or "")
+    return match.group(1) if match else None
+
+
+def email_domain(email: str | None) -> str | None:
+    return email.rsplit("@", 1)[1] if email and "@" in email else None
+
+
+def email_local(email: str | None) -> str | None:
+    return email.split("@", 1)[0] if email and "@" in email else None
+
+
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    """A name's words, transliterated to ASCII and lower-cased, in given-then-family order:
+    "Doe, John (Red Hat)" and "john doe" both give ("john", "doe"). Email addresses and
+    bracketed remarks are dropped; "Dr."-like single letters too."""
+    if not name:
+        return ()
+    text = unicodedata.normalize("NFKC", name)
+    if "@" in text and " " not in text.strip():
+        return ()  # an address typed as a name
+    text = _VIA.sub("", _BRACKETED.sub(" ", text))
+    if text.count(",") == 1:
+        family, given = text.split(",")
+        if given.strip() and not re.search(r"\b(jr|sr|ii|iii|iv|phd|md)\b", given.lower()):
+            text = f"{given} {family}"
+    ascii_text = unidecode(text).lower().replace("'", "").replace("-", " ").replace("_", " ").replace(".", " ")
+    return tuple(t for t in _NOT_A_LETTER.sub(" ", ascii_text).split() if len(t) > 1 or t.isdigit())
+
+
+def is_generic_name(tokens: tuple[str, ...]) -> bool:
+    """True for names that say nothing about who someone is ("Your Name", "root", "ubuntu")."""
+    return not tokens or " ".join(tokens) in _GENERIC_NAME_PHRASES or all(t in _GENERIC_NAMES for t in tokens)
+
+
+def name_key(tokens: tuple[str, ...]) -> str:
+    """Order-free key of a name: "John Doe" and "Doe John" meet."""
+    return " ".join(sorted(tokens))
+
+
+def handles(tokens: tuple[str, ...]) -> set[str]:
+    """Usernames and mailbox names people derive from their name: jdoe, johnd, john.doe, doej..."""
+    if len(tokens) < 2:
+        return set()
+    first, last = tokens[0], tokens[-1]
+    return {
+        first + last,
+        f"{first}.{last}",
+        f"{first}_{last}",
+        f"{first}-{last}",
+        first[0] + last,
+        f"{first[0]}.{last}",
+        first + last[0],
+        last + first,
+        f"{last}.{first}",
+        last + first[0],
+        "".join(tokens),
+        "".join(t[0] for t in tokens[:-1]) + last,
+    }

@@ -1,0 +1,136 @@
+"""The user's word on people, kept in a TOML file beside niche.toml so it survives every re-sync
+and re-resolution, and can be reviewed and shared like code:
+
+    [[merge]]                      # these identities are one person
+    identities = ["jdoe@example.com", "github:jdoe"]
+
+    [[split]]                      # this identity is someone else: joined only by a [[merge]]
+    identity = "shared@example.com"
+
+    [[person]]                     # name shown, or bot / not a bot
+    identity = "jdoe@example.com"
+    name = "Jane Doe"
+    bot = false
+
+    [[affiliation]]                # employer for a time (dates optional)
+    identity = "jdoe@example.com"
+    org = "Example Inc"
+    from = 2019-04-01
+    until = 2021-01-01
+
+    [domains]                      # more email domains; "" marks a personal mail provider
+    "example.com" = "Example Inc"
+
+An identity is named by an email address, by "kind:username" (github:jdoe, gerrit:jdoe,
+launchpad:jdoe, irc:jdoe), by "name:Full Name", or by its identity id.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from niche.errors import NicheError
+from niche.identity import normalize as norm
+from niche.identity.affiliations import Period
+from niche.identity.resolve import Identity
+
+DEFAULT_OVERRIDES = Path("niche-people.toml")
+
+
+@dataclass
+class Overrides:
+    path: Path | None = None
+    merges: list[list[str]] = field(default_factory=list)
+    splits: list[str] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)  # identity, name?, bot?
+    affiliations: list[dict[str, Any]] = field(default_factory=list)  # identity, org, from?, until?
+    domains: dict[str, str] = field(default_factory=dict)
+
+    def save(self) -> None:
+        if self.path is None:
+            raise NicheError("no people overrides file to write to")
+        document: dict[str, Any] = {
+            "merge": [{"identities": m} for m in self.merges],
+            "split": [{"identity": s} for s in self.splits],
+            "person": self.people,
+            "affiliation": self.affiliations,
+            "domains": self.domains,
+        }
+        header = "# niche people overrides: always win over what niche works out. See `niche people --help`.\n"
+        self.path.write_text(header + tomli_w.dumps({k: v for k, v in document.items() if v}))
+
+    def stated_periods(self, identities: Iterable[Identity]) -> dict[str, list[Period]]:
+        """identity key -> the periods stated for it (the caller maps them to people)."""
+        index = SelectorIndex(identities)
+        stated: dict[str, list[Period]] = {}
+        for entry in self.affiliations:
+            period = Period(entry["org"], _moment(entry.get("from")), _moment(entry.get("until")), "stated")
+            for key in index.select(entry["identity"])[:1]:
+                stated.setdefault(key, []).append(period)
+        return stated
+
+
+def load_overrides(path: Path) -> Overrides:
+    """The overrides at path; empty ones (to be saved there) when the file does not exist yet."""
+    if not path.is_file():
+        return Overrides(path)
+    try:
+        raw = tomllib.loads(path.read_text())
+        return Overrides(
+            path,
+            [list(m["identities"]) for m in raw.get("merge", [])],
+            [s["identity"] for s in raw.get("split", [])],
+            list(raw.get("person", [])),
+            list(raw.get("affiliation", [])),
+            dict(raw.get("domains", {})),
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise NicheError(f"{path}: not a valid people overrides file: {exc}") from None
+
+
+def _moment(value: date | datetime | str | None) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
+class SelectorIndex:
+    """Finds identities by the ways a user names them (see the module docstring)."""
+
+    def __init__(self, identities: Iterable[Identity]) -> None:
+        self._index: dict[str, list[str]] = {}
+        for ident in identities:
+            keys = {ident.key}
+            email = norm.canonical_email(ident.email)
+            if email:
+                keys.add(email)
+            if ident.username:
+                keys.add(f"{ident.source_kind}:{ident.username.lower()}")
+            if ident.name:
+                keys.add("name:" + " ".join(norm.name_tokens(ident.name)))
+            for k in keys:
+                self._index.setdefault(k, []).append(ident.key)
+
+    def select(self, selector: str) -> list[str]:
+        selector = selector.strip()
+        if selector.lower().startswith("name:"):
+            key = "name:" + " ".join(norm.name_tokens(selector[5:]))
+        elif "@" in selector and ":" not in selector:
+            key = norm.canonical_email(selector) or selector.lower()
+        elif ":" in selector:
+            kind, _, username = selector.partition(":")
+            key = f"{kind.lower()}:{username.lower()}"
+        else:
+            key = selector
+        return self._index.get(key, [])

@@ -1,0 +1,165 @@
+"""People in the store: every identity resolved, with .mailmap files and the user's overrides,
+into people with a name, bot flag, evidence and affiliation periods. Re-run after every sync:
+it rebuilds from identities, activities and the overrides file, so nothing a user said is lost."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from niche.identity import normalize as norm
+from niche.identity.affiliations import Period, domain_map, periods_from_uses, with_stated
+from niche.identity.mailmap import Mailmap, mailmap_evidence
+from niche.identity.overrides import Overrides, SelectorIndex
+from niche.identity.resolve import Evidence, Identity, Resolution, resolve
+from niche.store import Store
+
+
+@dataclass(frozen=True)
+class PeopleSummary:
+    identities: int
+    people: int
+    bots: int
+    merged: int  # identities that joined another one's person
+
+
+def load_identities(store: Store) -> list[Identity]:
+    rows = store.con.execute(
+        "SELECT identity_id, source_kind, name, email, username FROM identities ORDER BY identity_id"
+    ).fetchall()
+    return [Identity(*row) for row in rows]
+
+
+def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple[str, ...] = ()) -> PeopleSummary:
+    """Rebuild people, person_identities, identity_evidence and affiliations."""
+    overrides = overrides or Overrides()
+    identities = load_identities(store)
+    index = SelectorIndex(identities)
+    mailmap_names, known = _mailmap_evidence(store, identities)
+    known += _override_evidence(overrides, index)
+    detached = {key for selector in overrides.splits for key in index.select(selector)}
+    resolution = resolve(identities, known, detached, bots)
+    mailmap_names = {key: name for key, name in mailmap_names.items() if key not in detached}  # the user said otherwise
+    people = _describe(store, identities, resolution, mailmap_names, overrides, index)
+    affiliations = _affiliations(store, identities, resolution, overrides)
+    _write(store, resolution, people, affiliations)
+    members = resolution.people()
+    bot_people = sum(1 for row in people.values() if row[1])
+    return PeopleSummary(len(identities), len(members), bot_people, len(identities) - len(members))
+
+
+def _mailmap_evidence(store: Store, identities: list[Identity]) -> tuple[dict[str, str], list[Evidence]]:
+    """What every synced repository's .mailmap says of the git identities."""
+    texts = [json.loads(a or "{}").get("mailmap") for (a,) in store.con.execute(
+        "SELECT attrs FROM sources WHERE kind = 'git'").fetchall()]  # fmt: skip
+    mailmaps = [Mailmap(t) for t in texts if t]
+    return mailmap_evidence(identities, mailmaps, lambda ident: ident.source_kind == "git")
+
+
+def _override_evidence(overrides: Overrides, index: SelectorIndex) -> list[Evidence]:
+    evidence = []
+    for selectors in overrides.merges:
+        keys = [key for selector in selectors for key in index.select(selector)]
+        evidence += [Evidence(keys[0], k, "override", f"merged by the user: {', '.join(selectors)}") for k in keys[1:]]
+    return evidence
+
+
+def _describe(
+    store: Store,
+    identities: list[Identity],
+    resolution: Resolution,
+    mailmap_names: dict[str, str],
+    overrides: Overrides,
+    index: SelectorIndex,
+) -> dict[str, tuple[str, bool, str | None]]:
+    """person -> (name shown, is a bot, primary email). The name: the user's, else the .mailmap's,
+    else the full name used on most contributions."""
+    weight = dict(store.con.execute("SELECT identity_id, count(*) FROM activities GROUP BY identity_id").fetchall())
+    by_key = {i.key: i for i in identities}
+    people: dict[str, tuple[str, bool, str | None]] = {}
+    for person, members in resolution.people().items():
+        names: Counter[str] = Counter()
+        emails: Counter[str] = Counter()
+        for key in members:
+            ident, w = by_key[key], weight.get(key, 0) + 1
+            name = mailmap_names.get(key) or ident.name
+            if name and not norm.is_generic_name(norm.name_tokens(name)):
+                names[name] += w * (10 if len(norm.name_tokens(name)) > 1 else 1) * (100 if key in mailmap_names else 1)
+            email = norm.canonical_email(ident.email)
+            if email and not norm.is_placeholder_email(email):
+                emails[email] += w
+        first = by_key[members[0]]
+        fallback = first.username or first.email or first.name or person
+        shown = names.most_common(1)[0][0] if names else fallback
+        bot = all(k in resolution.bots for k in members)
+        people[person] = (shown, bot, emails.most_common(1)[0][0] if emails else None)
+    for entry in overrides.people:
+        for key in index.select(entry["identity"])[:1]:
+            person = resolution.person_of[key]
+            shown, bot, email = people[person]
+            people[person] = (entry.get("name", shown), bool(entry.get("bot", bot)), email)
+    return people
+
+
+def _affiliations(
+    store: Store, identities: list[Identity], resolution: Resolution, overrides: Overrides
+) -> list[tuple[str, Period]]:
+    domains = domain_map(overrides.domains)
+    org_of = {i.key: domains.org_of(norm.canonical_email(i.email)) for i in identities}
+    spans = store.con.execute(
+        "SELECT identity_id, min(occurred_at), max(occurred_at) FROM activities "
+        "WHERE occurred_at IS NOT NULL GROUP BY identity_id"
+    ).fetchall()
+    uses: dict[str, list] = defaultdict(list)
+    for key, first, last in spans:
+        if org_of.get(key) and key in resolution.person_of:
+            uses[resolution.person_of[key]].append((org_of[key], first, last))
+    stated: dict[str, list[Period]] = defaultdict(list)
+    for key, periods in overrides.stated_periods(identities).items():
+        stated[resolution.person_of[key]] += periods
+    return [
+        (person, period)
+        for person in uses.keys() | stated.keys()
+        for period in with_stated(periods_from_uses(uses.get(person, [])), stated.get(person, []))
+    ]
+
+
+def _write(
+    store: Store,
+    resolution: Resolution,
+    people: dict[str, tuple[str, bool, str | None]],
+    affiliations: list[tuple[str, Period]],
+) -> None:
+    ids = list(people)
+    names, bots, emails = zip(*people.values(), strict=True) if people else ((), (), ())
+    keys = list(resolution.person_of)
+    with store.transaction():
+        for table in ("person_identities", "people", "identity_evidence", "affiliations"):
+            store.con.execute(f"DELETE FROM {table}")
+        store.insert("people", {"person_id": ids, "name": names, "is_bot": bots, "email": emails})
+        store.insert(
+            "person_identities",
+            {
+                "identity_id": keys,
+                "person_id": [resolution.person_of[k] for k in keys],
+                "reason": [resolution.reason_of[k] for k in keys],
+            },
+        )
+        ev = resolution.evidence
+        store.insert(
+            "identity_evidence",
+            {field: [getattr(e, field) for e in ev] for field in ("a", "b", "rule", "detail")},
+        )
+        store.insert(
+            "affiliations",
+            {
+                "person_id": [p for p, _ in affiliations],
+                "org": [a.org for _, a in affiliations],
+                "valid_from": pa.array([a.start for _, a in affiliations], pa.timestamp("us")),
+                "valid_until": pa.array([a.end for _, a in affiliations], pa.timestamp("us")),
+                "reason": [a.reason for _, a in affiliations],
+            },
+        )

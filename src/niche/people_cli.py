@@ -1,0 +1,232 @@
+"""`niche people ...` and `niche identities resolve`: look at people, correct them, explain them.
+
+Corrections go to the people overrides file (see niche.identity.overrides), then the store's
+people are resolved again, so a correction is seen at once and survives every later sync.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from niche.errors import NicheError
+from niche.identity.mailmap import Mailmap, mailmap_evidence
+from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
+from niche.identity.people import load_identities, resolve_people
+from niche.identity.resolve import Evidence, Identity, explain, resolve
+from niche.store import Store
+
+people_app = typer.Typer(help="People behind the identities: list, show, merge, split, explain.", no_args_is_help=True)
+identities_app = typer.Typer(help="Identity resolution without a database, for researchers.", no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
+
+
+def _hide(email: str | None, show: bool) -> str:
+    if not email:
+        return ""
+    return email if show else "(hidden)"
+
+
+def _person_of(store: Store, selector: str) -> str:
+    keys = SelectorIndex(load_identities(store)).select(selector)
+    if not keys:
+        raise NicheError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
+    (person,) = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [keys[0]]).fetchone()
+    return person
+
+
+def _overrides(ctx: typer.Context) -> Overrides:
+    return load_overrides(ctx.obj["config"].people_overrides)
+
+
+def _apply(ctx: typer.Context, overrides: Overrides, said: str) -> None:
+    """Save a correction and resolve the store's people again with it."""
+    overrides.save()
+    with Store(ctx.obj["db"]) as store:
+        summary = resolve_people(store, overrides, ctx.obj["config"].bots)
+    err.print(
+        f"{escape(said)}; saved in {overrides.path}; {summary.people:,} people, {summary.identities:,} identities."
+    )
+
+
+@people_app.command("list")
+def list_people(
+    ctx: typer.Context,
+    bots: Annotated[bool, typer.Option("--bots", help="List the automation accounts instead of people.")] = False,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 30,
+    show_emails: ShowEmails = False,
+) -> None:
+    """People by number of contributions, with their identities and current organisation."""
+    with Store(ctx.obj["db"], read_only=True) as store:
+        rows = store.con.execute(
+            """SELECT p.person_id, p.name, p.email, count(DISTINCT pi.identity_id) AS identities,
+                      count(a.identity_id) AS contributions, max(a.occurred_at) AS last_seen,
+                      (SELECT org FROM affiliations af WHERE af.person_id = p.person_id
+                       ORDER BY af.valid_from DESC NULLS LAST LIMIT 1) AS org
+               FROM people p JOIN person_identities pi USING (person_id)
+               LEFT JOIN activities a ON a.identity_id = pi.identity_id
+               WHERE p.is_bot = ?
+               GROUP BY ALL ORDER BY contributions DESC, p.name LIMIT ?""",
+            [bots, limit],
+        ).fetchall()
+    table = Table(
+        "name", *(["email"] if show_emails else []), "identities", "contributions", "last seen", "organisation"
+    )
+    for _, name, email, idents, contributions, last_seen, org in rows:
+        shown = [escape(name), *([escape(email or "")] if show_emails else [])]
+        table.add_row(*shown, str(idents), f"{contributions:,}", _day(last_seen, ""), escape(org or "unknown"))
+    out.print(table)
+
+
+@people_app.command()
+def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
+         show_emails: ShowEmails = False) -> None:  # fmt: skip
+    """One person: identities with the reason each belongs, affiliations, contributions by role."""
+    with Store(ctx.obj["db"], read_only=True) as store:
+        person = _person_of(store, who)
+        name, is_bot, email = store.con.execute(
+            "SELECT name, is_bot, email FROM people WHERE person_id = ?", [person]
+        ).fetchone()
+        idents = store.con.execute(
+            """SELECT i.source_kind, i.name, i.email, i.username, pi.reason FROM person_identities pi
+               JOIN identities i USING (identity_id) WHERE pi.person_id = ? ORDER BY i.source_kind, i.name""",
+            [person],
+        ).fetchall()
+        periods = store.con.execute(
+            "SELECT org, valid_from, valid_until, reason FROM affiliations WHERE person_id = ? ORDER BY valid_from",
+            [person],
+        ).fetchall()
+        roles = store.con.execute(
+            """SELECT coalesce(role, 'unclassified'), count(*), min(occurred_at), max(occurred_at)
+               FROM activities JOIN person_identities USING (identity_id)
+               WHERE person_id = ? GROUP BY ALL ORDER BY 2 DESC""",
+            [person],
+        ).fetchall()
+    out.print(f"[bold]{escape(name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if is_bot else ""))
+    if show_emails and email:
+        out.print(f"primary email: {escape(email)}")
+    table = Table("source", "name", "email", "username", "why this is them")
+    for kind, iname, iemail, username, reason in idents:
+        table.add_row(kind, *(escape(v or "") for v in (iname, _hide(iemail, show_emails), username, reason)))
+    out.print(table)
+    for org, start, end, reason in periods:
+        out.print(f"works for {escape(org)}: {_day(start, 'ever')} to {_day(end, 'now')} ({reason})")
+    for role, count, first, last in roles:
+        out.print(f"  {role:<14} {count:>7,}  {_day(first, '?')} to {_day(last, '?')}")
+
+
+def _day(moment: datetime | None, otherwise: str) -> str:
+    return f"{moment:%Y-%m-%d}" if moment else otherwise
+
+
+@people_app.command()
+def merge(ctx: typer.Context, who: Annotated[list[str], typer.Argument(help="Two or more identities.")]) -> None:
+    """Say that these identities are one person (kept in the overrides file)."""
+    if len(who) < 2:
+        raise NicheError("merge needs at least two identities")
+    overrides = _overrides(ctx)
+    overrides.merges.append(list(who))
+    _apply(ctx, overrides, f"merged {', '.join(who)}")
+
+
+@people_app.command()
+def split(ctx: typer.Context, who: Annotated[str, typer.Argument(help="The identity that is someone else.")]) -> None:
+    """Say that an identity is not the person niche joined it to (only a merge can join it again)."""
+    overrides = _overrides(ctx)
+    if who not in overrides.splits:
+        overrides.splits.append(who)
+    _apply(ctx, overrides, f"split off {who}")
+
+
+@people_app.command("set")
+def set_person(
+    ctx: typer.Context,
+    who: Annotated[str, typer.Argument(help="Any of the person's identities.")],
+    name: Annotated[str | None, typer.Option(help="The name to show.")] = None,
+    bot: Annotated[bool | None, typer.Option("--bot/--not-bot", help="Mark as automation, or as a person.")] = None,
+    org: Annotated[str | None, typer.Option(help="Organisation they worked for (with --from/--until).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day at --org (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="First day no longer at --org (YYYY-MM-DD).")] = None,
+) -> None:
+    """Set a person's name, bot flag or an affiliation period (kept in the overrides file)."""
+    overrides = _overrides(ctx)
+    if name is not None or bot is not None:
+        entry = next((p for p in overrides.people if p["identity"] == who), None)
+        if entry is None:
+            entry = {"identity": who}
+            overrides.people.append(entry)
+        entry.update({k: v for k, v in (("name", name), ("bot", bot)) if v is not None})
+    if org is not None:
+        entry = {"identity": who, "org": org} | {k: v for k, v in (("from", start), ("until", until)) if v}
+        overrides.affiliations.append(entry)
+    elif start or until:
+        raise NicheError("--from and --until go with --org")
+    _apply(ctx, overrides, f"set {who}")
+
+
+@people_app.command()
+def why(ctx: typer.Context, first: str, second: str) -> None:
+    """Why niche thinks two identities are one person: the chain of evidence, step by step."""
+    with Store(ctx.obj["db"], read_only=True) as store:
+        index = SelectorIndex(load_identities(store))
+        a, b = index.select(first)[:1], index.select(second)[:1]
+        if not a or not b:
+            raise NicheError(f"{first if not a else second}: no identity matches")
+        rows = store.con.execute("SELECT a, b, rule, detail FROM identity_evidence").fetchall()
+        label = "source_kind || ' ' || coalesce(name, username, '?')"
+        labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM identities").fetchall())
+    chain = explain([Evidence(*row) for row in rows], a[0], b[0])
+    if chain is None:
+        out.print(f"{escape(first)} and {escape(second)} are different people: no evidence joins them")
+        raise typer.Exit(1)
+    for ev in chain:
+        out.print(f"{escape(labels[ev.a])}  --{ev.rule}--  {escape(labels[ev.b])}\n    {escape(ev.detail)}")
+    if not chain:
+        out.print("the same identity")
+
+
+@identities_app.command("resolve")
+def resolve_csv(
+    source: Annotated[Path, typer.Argument(help="CSV with columns name,email (optional source,username); - is stdin.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV to write; - for stdout.")] = Path("-"),
+    mailmap: Annotated[Path | None, typer.Option(help="A .mailmap whose word is taken first.")] = None,
+    with_reasons: Annotated[
+        bool, typer.Option("--explain", help="Add a column: how each row joined its person.")
+    ] = False,
+) -> None:
+    """Resolve identities in a CSV file to people, without a database: the same rows plus person_id."""
+    handle = sys.stdin if str(source) == "-" else source.open(newline="", encoding="utf-8")
+    with handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or not {"name", "email"} <= set(reader.fieldnames):
+            raise NicheError(f"{source}: needs a header with at least the columns name,email")
+        rows = list(reader)
+        fields = list(reader.fieldnames)
+    identities = [
+        Identity(str(i), r.get("source") or "csv", *(r.get(c) or None for c in ("name", "email", "username")))
+        for i, r in enumerate(rows)
+    ]
+    mailmaps = [Mailmap(mailmap.read_text(errors="replace"))] if mailmap else []
+    _, known = mailmap_evidence(identities, mailmaps)
+    resolution = resolve(identities, known)
+    numbers: dict[str, int] = {}
+    sink = sys.stdout if str(output) == "-" else output.open("w", newline="", encoding="utf-8")
+    with sink:
+        writer = csv.DictWriter(sink, [*fields, "person_id", *(["reason"] if with_reasons else [])])
+        writer.writeheader()
+        for ident, row in zip(identities, rows, strict=True):
+            person = numbers.setdefault(resolution.person_of[ident.key], len(numbers) + 1)
+            reason = {"reason": resolution.reason_of[ident.key]} if with_reasons else {}
+            writer.writerow(row | {"person_id": person} | reason)
+    err.print(f"{len(rows):,} identities, {len(numbers):,} people")
