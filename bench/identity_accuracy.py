@@ -15,8 +15,8 @@ address alone; the table gives pairwise and B-cubed precision, recall and F1, on
   gambit compares every pair of rows in Python (about 0.1 ms a pair), so it runs on this view
   only with --gambit-all (about 15 minutes per file).
 
---speed N resolves N identities (the real ones from every truth file, replicated with the
-replica's number added to names and domains until there are N) and prints the time and peak
+--speed N resolves N identities (the real ones from every truth file, replicated with a
+replica mark added to every word of names and to addresses until there are N) and prints the time and peak
 memory for N/4, N/2 and N, so that growth can be read off.
 """
 
@@ -128,9 +128,10 @@ replica = 0
 while len(rows) < n:
     for r in real[: n - len(rows)]:
         name, email = r["name"], r["email"]
-        if replica:
-            name = f"{name} {replica}" if name else name
-            email = email.replace("@", f"@r{replica}.", 1)
+        if replica:  # another community of the same shape: every word and domain marked with the replica
+            tag = "".join(chr(97 + int(d)) for d in str(replica))
+            name = " ".join(w + tag for w in name.split())
+            email = email.replace("@", f"{tag}@r{replica}.", 1)
         rows.append(Identity(str(len(rows)), "git", name or None, email or None))
     replica += 1
 start = time.perf_counter()

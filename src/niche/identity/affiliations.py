@@ -19,7 +19,7 @@ from importlib import resources
 
 @dataclass(frozen=True, slots=True)
 class Period:
-    org: str
+    org: str | None
     start: datetime | None  # None: since ever
     end: datetime | None  # exclusive; None: until now
     reason: str
@@ -67,11 +67,12 @@ def domain_map(extra: Mapping[str, str] = {}) -> DomainMap:
     return DomainMap(orgs, frozenset(personal))
 
 
-def periods_from_uses(uses: Iterable[tuple[str, datetime, datetime]]) -> list[Period]:
-    """Employment periods from when each organisation's addresses were used: (org, first, last).
+def periods_from_uses(uses: Iterable[tuple[str | None, datetime, datetime]]) -> list[Period]:
+    """Employment periods from when each address was used: (org, first, last), org None for a
+    personal or unknown address (its periods say "employer unknown"; the caller drops them).
 
-    At any moment the organisation is the one whose use began most recently and has not ended;
-    between uses the last one carries on; the first period starts with the first use and the last
+    From any moment the organisation is the one whose use began most recently and goes on;
+    when none goes on, the last one carries on; the first period starts with the first use and the last
     one stays open.
     """
     uses = sorted(uses, key=lambda u: (u[1], u[2]))
@@ -80,7 +81,7 @@ def periods_from_uses(uses: Iterable[tuple[str, datetime, datetime]]) -> list[Pe
     moments = sorted({t for _, first, last in uses for t in (first, last)})
     periods: list[Period] = []
     for moment in moments:
-        covering = [u for u in uses if u[1] <= moment <= u[2]]
+        covering = [u for u in uses if u[1] == moment or u[1] <= moment < u[2]]  # what holds from this moment
         org = max(covering, key=lambda u: u[1])[0] if covering else periods[-1].org
         if not periods or periods[-1].org != org:
             periods.append(Period(org, moment, None, "email domain"))

@@ -10,7 +10,8 @@ BOT_PATTERNS = (
     r"\[bot\]",  # GitHub apps: dependabot[bot], github-actions[bot]
     r"(^|[^a-z])bot([^a-z]|$)",  # "OpenStack Proposal Bot", "release-bot"
     r"\b(zuul|jenkins|gerrit code review|github actions|travis ci|ci system|gitlab ci)\b",
-    r"\b(dependabot|renovate|pre-commit-ci|mergify|snyk|greenkeeper|allcontributors)\b",
+    r"\b(dependabot|renovate|pre-commit-ci|mergify|snyk|greenkeeper|allcontributors|tarmac)\b",
+    r"launchpad translations|\bon behalf of\b",  # Launchpad's translation imports
     r"<(infra-root|jenkins|zuul|noreply|no-reply)@",
     r"<openstack-infra@",
     r"<[^>]*\+bot@",

@@ -114,9 +114,9 @@ def _affiliations(
         "WHERE occurred_at IS NOT NULL GROUP BY identity_id"
     ).fetchall()
     uses: dict[str, list] = defaultdict(list)
-    for key, first, last in spans:
-        if org_of.get(key) and key in resolution.person_of:
-            uses[resolution.person_of[key]].append((org_of[key], first, last))
+    for key, first, last in spans:  # personal and unknown addresses count too: they end a period
+        if key in resolution.person_of:
+            uses[resolution.person_of[key]].append((org_of.get(key), first, last))
     stated: dict[str, list[Period]] = defaultdict(list)
     for key, periods in overrides.stated_periods(identities).items():
         stated[resolution.person_of[key]] += periods
@@ -124,6 +124,7 @@ def _affiliations(
         (person, period)
         for person in uses.keys() | stated.keys()
         for period in with_stated(periods_from_uses(uses.get(person, [])), stated.get(person, []))
+        if period.org is not None
     ]
 
 

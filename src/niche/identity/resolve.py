@@ -234,23 +234,30 @@ def _similar_names(prepared: list[_Prepared]) -> Iterator[Evidence]:
     """Spellings of one distinctive name that differ by a typo in one word ("Dolores Umbrige") or
     by spacing ("ChangBo Guo", "Chang Bo Guo"). Names a letter or two apart are often two people
     ("Alexander Gordeev", "Alexander Gorodnev"), so a typo counts only in a long word, once.
-    Compared within blocks that share a family name."""
+
+    Candidates meet on a key, not by comparing every pair: the joined words, or the name with one
+    letter of one word deleted (two words one edit apart share such a deletion), so the work grows
+    with the number of names, whatever their distribution."""
     distinct: dict[str, _Prepared] = {}
     for p in prepared:
         if _distinctive(p.tokens):
             distinct.setdefault(p.full_name, p)
-    blocks: dict[str, list[str]] = defaultdict(list)
+    meeting: dict[str, list[str]] = defaultdict(list)
     for name, p in distinct.items():
-        blocks[p.tokens[-1]].append(name)
-        blocks["".join(p.tokens)].append(name)
+        meeting["".join(p.tokens)].append(name)
+        for i, word in enumerate(p.tokens):
+            if len(word) >= 6:
+                before, after = " ".join(p.tokens[:i]), " ".join(p.tokens[i + 1 :])
+                for cut in range(len(word) + 1):
+                    meeting[f"{before}|{word[:cut]}{word[cut + 1 :]}|{after}"].append(name)
     seen: set[tuple[str, str]] = set()
-    for names in blocks.values():
+    for names in meeting.values():
         for i, x in enumerate(names):
             for y in names[i + 1 :]:
-                if (x, y) not in seen and _one_typo_apart(distinct[x].tokens, distinct[y].tokens):
-                    seen.add((x, y))
-                    a, b = distinct[x], distinct[y]
-                    yield Evidence(a.ident.key, b.ident.key, "similar-name", f"{x!r} ~ {y!r}")
+                pair = (x, y) if x < y else (y, x)
+                if x != y and pair not in seen and _one_typo_apart(distinct[x].tokens, distinct[y].tokens):
+                    seen.add(pair)
+                    yield Evidence(distinct[x].ident.key, distinct[y].ident.key, "similar-name", f"{x!r} ~ {y!r}")
 
 
 def _one_typo_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
