@@ -53,6 +53,9 @@ def _overrides(ctx: typer.Context) -> Overrides:
 def _apply(ctx: typer.Context, overrides: Overrides, said: str) -> None:
     """Save a correction and resolve the store's people again with it."""
     overrides.save()
+    if not Path(ctx.obj["db"]).exists():
+        err.print(f"{escape(said)}; saved in {overrides.path}, for the first sync to use.")
+        return
     with Store(ctx.obj["db"]) as store:
         summary = resolve_people(store, overrides, ctx.obj["config"].bots)
     err.print(
