@@ -27,9 +27,6 @@ class Mailmap:
             if not line.startswith("#"):
                 self._read_line(line)
 
-    def __bool__(self) -> bool:
-        return bool(self._entries)
-
     def _read_line(self, line: str) -> None:
         found = _ENTRY.findall(line)[:2]
         if not found:

@@ -41,8 +41,6 @@ from niche.identity import normalize as norm
 from niche.identity.affiliations import Period
 from niche.identity.resolve import Identity
 
-DEFAULT_OVERRIDES = Path("niche-people.toml")
-
 
 @dataclass
 class Overrides:
@@ -66,9 +64,8 @@ class Overrides:
         header = "# niche people overrides: always win over what niche works out. See `niche people --help`.\n"
         self.path.write_text(header + tomli_w.dumps({k: v for k, v in document.items() if v}))
 
-    def stated_periods(self, identities: Iterable[Identity]) -> dict[str, list[Period]]:
+    def stated_periods(self, index: SelectorIndex) -> dict[str, list[Period]]:
         """identity key -> the periods stated for it (the caller maps them to people)."""
-        index = SelectorIndex(identities)
         stated: dict[str, list[Period]] = {}
         for entry in self.affiliations:
             period = Period(entry["org"], _moment(entry.get("from")), _moment(entry.get("until")), "stated")

@@ -22,8 +22,6 @@ from niche.store import Store
 class PeopleSummary:
     identities: int
     people: int
-    bots: int
-    merged: int  # identities that joined another one's person
 
 
 def load_identities(store: Store) -> list[Identity]:
@@ -44,11 +42,9 @@ def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple
     resolution = resolve(identities, known, detached, bots)
     mailmap_names = {key: name for key, name in mailmap_names.items() if key not in detached}  # the user said otherwise
     people = _describe(store, identities, resolution, mailmap_names, overrides, index)
-    affiliations = _affiliations(store, identities, resolution, overrides)
+    affiliations = _affiliations(store, identities, resolution, overrides, index)
     _write(store, resolution, people, affiliations)
-    members = resolution.people()
-    bot_people = sum(1 for row in people.values() if row[1])
-    return PeopleSummary(len(identities), len(members), bot_people, len(identities) - len(members))
+    return PeopleSummary(len(identities), len(people))
 
 
 def _mailmap_evidence(store: Store, identities: list[Identity]) -> tuple[dict[str, str], list[Evidence]]:
@@ -86,8 +82,9 @@ def _describe(
         for key in members:
             ident, w = by_key[key], weight.get(key, 0) + 1
             name = mailmap_names.get(key) or ident.name
-            if name and not norm.is_generic_name(norm.name_tokens(name)):
-                names[name] += w * (10 if len(norm.name_tokens(name)) > 1 else 1) * (100 if key in mailmap_names else 1)
+            tokens = norm.name_tokens(name)
+            if name and not norm.is_generic_name(tokens):
+                names[name] += w * (10 if len(tokens) > 1 else 1) * (100 if key in mailmap_names else 1)
             email = norm.canonical_email(ident.email)
             if email and not norm.is_placeholder_email(email):
                 emails[email] += w
@@ -105,7 +102,7 @@ def _describe(
 
 
 def _affiliations(
-    store: Store, identities: list[Identity], resolution: Resolution, overrides: Overrides
+    store: Store, identities: list[Identity], resolution: Resolution, overrides: Overrides, index: SelectorIndex
 ) -> list[tuple[str, Period]]:
     domains = domain_map(overrides.domains)
     org_of = {i.key: domains.org_of(norm.canonical_email(i.email)) for i in identities}
@@ -118,7 +115,7 @@ def _affiliations(
         if key in resolution.person_of:
             uses[resolution.person_of[key]].append((org_of.get(key), first, last))
     stated: dict[str, list[Period]] = defaultdict(list)
-    for key, periods in overrides.stated_periods(identities).items():
+    for key, periods in overrides.stated_periods(index).items():
         stated[resolution.person_of[key]] += periods
     return [
         (person, period)
