@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from niche import __version__
-from niche.classify import Rules, classify_pending
+from niche.classify import Rules, classify
 from niche.config import Config, load_config
 from niche.errors import NicheError
 from niche.identity import resolve_people
@@ -84,7 +84,7 @@ def _derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
         resolve_people(store, load_overrides(config.people_overrides), config.bots)
-        classify_pending(store, Rules.load(config.raw))
+        classify(store, Rules.load(config.raw))
         build_links(store)
 
 

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
+import mailbox
+from email.message import EmailMessage
 from pathlib import Path
 
+from pytest_httpserver import HTTPServer
+
+from niche.identity import resolve_people
 from niche.links.build import build_links
 from niche.links.trail import follow
+from niche.sources.http import HttpClient
 from niche.store import Store
+from niche.store.bugs import sync_launchpad
 from niche.store.commits import sync_repository
+from niche.store.mail import sync_mail
+from niche.store.reviews import import_gerrit_export
 from tests.gitrepos import commit, git, init
+from tests.sources.test_launchpad import TARGET, _serve
 from tests.test_cli import niche
 
 CHANGE = "I" + "1" * 40
@@ -53,3 +63,39 @@ def test_trail_cli_json(tmp_path: Path) -> None:
     assert {i["person"] for i in items} == {"Ada Lovelace"}
     missing = niche("trail", "LP #999999", cwd=tmp_path)
     assert missing.returncode == 1 and "Nothing in the database is linked to LP #999999" in missing.stderr
+
+
+def test_trail_across_bug_commit_review_and_mail(store: Store, fixtures: Path, httpserver: HTTPServer, tmp_path: Path):
+    """Real recordings: Launchpad bug 1 and Gerrit change 416443. Made here: the commit that
+    merged that change, closing the bug, and a mail pointing at both."""
+    _serve(httpserver, fixtures)
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        sync_launchpad(store, client, TARGET)
+    export = tmp_path / "export.json"
+    export.write_bytes((fixtures / "gerrit" / "gerrit_reviews_page_1").read_bytes())
+    import_gerrit_export(store, export)
+    change = next(r for r in map(json.loads, export.read_text().splitlines()) if r.get("number") == 416443)
+    message = change["commitMessage"].replace("Change-Id:", "Closes-Bug: #1\nChange-Id:")
+    sha = commit(init(tmp_path / "puppet"), {"modules/wdqs/check.pp": "x\n"}, message)
+    sync_repository(store, tmp_path / "puppet")
+    mail = EmailMessage()
+    mail["From"], mail["Subject"] = "Ann Example <ann@example.org>", "Memory leak fix"
+    mail["Date"], mail["Message-ID"] = "Tue, 06 Mar 2018 10:00:00 +0000", "<leak@example.org>"
+    mail.set_content(f"The leak in https://bugs.launchpad.net/ubuntu/+bug/1 is fixed by {change['url']}\n")
+    box = mailbox.mbox(tmp_path / "dev.mbox")
+    box.add(mail)
+    box.flush()
+    sync_mail(store, str(tmp_path / "dev.mbox"))
+    resolve_people(store)
+    build_links(store)
+    trail = follow(store, "https://bugs.launchpad.net/bugs/1", hops=1)
+    assert {(t.item_kind, t.item_id) for t in trail} == {
+        ("bug", "1"),
+        ("commit", sha),
+        ("change", "operations/puppet#416443"),
+        ("mail", "leak@example.org"),
+    }
+    assert [t.occurred_at for t in trail] == sorted(t.occurred_at for t in trail)
+    assert trail[0].item_kind == "bug" and trail[0].person == "Cristian Aravena Romero"  # reported in 2006
+    by_kind = {t.item_kind: t for t in trail}
+    assert by_kind["change"].person == "Gehel" and by_kind["mail"].via == ("lp-bug:1",)

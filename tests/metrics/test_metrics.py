@@ -130,3 +130,39 @@ def test_active_contributors_by_role_monthly(community: Store) -> None:
         ("2024-01-01", "code"): 2, ("2024-02-01", "code"): 1, ("2024-02-01", "tests"): 1,
         ("2024-03-01", "code"): 1, ("2024-04-01", "code"): 1, ("2024-06-01", "docs"): 1, ("2024-07-01", "docs"): 1,
     }  # fmt: skip
+
+
+def test_elephant_factor_gives_each_commit_to_the_employer_of_the_day(store: Store, tmp_path: Path) -> None:
+    """nova: Ann (redhat.com) 4, Bob (intel.com) 2, Cat (gmail.com, personal) 4, and Eve 2 at intel.com
+    (Jan, Feb) then 1 at redhat.com (May): Red Hat 5, Intel 4, unaffiliated 4 of 13. Half of the 9
+    affiliated commits is 4.5, which Red Hat alone reaches. docs: Ann 2, Bob 2, Dan (huawei.com) 1:
+    half of 5 is 2.5, so two companies are needed."""
+    nova, docs = init(tmp_path / "nova"), init(tmp_path / "docs")
+    n = 0
+
+    def add(repo: Path, name: str, email: str, day: int) -> None:
+        nonlocal n
+        n += 1
+        env = _by(name, JAN_2024 + day * DAY) | {"GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email}
+        commit(repo, {f"f{n}.txt": f"{n}\n"}, f"change {n}", env=env)
+
+    for day in range(4):
+        add(nova, "Ann Example", "ann@redhat.com", day)
+        add(nova, "Cat Example", "cat@gmail.com", day)
+    for day in range(2):
+        add(nova, "Bob Example", "bob@intel.com", day)
+        add(docs, "Ann Example", "ann@redhat.com", day)
+        add(docs, "Bob Example", "bob@intel.com", day)
+    add(nova, "Eve Moved", "eve@intel.com", 10)
+    add(nova, "Eve Moved", "eve@intel.com", 40)
+    add(nova, "Eve Moved", "eve@redhat.com", 130)
+    add(docs, "Dan Example", "dan@huawei.com", 5)
+    for repo in (nova, docs):
+        sync_repository(store, repo)
+    resolve_people(store)
+    rows = {r["repo"]: r for r in metrics.run(store, "elephant_factor", as_of=AS_OF, months=12)}
+    got = {k: (r["elephant_factor"], r["organisations"], r["largest"], r["commits"]) for k, r in rows.items()}
+    assert got == {"nova": (1, 2, "Red Hat", 13), "docs": (2, 3, "Intel", 5), "*": (1, 3, "Red Hat", 18)}
+    assert (rows["nova"]["largest_share"], rows["nova"]["unaffiliated_share"]) == (0.385, 0.308)  # 5/13, 4/13
+    assert rows["docs"]["unaffiliated_share"] == 0
+    # Whole community: Red Hat 7, Intel 6, Huawei 1 of 14 affiliated; 7 >= 7.

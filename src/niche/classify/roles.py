@@ -15,7 +15,6 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -47,6 +46,7 @@ class Rules:
     messages: tuple[Rule, ...]
     kinds: tuple[Rule, ...]
     places: tuple[Rule, ...]
+    newcomer_days: int = 90  # someone is a newcomer this long after their first contribution
 
     @classmethod
     def load(cls, project_config: dict[str, Any] | None = None) -> Rules:
@@ -63,7 +63,7 @@ class Rules:
                 patterns = entry.get("patterns") or [entry["kind"]]
                 rules.append(Rule(entry["role"], tuple(re.compile(p) for p in patterns), entry.get("when")))
             compiled[section] = tuple(rules)
-        return cls(**compiled)
+        return cls(**compiled, newcomer_days=int(config.get("newcomer_days", cls.newcomer_days)))
 
     def of_path(self, path: str) -> tuple[str, str]:
         for rule in self.paths:
@@ -156,10 +156,3 @@ def _commit_details(store: Store, items: set[tuple[str, str]]) -> dict[tuple[str
     finally:
         store.con.unregister("_niche_items")
     return {(s, i): (repo, message, [(f["p"], f["n"]) for f in files or []]) for s, i, repo, message, files in rows}
-
-
-def load_project_rules(config_path: Path | None) -> Rules:
-    """Rules for a project: the defaults plus the `[roles]` of its niche.toml, when there is one."""
-    if config_path and config_path.is_file():
-        return Rules.load(tomllib.loads(config_path.read_text()))
-    return Rules.load()

@@ -14,7 +14,8 @@ def now_utc() -> datetime:
 
 
 def headline(store: Store, as_of: datetime | None = None, months: int = 12, areas: int = 10) -> dict[str, Any]:
-    """Contributors to date, monthly active contributors, newcomers, roles and most active areas."""
+    """Contributors to date, monthly activity with newcomers and their retention, roles, areas,
+    bus and elephant factors, and code review: velocity, load and whether reviewers drive it."""
     as_of = as_of or now_utc()
     params = {"as_of": as_of, "months": months, "limit": areas}
     sources = store.con.execute(
@@ -33,6 +34,13 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
         "monthly_contributors": metrics.run(store, "monthly_contributors", **params),
         "active_areas": metrics.run(store, "active_areas", **params),
         "contributors_by_role": metrics.run(store, "contributors_by_role", **params),
+        "active_by_role_monthly": metrics.run(store, "active_contributors_by_role_monthly", **params),
+        "newcomer_retention": metrics.run(store, "newcomer_retention", **params),
+        "bus_factor": metrics.run(store, "bus_factor", **params),
+        "elephant_factor": metrics.run(store, "elephant_factor", **params),
+        "change_request_velocity": metrics.run(store, "change_request_velocity", **params),
+        "review_load": metrics.run(store, "review_load", **params),
+        "reviewers_vs_velocity": metrics.run(store, "reviewers_vs_velocity", **params),
         "quarantined": quarantined,
     }
 

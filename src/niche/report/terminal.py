@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 BAR = "█"
+NONE = "-"  # no figure: too early to tell, or nothing to measure
 
 
 def _bar(value: int, top: int, width: int = 24) -> str:
@@ -31,28 +32,45 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
     lines.append(f" · {h['bots_excluded']} bot accounts not counted as people", style="dim")
     console.print(Panel(lines, title=f"niche · as of {h['as_of']:%Y-%m-%d}", expand=False))
 
-    table = Table(title=f"Last {h['months']} months", title_justify="left")
-    table.add_column("month")
-    table.add_column("active", justify="right")
-    table.add_column("")
-    table.add_column("newcomers", justify="right")
+    console.print(Group(*_activity_tables(h), *_health_tables(h), *_review_tables(h)))
+    if h["quarantined"]:
+        console.print(
+            Text(f"{h['quarantined']} bad items were quarantined; `niche quarantine` lists them.", style="yellow")
+        )
+
+
+def _table(title: str, *columns: str) -> Table:
+    """A table whose first column is text and the others numbers."""
+    table = Table(title=title, title_justify="left")
+    for i, column in enumerate(columns):
+        table.add_column(column, justify="left" if i == 0 or not column else "right")
+    return table
+
+
+def _share(part: int | None, whole: int) -> str:
+    return NONE if part is None or not whole else f"{part / whole:.0%}"
+
+
+def _activity_tables(h: dict[str, Any]) -> list[Any]:
+    months = h["monthly_contributors"]
+    retention = {r["cohort"]: r for r in h["newcomer_retention"]}
+    table = _table(f"Last {h['months']} months", "month", "active", "", "newcomers", "still active 3 mo later")
     top = max((m["active_contributors"] for m in months), default=0)
     for m in months:
+        cohort = retention.get(m["month"], {})
         table.add_row(
             f"{m['month']:%Y-%m}",
             str(m["active_contributors"]),
             _bar(m["active_contributors"], top),
             str(m["newcomers"]),
+            _share(cohort.get("retained_3m"), cohort.get("newcomers", 0)),
         )
-    areas = Table(title="Most active areas", title_justify="left")
-    for column, justify in (("repository", "left"), ("area", "left"), ("commits", "right"), ("contributors", "right")):
-        areas.add_column(column, justify=justify)
+    areas = _table("Most active areas", "repository", "area", "commits", "contributors")
+    areas.columns[1].justify = "left"
     for a in h["active_areas"]:
         # Paths come from the repositories: Text() keeps Rich from reading them as markup.
         areas.add_row(Text(a["repo"]), Text(a["area"]), str(a["commits"]), str(a["contributors"]))
-    roles = Table(title="Who does what: people per role", title_justify="left")
-    for column in ("role", "to date", f"last {h['months']} months", "contributions"):
-        roles.add_column(column, justify="left" if column == "role" else "right")
+    roles = _table("Who does what: people per role", "role", "to date", f"last {h['months']} months", "contributions")
     for r in h["contributors_by_role"]:
         roles.add_row(
             r["role"].replace("_", " "),
@@ -60,13 +78,55 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
             f"{r['recent_contributors']:,}",
             f"{r['contributions']:,}",
         )
-    parts: list[Any] = [
-        table,
-        roles,
-        areas if h["active_areas"] else Text(f"No code changes in the last {h['months']} months."),
-    ]
-    if h["quarantined"]:
-        parts.append(
-            Text(f"{h['quarantined']} bad items were quarantined; `niche quarantine` lists them.", style="yellow")
+    return [table, roles, areas if h["active_areas"] else Text(f"No code changes in the last {h['months']} months.")]
+
+
+def _health_tables(h: dict[str, Any]) -> list[Any]:
+    """Bus factor per repository and its most fragile areas, and the elephant factor."""
+    if not h["bus_factor"]:
+        return []
+    table = _table(f"Health, last {h['months']} months", "repository", "bus factor", "elephant factor",
+                   "largest employer", "no known employer")  # fmt: skip
+    elephants = {r["repo"]: r for r in h["elephant_factor"]}
+    for b in sorted((b for b in h["bus_factor"] if b["area"] == "*"), key=lambda b: -b["commits"]):
+        e = elephants.get(b["repo"], {})
+        largest = f"{e['largest']} {e['largest_share']:.0%}" if e.get("largest") else NONE
+        table.add_row(Text(b["repo"]), str(b["bus_factor"]), str(e.get("elephant_factor", NONE)), Text(largest),
+                      f"{e['unaffiliated_share']:.0%}" if e else NONE)  # fmt: skip
+    fragile = [b for b in h["bus_factor"] if b["area"] != "*" and b["bus_factor"] == 1][:8]
+    if not fragile:
+        return [table]
+    areas = _table("Areas resting on one person (bus factor 1), busiest first", "repository", "area", "commits",
+                   "contributors")  # fmt: skip
+    areas.columns[1].justify = "left"
+    for b in sorted(fragile, key=lambda b: -b["commits"]):
+        areas.add_row(Text(b["repo"]), Text(b["area"]), str(b["commits"]), str(b["contributors"]))
+    return [table, areas]
+
+
+def _review_tables(h: dict[str, Any]) -> list[Any]:
+    """Per project: changes opened and merged, reviewers, and whether months with more reviewers
+    merged more (the essay's claim); then who carries the reviews."""
+    if not h["change_request_velocity"]:
+        return []
+    totals: dict[str, list[int]] = {}
+    for v in h["change_request_velocity"]:
+        opened_merged = totals.setdefault(v["project"], [0, 0])
+        opened_merged[0] += v["opened"]
+        opened_merged[1] += v["merged"]
+    correlation = {r["project"]: r for r in h["reviewers_vs_velocity"]}
+    table = _table("Code review", "project", "opened", "merged", "reviewers a month", "reviewers ~ merges")
+    for project, (opened, merged) in sorted(totals.items(), key=lambda t: -t[1][0]):
+        c = correlation.get(project, {})
+        r = c.get("correlation")
+        said = (
+            f"r = {r:+.2f} over {c['months']} months"
+            if r is not None
+            else f"too little history ({c.get('months', 0)} mo)"
         )
-    console.print(Group(*parts))
+        table.add_row(Text(project), str(opened), str(merged), str(c.get("mean_reviewers_per_month", 0)), said)
+    load = _table("Who carries review", "reviewer", "changes reviewed", "share", "top-down cumulative")
+    for r in h["review_load"][:8]:
+        load.add_row(Text(r["name"] or r["person_id"]), str(r["changes_reviewed"]), f"{r['share']:.0%}",
+                     f"{r['cumulative_share']:.0%}")  # fmt: skip
+    return [table, load]

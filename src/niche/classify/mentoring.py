@@ -1,0 +1,62 @@
+"""Mentoring: reviewing a newcomer's change or answering a newcomer's message or bug.
+
+Whether someone is a newcomer depends on people (identity resolution) and on all history, so
+this runs after the rule-based roles and is recomputed on every derive: activities it marked
+before go back to their rule-based role first.
+"""
+
+from __future__ import annotations
+
+from niche.classify.roles import Rules, classify_pending
+from niche.store import Store
+
+# Each activity that answers someone: who it answers (an identity) and what, in words.
+_COUNTERPARTS = """
+SELECT a.rowid AS rid, c.owner_id AS other, 'reviewed change ' || c.project || '#' || c.number AS what
+FROM activities a JOIN changes c USING (source, item_id)
+WHERE a.role = 'review'
+UNION ALL
+SELECT DISTINCT a.rowid, parent.sender_id, 'answered the mail "' || coalesce(parent.subject, '') || '"'
+FROM activities a
+JOIN mail_messages m USING (source, item_id)
+JOIN mail_messages parent ON parent.item_id = m.parent_id
+WHERE a.kind = 'mail.reply' AND a.role IN ('user_support', 'discussion')
+UNION ALL
+SELECT a.rowid, b.owner_id, 'answered bug ' || coalesce(b.project || ' ', '') || '#' || b.number
+FROM activities a JOIN bugs b USING (source, item_id)
+WHERE a.kind LIKE '%.comment%' AND a.role IN ('user_support', 'discussion')
+"""
+
+_MARK = f"""
+WITH counterparts AS ({_COUNTERPARTS}),
+first_seen AS (SELECT person_id, min(occurred_at) AS since FROM person_activities GROUP BY person_id),
+mentoring AS (
+    SELECT c.rid, any_value(c.what || ' by ' || coalesce(them.name, '?') || ', a newcomer since '
+                            || strftime(f.since, '%Y-%m-%d')) AS why
+    FROM counterparts c
+    JOIN activities a ON a.rowid = c.rid
+    JOIN person_identities me ON me.identity_id = a.identity_id
+    JOIN people my ON my.person_id = me.person_id
+    JOIN person_identities other ON other.identity_id = c.other
+    JOIN people them ON them.person_id = other.person_id
+    JOIN first_seen f ON f.person_id = other.person_id
+    WHERE me.person_id <> other.person_id
+      AND NOT my.is_bot AND NOT them.is_bot
+      AND a.occurred_at >= f.since
+      AND a.occurred_at < f.since + to_days($newcomer_days)
+    GROUP BY c.rid
+)
+UPDATE activities SET role = 'mentoring', role_rule = m.why
+FROM mentoring m WHERE activities.rowid = m.rid
+"""
+
+
+def classify(store: Store, rules: Rules | None = None) -> int:
+    """Give every activity its role: the rules first, then mentoring; returns how many were mentoring."""
+    rules = rules or Rules.load()
+    with store.transaction():
+        store.con.execute("UPDATE activities SET role = NULL, role_rule = NULL WHERE role = 'mentoring'")
+    classify_pending(store, rules)
+    with store.transaction():
+        store.con.execute(_MARK, {"newcomer_days": rules.newcomer_days})
+        return store.con.execute("SELECT count(*) FROM activities WHERE role = 'mentoring'").fetchone()[0]
