@@ -101,3 +101,45 @@ def test_trail_from_commit_to_gerrit_change(reviews: tuple[Store, dict[int, dict
     by_change = follow(store, change["url"], hops=1)
     assert {t.item_kind for t in by_change} == {"commit", "change"}
     assert datetime.fromtimestamp(change["createdOn"], UTC).replace(tzinfo=None) in {t.occurred_at for t in by_change}
+
+
+REVIEWERS = ("Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra")
+
+
+def _replayed(record: dict, number: int, start: int, reviewer: str) -> dict:
+    """The recorded change moved to `start` (every timestamp shifted alike), renumbered, and
+    reviewed by `reviewer` where the recording has MarcoAurelio and hashar."""
+    shift = start - record["createdOn"]
+    account = {"name": reviewer, "username": reviewer.split()[0].lower(), "email": f"{reviewer[:3]}@example.org"}
+
+    def walk(value: object) -> object:
+        if isinstance(value, dict):
+            if value.get("username") in ("maurelio", "hashar"):
+                return account
+            return {k: v + shift if k in ("createdOn", "lastUpdated", "grantedOn", "timestamp") else walk(v)
+                    for k, v in value.items()}  # fmt: skip
+        return [walk(v) for v in value] if isinstance(value, list) else value
+
+    return walk(record) | {"number": number, "url": f"https://gerrit.wikimedia.org/r/{number}"}
+
+
+def test_reviewers_vs_velocity_correlation(store: Store, fixtures: Path, tmp_path: Path) -> None:
+    """Change 416224 (reviewed by two people, merged in two days) replayed over seven months:
+    month m has merged[m] copies, reviewed by the first reviewers[m] people in turn."""
+    record = next(
+        r for p in ("gerrit_reviews_page_2", "gerrit_reviews_page_3")
+        for r in map(json.loads, (fixtures / "gerrit" / p).read_text().splitlines()) if r.get("number") == 416224
+    )  # fmt: skip
+    merged, reviewers = [1, 2, 3, 4, 5, 2, 6], [1, 1, 2, 2, 4, 2, 3]
+    lines = []
+    for m, (n, r) in enumerate(zip(merged, reviewers, strict=True)):
+        start = int(datetime(2019, 1 + m, 3, tzinfo=UTC).timestamp())
+        lines += [json.dumps(_replayed(record, 1000 * m + j, start + 3600 * j, REVIEWERS[j % r])) for j in range(n)]
+    export = tmp_path / "replayed.json"
+    export.write_text("\n".join(lines) + "\n")
+    import_gerrit_export(store, export)
+    resolve_people(store)
+    rows = metrics.run(store, "reviewers_vs_velocity", as_of=datetime(2019, 7, 31), months=12)
+    assert len(rows) == 1 and rows[0]["months"] == 7
+    assert rows[0]["correlation"] == round(statistics.correlation(reviewers, merged), 3)
+    assert rows[0]["mean_merged_per_month"] == round(statistics.mean(merged), 2)
