@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import secrets
+import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -40,6 +43,8 @@ from niche.store.db import DEFAULT_DB
 from niche.store.irc import sync_irc
 from niche.store.mail import MailSync, sync_mail
 from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
+from niche.web.pages import Site
+from niche.web.report import write_report
 
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
 sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.")
@@ -489,9 +494,64 @@ def analyze(
     with Store(ctx.obj["db"]) as store:
         results = _sync_git(store, paths)
         _derive(store, ctx.obj["config"])
-        render_headline(console, headline(store, as_of, months))
+        site = Site(store, as_of, months)
+        render_headline(console, site.headline())
+        out = Path(ctx.obj["db"]).parent / "report"
+        with err.status("Writing the HTML report ..."):
+            write_report(site, out)
+    console.print(f"Report: {escape(str(out / 'index.html'))} (or `niche serve` to browse it live)")
     if any(r.error for r in results):
         raise typer.Exit(1)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether every address host names is this machine's own."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as exc:
+        raise NicheError(f"cannot listen on {host}: {exc}") from exc
+    return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+ShowEmailsOption = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write the report to.")] = Path("niche-report"),
+    as_of: AsOfOption = None,
+    months: MonthsOption = 12,
+    show_emails: ShowEmailsOption = False,
+) -> None:
+    """Write the dashboard as static HTML anyone can open or publish; it works offline."""
+    with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
+        pages = write_report(Site(store, as_of, months, show_emails), out)
+    console.print(f"{pages:,} pages: {escape(str(out / 'index.html'))}")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[str | None, typer.Option(envvar="NICHE_TOKEN", help="Token visitors must give.")] = None,
+    as_of: AsOfOption = None,
+    months: MonthsOption = 12,
+    show_emails: ShowEmailsOption = False,
+) -> None:
+    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality."""
+    import uvicorn  # here, not at the top: every other command starts faster without the web stack
+
+    from niche.web.app import create_app
+
+    if not token and not _is_loopback(host):
+        token = secrets.token_urlsafe(24)
+    with Store(ctx.obj["db"], read_only=True) as store:
+        app = create_app(Site(store, as_of, months, show_emails), token)
+        url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
+        err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -20,7 +20,7 @@ from rich.table import Table
 from niche.errors import NicheError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
-from niche.identity.people import load_identities, resolve_people
+from niche.identity.people import load_identities, person_details, resolve_people
 from niche.identity.resolve import Evidence, Identity, explain, resolve
 from niche.store import Store
 
@@ -98,32 +98,21 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
     """One person: identities with the reason each belongs, affiliations, contributions by role."""
     with Store(ctx.obj["db"], read_only=True) as store:
         person = _person_of(store, who)
-        name, is_bot, email = store.con.execute(
-            "SELECT name, is_bot, email FROM people WHERE person_id = ?", [person]
-        ).fetchone()
-        idents = store.con.execute(
-            """SELECT i.source_kind, i.name, i.email, i.username, pi.reason FROM person_identities pi
-               JOIN identities i USING (identity_id) WHERE pi.person_id = ? ORDER BY i.source_kind, i.name""",
-            [person],
-        ).fetchall()
-        periods = store.con.execute(
-            "SELECT org, valid_from, valid_until, reason FROM affiliations WHERE person_id = ? ORDER BY valid_from",
-            [person],
-        ).fetchall()
+        details = person_details(store, person)
         roles = store.con.execute(
             """SELECT coalesce(role, 'unclassified'), count(*), min(occurred_at), max(occurred_at)
                FROM activities JOIN person_identities USING (identity_id)
                WHERE person_id = ? GROUP BY ALL ORDER BY 2 DESC""",
             [person],
         ).fetchall()
-    out.print(f"[bold]{escape(name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if is_bot else ""))
-    if show_emails and email:
-        out.print(f"primary email: {escape(email)}")
+    out.print(f"[bold]{escape(details.name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if details.is_bot else ""))
+    if show_emails and details.email:
+        out.print(f"primary email: {escape(details.email)}")
     table = Table("source", "name", "email", "username", "why this is them")
-    for kind, iname, iemail, username, reason in idents:
+    for kind, iname, iemail, username, reason in details.identities:
         table.add_row(kind, *(escape(v or "") for v in (iname, _hide(iemail, show_emails), username, reason)))
     out.print(table)
-    for org, start, end, reason in periods:
+    for org, start, end, reason in details.periods:
         out.print(f"works for {escape(org)}: {_day(start, 'ever')} to {_day(end, 'now')} ({reason})")
     for role, count, first, last in roles:
         out.print(f"  {role:<14} {count:>7,}  {_day(first, '?')} to {_day(last, '?')}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import pyarrow as pa
 
@@ -161,3 +162,31 @@ def _write(
                 "reason": [a.reason for _, a in affiliations],
             },
         )
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What the store knows of one person: shown by `niche people show` and the profile page."""
+
+    person_id: str
+    name: str
+    is_bot: bool
+    email: str | None
+    identities: list[tuple[str, str | None, str | None, str | None, str]]  # kind, name, email, username, why
+    periods: list[tuple[str, datetime | None, datetime | None, str]]  # org, from, until, reason
+
+
+def person_details(store: Store, person_id: str) -> PersonDetails | None:
+    found = store.con.execute("SELECT name, is_bot, email FROM people WHERE person_id = ?", [person_id]).fetchone()
+    if found is None:
+        return None
+    identities = store.con.execute(
+        """SELECT i.source_kind, i.name, i.email, i.username, pi.reason FROM person_identities pi
+           JOIN identities i USING (identity_id) WHERE pi.person_id = ? ORDER BY i.source_kind, i.name""",
+        [person_id],
+    ).fetchall()
+    periods = store.con.execute(
+        "SELECT org, valid_from, valid_until, reason FROM affiliations WHERE person_id = ? ORDER BY valid_from",
+        [person_id],
+    ).fetchall()
+    return PersonDetails(person_id, *found, identities=identities, periods=periods)

@@ -4,10 +4,9 @@
 -- distinct commits touching the area.
 -- Parameters: $as_of TIMESTAMP (UTC), $months INTEGER, $limit INTEGER.
 WITH human_commits AS (
-    SELECT DISTINCT source, item_id, person_id
-    FROM person_activities
-    WHERE kind = 'commit.authored'
-      AND occurred_at > $as_of - to_months($months)
+    SELECT source, item_id, person_id
+    FROM authored_commits
+    WHERE occurred_at > $as_of - to_months($months)
       AND occurred_at <= $as_of
 )
 SELECT

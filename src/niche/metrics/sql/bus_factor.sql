@@ -6,10 +6,9 @@
 -- contributions and the CHAOSS default threshold of 50%.
 -- Rows with area '*' are whole repositories. Parameters: $as_of TIMESTAMP (UTC), $months INTEGER.
 WITH commits_in_window AS (
-    SELECT DISTINCT source, item_id, repo, person_id
-    FROM person_activities
-    WHERE kind = 'commit.authored'
-      AND occurred_at > $as_of - to_months($months)
+    SELECT source, item_id, repo, person_id
+    FROM authored_commits
+    WHERE occurred_at > $as_of - to_months($months)
       AND occurred_at <= $as_of
 ),
 per_person AS (

@@ -7,10 +7,9 @@
 -- organisation; their share is reported beside the factor rather than counted as one company.
 -- Parameters: $as_of TIMESTAMP (UTC), $months INTEGER.
 WITH commits_in_window AS (
-    SELECT DISTINCT source, item_id, repo, org
-    FROM person_activities
-    WHERE kind = 'commit.authored'
-      AND occurred_at > $as_of - to_months($months)
+    SELECT source, item_id, repo, org
+    FROM authored_commits
+    WHERE occurred_at > $as_of - to_months($months)
       AND occurred_at <= $as_of
 ),
 per_org AS (

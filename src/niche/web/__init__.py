@@ -1,0 +1,1 @@
+"""The dashboard: the same pages served live (`niche serve`) or written as a static report."""

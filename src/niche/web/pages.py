@@ -1,0 +1,153 @@
+"""What each page of the dashboard shows, gathered from the store once for the server and the
+static report alike. Every chart is a Vega-Lite spec over rows that the page also shows as a table."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from niche import metrics
+from niche.identity.people import person_details
+from niche.links.trail import follow
+from niche.report.summary import headline, now_utc
+from niche.store import Store
+from niche.web import charts
+
+PAGES = (  # file name, title: the navigation, in order
+    ("index", "Overview"),
+    ("roles", "Roles"),
+    ("people", "People"),
+    ("review", "Review"),
+    ("health", "Health"),
+    ("trail", "Trail"),
+    ("quality", "Data quality"),
+)
+RECENT_WORK = 40  # activities listed on a profile
+
+
+@dataclass
+class Site:
+    """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default)."""
+
+    store: Store
+    as_of: datetime | None = None
+    months: int = 12
+    show_emails: bool = False
+
+    def __post_init__(self) -> None:
+        self.as_of = self.as_of or now_utc()
+        self._headline: dict[str, Any] | None = None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"as_of": self.as_of, "months": self.months}
+
+    def headline(self) -> dict[str, Any]:
+        if self._headline is None:
+            self._headline = headline(self.store, self.as_of, self.months)
+        return self._headline
+
+    def index(self) -> dict[str, Any]:
+        h = self.headline()
+        return {
+            "h": h,
+            "charts": {
+                "active": charts.monthly_active(h["monthly_contributors"]),
+                "by_role": charts.active_by_role(h["active_by_role_monthly"]),
+                "newcomers": charts.newcomers(h["newcomer_retention"]),
+            },
+        }
+
+    def roles(self) -> dict[str, Any]:
+        h = self.headline()
+        leaders = self.store.con.execute(
+            """SELECT role, person_id, name, n, example, rule FROM (
+                   SELECT a.role, a.person_id, p.name, count(*) AS n,
+                          arg_max(coalesce(l.title, a.kind), a.occurred_at) AS example,
+                          arg_max(a.role_rule, a.occurred_at) AS rule,
+                          row_number() OVER (PARTITION BY a.role ORDER BY count(*) DESC, a.person_id) AS rank
+                   FROM person_activities a JOIN people p USING (person_id)
+                   LEFT JOIN link_items l USING (source, item_id)
+                   WHERE a.occurred_at > $as_of - to_months($months) AND a.occurred_at <= $as_of
+                   GROUP BY a.role, a.person_id, p.name)
+               WHERE rank <= 5 ORDER BY role, n DESC, person_id""",
+            self.params,
+        ).fetchall()
+        by_role: dict[str, list[tuple]] = defaultdict(list)
+        for role, *rest in leaders:
+            by_role[role].append(tuple(rest))
+        chart = charts.contributors_by_role(h["contributors_by_role"])
+        return {"h": h, "leaders": dict(by_role), "charts": {"roles": chart}}
+
+    def people(self) -> dict[str, Any]:
+        people = metrics.run(self.store, "people_directory", **self.params)
+        bots = self.store.con.execute("SELECT person_id, name FROM people WHERE is_bot ORDER BY name").fetchall()
+        return {"people": people, "bots": bots}
+
+    def person(self, person_id: str) -> dict[str, Any] | None:
+        details = person_details(self.store, person_id)
+        if details is None:
+            return None
+        work = metrics.run(self.store, "person_profile", as_of=self.as_of, person_id=person_id)
+        places: Counter[str] = Counter()
+        roles: Counter[str] = Counter()
+        for w in work:
+            places[w["place"]] += w["contributions"]
+            roles[w["role"]] += w["contributions"]
+        recent = self.store.con.execute(
+            f"""SELECT a.occurred_at, a.role, a.role_rule, a.kind, coalesce(a.repo, a.project), l.title, l.url
+                FROM activities a JOIN person_identities pi USING (identity_id)
+                LEFT JOIN link_items l USING (source, item_id)
+                WHERE pi.person_id = ? AND a.occurred_at <= ?
+                ORDER BY a.occurred_at DESC LIMIT {RECENT_WORK}""",
+            [person_id, self.as_of],
+        ).fetchall()
+        reviews = self.store.con.execute(
+            """SELECT count(DISTINCT source || item_id), count(*) FILTER (WHERE kind = 'vote'),
+                      count(*) FILTER (WHERE kind = 'comment'), count(*) FILTER (WHERE inline),
+                      median(text_length) FILTER (WHERE kind = 'comment')
+               FROM human_reviews WHERE person_id = ? AND occurred_at <= ?""",
+            [person_id, self.as_of],
+        ).fetchone()
+        return {
+            "p": details,
+            "roles": roles.most_common(),
+            "places": places.most_common(15),
+            "recent": recent,
+            "reviews": dict(
+                zip(("changes", "votes", "comments", "inline", "median_comment_length"), reviews, strict=True)
+            ),
+            "charts": {"roles": charts.person_roles(work)},
+        }
+
+    def review(self) -> dict[str, Any]:
+        h = self.headline()
+        return {
+            "h": h,
+            "charts": {
+                "merged": charts.merged_per_month(h["change_request_velocity"]),
+                "load": charts.review_load(h["review_load"]),
+            },
+        }
+
+    def health(self) -> dict[str, Any]:
+        h = self.headline()
+        mix = metrics.run(self.store, "affiliation_mix", **self.params)
+        elephants = {e["repo"]: e for e in h["elephant_factor"]}
+        return {"h": h, "mix": mix, "elephants": elephants, "charts": {"mix": charts.affiliation_mix(mix)}}
+
+    def trail(self, query: str | None) -> dict[str, Any]:
+        items = follow(self.store, query, hops=1) if query else []
+        busiest = self.store.con.execute(
+            """SELECT key, count(*) AS n FROM item_refs GROUP BY key ORDER BY n DESC, key LIMIT 25"""
+        ).fetchall()
+        return {"query": query or "", "items": items, "busiest": busiest}
+
+    def quality(self) -> dict[str, Any]:
+        rows = self.store.con.execute(
+            """SELECT q.source, coalesce(s.name, q.source), q.item_id, q.location, q.error, q.recorded_at
+               FROM quarantine q LEFT JOIN sources s USING (source) ORDER BY q.recorded_at DESC, q.source, q.item_id"""
+        ).fetchall()
+        return {"quarantined": rows, "sources": self.headline()["sources"]}

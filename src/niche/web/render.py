@@ -1,0 +1,56 @@
+"""Render the dashboard's pages with Jinja2, escaping everything: names, subjects and messages
+come from anyone on the internet, so no text is ever trusted as HTML, and links keep to http(s)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from niche.web.pages import PAGES, Site
+
+# Scripts only from the report itself (Vega compiles its expressions, hence 'unsafe-eval'); no
+# inline script runs, nothing is fetched from elsewhere.
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is a plain web address; None for javascript:, data: and anything else."""
+    if not url:
+        return None
+    return url if urlsplit(url.strip()).scheme.lower() in ("http", "https") else None
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("niche.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
+
+
+def render(site: Site, page: str, context: dict[str, Any], root: str = "", live: bool = False, title: str = "") -> str:
+    """One page as HTML; `root` leads back to the top (for pages in sub-folders), `live` when served."""
+    labels = dict(PAGES)
+    template = environment().get_template("person.html" if page == "person" else f"{page}.html")
+    return template.render(
+        context,
+        page=page,
+        pages=PAGES,
+        title=title or labels[page],
+        root=root,
+        live=live,
+        csp=CSP,
+        as_of=site.as_of,
+        months=site.months,
+        show_emails=site.show_emails,
+    )

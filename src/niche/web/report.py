@@ -1,0 +1,29 @@
+"""`niche report`: the dashboard as static files anyone can open or publish, offline."""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from niche.web.pages import PAGES, Site
+from niche.web.render import render
+
+
+def write_report(site: Site, out: Path) -> int:
+    """Write every page, a profile per person and the static assets under out; returns pages written."""
+    (out / "people").mkdir(parents=True, exist_ok=True)
+    written = 0
+    for page, _ in PAGES:
+        context = site.trail(None) if page == "trail" else getattr(site, page)()
+        (out / f"{page}.html").write_text(render(site, page, context), encoding="utf-8")
+        written += 1
+    for (person_id,) in site.store.con.execute("SELECT person_id FROM people ORDER BY person_id").fetchall():
+        context = site.person(person_id)
+        html = render(site, "person", context, root="../", title=context["p"].name)
+        (out / "people" / f"{person_id}.html").write_text(html, encoding="utf-8")
+        written += 1
+    static = resources.files("niche.web") / "static"
+    with resources.as_file(static) as source:
+        shutil.copytree(source, out / "static", dirs_exist_ok=True)
+    return written

@@ -1,0 +1,108 @@
+"""The dashboard's pages, rendered and served: escaping, hidden emails, the read-only server."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from niche.store import Store
+from niche.web.app import create_app
+from niche.web.pages import PAGES, Site
+from niche.web.render import safe_url
+from niche.web.report import write_report
+from tests.test_cli import niche
+from tests.web.conftest import AS_OF, EVIL_EMAIL, SCRIPT
+
+ALERT = re.compile(r"<script>alert|<img src=x|href=\"javascript:|onerror=\"alert", re.I)
+
+
+@pytest.fixture(scope="module")
+def report(community_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    with Store(community_db, read_only=True) as store:
+        write_report(Site(store, AS_OF, 12), out)
+    return out
+
+
+def test_report_has_every_page_and_a_profile_per_person(report: Path, community_db: Path) -> None:
+    assert {p.name for p in report.glob("*.html")} == {f"{name}.html" for name, _ in PAGES}
+    with Store(community_db, read_only=True) as store:
+        people = {r[0] for r in store.con.execute("SELECT person_id FROM people").fetchall()}
+    assert {p.stem for p in (report / "people").glob("*.html")} == people
+    assert (report / "static" / "vendor" / "vega.min.js").is_file()
+
+
+def test_hostile_text_is_escaped_everywhere(report: Path) -> None:
+    pages = {p: p.read_text() for p in report.rglob("*.html")}
+    assert not [p for p, html in pages.items() if ALERT.search(html)]
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert escaped in pages[report / "people.html"]  # the author's name, as text
+    assert any("<title>&lt;script&gt;alert(1)&lt;/script&gt; · niche</title>" in html for html in pages.values())
+    mallory = next(html for html in pages.values() if "<title>Mallory Person" in html)
+    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt; &lt;a href=&#34;javascript:alert(3)&#34;&gt;" in mallory
+    # The javascript: URL of the hostile change is shown as text, never as a link.
+    assert not any('href="javascript' in html.lower() for html in pages.values())
+    assert safe_url("javascript:alert(1)") is None and safe_url(" JAVASCRIPT:x") is None
+    assert safe_url("https://gerrit.wikimedia.org/r/1") == "https://gerrit.wikimedia.org/r/1"
+
+
+def test_emails_hidden_unless_asked(report: Path, community_db: Path, tmp_path: Path) -> None:
+    assert not any(EVIL_EMAIL in p.read_text() for p in report.rglob("*.html"))
+    with Store(community_db, read_only=True) as store:
+        write_report(Site(store, AS_OF, 12, show_emails=True), tmp_path)
+    assert any(EVIL_EMAIL in p.read_text() for p in (tmp_path / "people").glob("*.html"))
+
+
+def test_charts_carry_their_data_as_json_not_code(report: Path) -> None:
+    html = (report / "index.html").read_text()
+    specs = re.findall(r'<script type="application/json" id="spec-[a-z_]+">(.*?)</script>', html, re.S)
+    assert len(specs) == 3 and all(s.startswith('{"$schema"') for s in specs)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts and all(not s.startswith(("http:", "https:", "//")) for s in scripts)  # nothing from a CDN
+
+
+def test_vendored_vega_matches_its_checksums() -> None:
+    vendor = resources.files("niche.web") / "static" / "vendor"
+    for line in (vendor / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == digest, name
+        assert (vendor / f"LICENSE.{name.removesuffix('.min.js')}").is_file()
+
+
+def test_server_pages_are_read_only(community_db: Path) -> None:
+    with Store(community_db, read_only=True) as store:
+        client = TestClient(create_app(Site(store, AS_OF, 12)))
+        for name, _ in PAGES:
+            response = client.get(f"/{name}.html")
+            assert response.status_code == 200, name
+            assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert client.get("/").url.path == "/index.html"
+        assert client.get("/nope.html").status_code == 404
+        assert client.get("/people/not-an-id.html").status_code == 404
+        assert client.post("/index.html").status_code == 405
+        assert client.get("/static/vendor/vega-lite.min.js").status_code == 200
+        trail = client.get("/trail.html", params={"q": "https://gerrit.wikimedia.org/r/416443"}).text
+        assert "operations/puppet#416443" not in trail or "items linked to" in trail
+        assert re.search(r"<h2>\d+ items linked to", trail)
+        assert SCRIPT not in trail
+
+
+def test_server_needs_the_token_it_was_given(community_db: Path) -> None:
+    with Store(community_db, read_only=True) as store:
+        client = TestClient(create_app(Site(store, AS_OF, 12), token="s3cret"))
+        assert client.get("/index.html").status_code == 401
+        assert client.get("/index.html", params={"token": "wrong"}).status_code == 401
+        assert client.get("/index.html", params={"token": "s3cret"}).status_code == 200
+        assert client.get("/people.html").status_code == 200  # the cookie remembers it
+
+
+def test_report_command(community_db: Path, tmp_path: Path) -> None:
+    done = niche("--db", str(community_db), "report", "-o", str(tmp_path / "out"), "--as-of", "2018-03-31",
+                 cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "index.html").is_file() and "pages:" in done.stdout
