@@ -112,7 +112,9 @@ class Store:
         if not pending:
             return
         if read_only:
-            raise SchemaError(f"{self.path}: schema {current} needs upgrading; open it once without read-only")
+            raise SchemaError(
+                f"{self.path}: schema {current} needs upgrading; sync any source (or run `niche analyze`) once"
+            )
         with self.transaction():
             if current == 0:
                 self.con.execute(
