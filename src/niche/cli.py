@@ -29,7 +29,7 @@ from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
 from niche.links.build import build_links
 from niche.links.trail import follow
-from niche.people_cli import identities_app, people_app
+from niche.people_cli import ShowEmails, identities_app, people_app
 from niche.report.summary import headline, to_json
 from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
@@ -513,16 +513,13 @@ def _is_loopback(host: str) -> bool:
     return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
 
 
-ShowEmailsOption = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
-
-
 @app.command()
 def report(
     ctx: typer.Context,
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write the report to.")] = Path("niche-report"),
     as_of: AsOfOption = None,
     months: MonthsOption = 12,
-    show_emails: ShowEmailsOption = False,
+    show_emails: ShowEmails = False,
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
@@ -538,7 +535,7 @@ def serve(
     token: Annotated[str | None, typer.Option(envvar="NICHE_TOKEN", help="Token visitors must give.")] = None,
     as_of: AsOfOption = None,
     months: MonthsOption = 12,
-    show_emails: ShowEmailsOption = False,
+    show_emails: ShowEmails = False,
 ) -> None:
     """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality."""
     import uvicorn  # here, not at the top: every other command starts faster without the web stack

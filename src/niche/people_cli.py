@@ -20,7 +20,7 @@ from rich.table import Table
 from niche.errors import NicheError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
-from niche.identity.people import load_identities, person_details, resolve_people
+from niche.identity.people import load_identities, person_details, resolve_people, shown_email
 from niche.identity.resolve import Evidence, Identity, explain, resolve
 from niche.store import Store
 
@@ -30,12 +30,6 @@ out = Console()
 err = Console(stderr=True)
 
 ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
-
-
-def _hide(email: str | None, show: bool) -> str:
-    if not email:
-        return ""
-    return email if show else "(hidden)"
 
 
 def _person_of(store: Store, selector: str) -> str:
@@ -110,7 +104,7 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
         out.print(f"primary email: {escape(details.email)}")
     table = Table("source", "name", "email", "username", "why this is them")
     for kind, iname, iemail, username, reason in details.identities:
-        table.add_row(kind, *(escape(v or "") for v in (iname, _hide(iemail, show_emails), username, reason)))
+        table.add_row(kind, *(escape(v or "") for v in (iname, shown_email(iemail, show_emails), username, reason)))
     out.print(table)
     for org, start, end, reason in details.periods:
         out.print(f"works for {escape(org)}: {_day(start, 'ever')} to {_day(end, 'now')} ({reason})")

@@ -176,6 +176,13 @@ class PersonDetails:
     periods: list[tuple[str, datetime | None, datetime | None, str]]  # org, from, until, reason
 
 
+def shown_email(email: str | None, show: bool) -> str:
+    """An address as reports show it: hidden unless the user asked to see addresses."""
+    if not email:
+        return ""
+    return email if show else "(hidden)"
+
+
 def person_details(store: Store, person_id: str) -> PersonDetails | None:
     found = store.con.execute("SELECT name, is_bot, email FROM people WHERE person_id = ?", [person_id]).fetchone()
     if found is None:

@@ -57,8 +57,7 @@ def create_app(site: Site, token: str | None = None) -> FastAPI:
         if page not in dict(PAGES):
             raise HTTPException(404, "no such page")
         with lock:
-            context = site.trail(q) if page == "trail" else getattr(site, page)()
-            return render(site, page, context, live=True)
+            return render(site, page, site.page(page, q), live=True)
 
     with resources.as_file(resources.files("niche.web") / "static") as static:
         app.mount("/static", StaticFiles(directory=static), name="static")

@@ -49,6 +49,10 @@ class Site:
             self._headline = headline(self.store, self.as_of, self.months)
         return self._headline
 
+    def page(self, name: str, query: str | None = None) -> dict[str, Any]:
+        """The context of one of PAGES; `query` is what the trail page follows."""
+        return self.trail(query) if name == "trail" else getattr(self, name)()
+
     def index(self) -> dict[str, Any]:
         h = self.headline()
         return {

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from niche.identity.people import shown_email
 from niche.web.pages import PAGES, Site
 
 # Scripts only from the report itself (Vega compiles its expressions, hence 'unsafe-eval'); no
@@ -35,6 +36,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["shown_email"] = shown_email
     return env
 
 

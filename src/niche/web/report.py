@@ -15,8 +15,7 @@ def write_report(site: Site, out: Path) -> int:
     (out / "people").mkdir(parents=True, exist_ok=True)
     written = 0
     for page, _ in PAGES:
-        context = site.trail(None) if page == "trail" else getattr(site, page)()
-        (out / f"{page}.html").write_text(render(site, page, context), encoding="utf-8")
+        (out / f"{page}.html").write_text(render(site, page, site.page(page)), encoding="utf-8")
         written += 1
     for (person_id,) in site.store.con.execute("SELECT person_id FROM people ORDER BY person_id").fetchall():
         context = site.person(person_id)
