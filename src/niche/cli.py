@@ -23,13 +23,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from niche import __version__
 from niche.classify import Rules, classify
+from niche.cli_options import AsOfOption, JsonOption, MonthsOption, ShowEmails
 from niche.config import Config, load_config
 from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
+from niche.insights_cli import niches, profile, recognition, reviews, signals, validate_app
 from niche.links.build import build_links
 from niche.links.trail import follow
-from niche.people_cli import ShowEmails, identities_app, people_app
+from niche.people_cli import identities_app, people_app
 from niche.report.summary import headline, to_json
 from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
@@ -55,10 +57,6 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 
 DbOption = Annotated[Path, typer.Option("--db", envvar="NICHE_DB", help="Database file.", show_default=True)]
-AsOfOption = Annotated[
-    datetime | None, typer.Option("--as-of", help="Compute figures as of this date (UTC); default now.")
-]
-MonthsOption = Annotated[int, typer.Option("--months", min=1, max=240, help="Months of history in monthly figures.")]
 
 
 def _version(value: bool) -> None:
@@ -494,7 +492,7 @@ def analyze(
     with Store(ctx.obj["db"]) as store:
         results = _sync_git(store, paths)
         _derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months)
+        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
         render_headline(console, site.headline())
         out = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
@@ -523,7 +521,7 @@ def report(
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
-        pages = write_report(Site(store, as_of, months, show_emails), out)
+        pages = write_report(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), out)
     console.print(f"{pages:,} pages: {escape(str(out / 'index.html'))}")
 
 
@@ -545,7 +543,7 @@ def serve(
     if not token and not _is_loopback(host):
         token = secrets.token_urlsafe(24)
     with Store(ctx.obj["db"], read_only=True) as store:
-        app = create_app(Site(store, as_of, months, show_emails), token)
+        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), token)
         url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
         err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
         uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -554,7 +552,7 @@ def serve(
 @app.command()
 def stats(
     ctx: typer.Context,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
     as_of: AsOfOption = None,
     months: MonthsOption = 12,
 ) -> None:
@@ -572,7 +570,7 @@ def trail(
     ctx: typer.Context,
     item: Annotated[str, typer.Argument(help="A URL, Change-Id, bug number, commit hash or Message-ID.")],
     hops: Annotated[int, typer.Option(min=0, max=5, help="How far to follow links.")] = 2,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Follow the breadcrumbs: everything linked to ITEM across sources, in time order."""
     with Store(ctx.obj["db"], read_only=True) as store:
@@ -604,6 +602,11 @@ def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show
     for recorded_at, location, error in rows:
         console.print(f"{recorded_at:%Y-%m-%d %H:%M} {escape(location)}: {escape(error)}")
     console.print(f"{total} quarantined item(s)" + (f", {len(rows)} shown" if total > len(rows) else ""))
+
+
+for command in (profile, recognition, reviews, signals, niches):
+    app.command()(command)
+app.add_typer(validate_app, name="validate")
 
 
 def run() -> None:

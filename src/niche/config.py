@@ -36,6 +36,9 @@
 
     [roles]                                # see niche/classify/default_roles.toml
 
+    [insights]
+    person_signals = false                 # no overload/disengagement signals about named people
+
 Other connectors add their own sections the same way.
 """
 
@@ -103,6 +106,7 @@ class Config:
     launchpad: tuple[LaunchpadProjects, ...] = ()
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
+    person_signals: bool = True  # overload and disengagement signals about named people
     raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
 
     @property
@@ -151,6 +155,7 @@ def load_config(path: Path | None = None) -> Config:
             bots=tuple(raw.get("people", {}).get("bots", [])),
             people_overrides=path.parent
             / os.path.expanduser(raw.get("people", {}).get("overrides", DEFAULT_OVERRIDES)),
+            person_signals=bool(raw.get("insights", {}).get("person_signals", True)),
             raw=raw,
         )
     except OSError as exc:

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from niche.cli_options import ShowEmails
 from niche.errors import NicheError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
@@ -29,10 +30,8 @@ identities_app = typer.Typer(help="Identity resolution without a database, for r
 out = Console()
 err = Console(stderr=True)
 
-ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
 
-
-def _person_of(store: Store, selector: str) -> str:
+def person_of(store: Store, selector: str) -> str:
     keys = SelectorIndex(load_identities(store)).select(selector)
     if not keys:
         raise NicheError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
@@ -91,7 +90,7 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
          show_emails: ShowEmails = False) -> None:  # fmt: skip
     """One person: identities with the reason each belongs, affiliations, contributions by role."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        person = _person_of(store, who)
+        person = person_of(store, who)
         details = person_details(store, person)
         roles = store.con.execute(
             """SELECT coalesce(role, 'unclassified'), count(*), min(occurred_at), max(occurred_at)
