@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 from niche.store import Store
 from niche.web.app import create_app
 from niche.web.pages import PAGES, Site
-from niche.web.render import safe_url
+from niche.web.render import render, safe_url
 from niche.web.report import write_report
 from tests.test_cli import niche
 from tests.web.conftest import AS_OF, EVIL_EMAIL, SCRIPT
@@ -108,3 +109,34 @@ def test_report_command(community_db: Path, tmp_path: Path) -> None:
                  cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "index.html").is_file() and "pages:" in done.stdout
+
+
+def test_recognition_review_depth_and_niches_pages(report: Path, community_db: Path) -> None:
+    """What the CLI ranks, the pages show: recognition with linked examples, review depth per
+    reviewer, a change still waiting for review among the niches; the hostile owner stays text."""
+    with Store(community_db, read_only=True) as store:
+        depth = {r["name"] for r in Site(store, AS_OF, 12).review()["depth"]}
+        moment = Site(store, datetime(2018, 3, 5, 14, 40), 12)  # two changes (and the hostile copy) await review
+        context = moment.niches(None)
+        niches = render(moment, "niches", context)
+    recognition = (report / "recognition.html").read_text()
+    assert "<h2>mentoring</h2>" in recognition and 'href="https://gerrit.wikimedia.org/r/' in recognition
+    review = (report / "review.html").read_text()
+    assert depth and all(name in review for name in depth if "<" not in name)
+    waiting = [o.title for o in context["opportunities"] if o.kind == "change waiting for review"]
+    assert sorted(waiting) == sorted(
+        [SCRIPT, "Enable rollbacker user right at arwikiversity", "wdqs: wrong escaping of quotes in prometheus check"]
+    )
+    assert (
+        "Enable rollbacker user right at arwikiversity" in niches and "&lt;script&gt;alert(1)&lt;/script&gt;" in niches
+    )
+    assert ALERT.search(recognition + review + niches) is None
+
+
+def test_signals_on_profiles_follow_the_switch(community_db: Path) -> None:
+    with Store(community_db, read_only=True) as store:
+        on, off = Site(store, AS_OF, 12), Site(store, AS_OF, 12, person_signals=False)
+        assert off.per_person()["signals"] == {}
+        assert on.per_person()["signals"].keys() <= {
+            p for (p,) in store.con.execute("SELECT person_id FROM people").fetchall()
+        }

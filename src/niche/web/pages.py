@@ -10,6 +10,8 @@ from typing import Any
 
 from niche import metrics
 from niche.identity.people import person_details
+from niche.insights.niches import niches
+from niche.insights.signals import workloads
 from niche.links.trail import follow
 from niche.report.summary import headline, now_utc
 from niche.store import Store
@@ -20,7 +22,9 @@ PAGES = (  # file name, title: the navigation, in order
     ("roles", "Roles"),
     ("people", "People"),
     ("review", "Review"),
+    ("recognition", "Recognition"),
     ("health", "Health"),
+    ("niches", "Find your niche"),
     ("trail", "Trail"),
     ("quality", "Data quality"),
 )
@@ -35,10 +39,12 @@ class Site:
     as_of: datetime | None = None
     months: int = 12
     show_emails: bool = False
+    person_signals: bool = True  # overload/disengagement signals on profiles ([insights] in niche.toml)
 
     def __post_init__(self) -> None:
         self.as_of = self.as_of or now_utc()
         self._headline: dict[str, Any] | None = None
+        self._per_person: dict[str, dict[str, Any]] | None = None
 
     @property
     def params(self) -> dict[str, Any]:
@@ -50,8 +56,26 @@ class Site:
         return self._headline
 
     def page(self, name: str, query: str | None = None) -> dict[str, Any]:
-        """The context of one of PAGES; `query` is what the trail page follows."""
-        return self.trail(query) if name == "trail" else getattr(self, name)()
+        """The context of one of PAGES; `query` is what the trail page follows, or the interests
+        the niches page matches."""
+        return getattr(self, name)(query) if name in ("trail", "niches") else getattr(self, name)()
+
+    def per_person(self) -> dict[str, dict[str, Any]]:
+        """Signals, review depth, areas and co-workers of everyone, computed once for all the profiles."""
+        if self._per_person is None:
+            areas, coworkers = defaultdict(list), defaultdict(list)
+            for r in metrics.run(self.store, "person_areas", as_of=self.as_of, person_id=None):
+                areas[r["person_id"]].append(r)
+            for r in metrics.run(self.store, "person_coworkers", as_of=self.as_of, person_id=None):
+                coworkers[r["me"]].append(r)
+            workload = workloads(self.store, self.as_of) if self.person_signals else []
+            self._per_person = {
+                "signals": {w.person_id: w.signals for w in workload},
+                "depth": {r["person_id"]: r for r in metrics.run(self.store, "reviewer_depth", **self.params)},
+                "areas": areas,
+                "coworkers": coworkers,
+            }
+        return self._per_person
 
     def index(self) -> dict[str, Any]:
         h = self.headline()
@@ -95,11 +119,10 @@ class Site:
         if details is None:
             return None
         work = metrics.run(self.store, "person_profile", as_of=self.as_of, person_id=person_id)
-        places: Counter[str] = Counter()
         roles: Counter[str] = Counter()
         for w in work:
-            places[w["place"]] += w["contributions"]
             roles[w["role"]] += w["contributions"]
+        everyone = self.per_person()
         recent = self.store.con.execute(
             f"""SELECT a.occurred_at, a.role, a.role_rule, a.kind, coalesce(a.repo, a.project), l.title, l.url
                 FROM activities a JOIN person_identities pi USING (identity_id)
@@ -108,28 +131,27 @@ class Site:
                 ORDER BY a.occurred_at DESC LIMIT {RECENT_WORK}""",
             [person_id, self.as_of],
         ).fetchall()
-        reviews = self.store.con.execute(
-            """SELECT count(DISTINCT source || item_id), count(*) FILTER (WHERE kind = 'vote'),
-                      count(*) FILTER (WHERE kind = 'comment'), count(*) FILTER (WHERE inline),
-                      median(text_length) FILTER (WHERE kind = 'comment')
-               FROM human_reviews WHERE person_id = ? AND occurred_at <= ?""",
-            [person_id, self.as_of],
-        ).fetchone()
         return {
             "p": details,
             "roles": roles.most_common(),
-            "places": places.most_common(15),
+            "first": min((w["month"] for w in work), default=None),
+            "last": max((w["month"] for w in work), default=None),
+            "areas": everyone["areas"].get(person_id, [])[:15],
+            "coworkers": everyone["coworkers"].get(person_id, [])[:10],
             "recent": recent,
-            "reviews": dict(
-                zip(("changes", "votes", "comments", "inline", "median_comment_length"), reviews, strict=True)
-            ),
+            "depth": everyone["depth"].get(person_id),
+            "signals": everyone["signals"].get(person_id, ()),
             "charts": {"roles": charts.person_roles(work)},
         }
 
     def review(self) -> dict[str, Any]:
         h = self.headline()
+        reviews = metrics.run(self.store, "review_depth", **self.params)
         return {
             "h": h,
+            "depth": metrics.run(self.store, "reviewer_depth", **self.params),
+            "network": metrics.run(self.store, "review_network", **self.params)[:50],
+            "stamps": [r for r in reviews if r["possible_rubber_stamp"]][:50],
             "charts": {
                 "merged": charts.merged_per_month(h["change_request_velocity"]),
                 "load": charts.review_load(h["review_load"]),
@@ -141,6 +163,19 @@ class Site:
         mix = metrics.run(self.store, "affiliation_mix", **self.params)
         elephants = {e["repo"]: e for e in h["elephant_factor"]}
         return {"h": h, "mix": mix, "elephants": elephants, "charts": {"mix": charts.affiliation_mix(mix)}}
+
+    def recognition(self) -> dict[str, Any]:
+        rows = metrics.run(self.store, "recognition", **self.params, limit=5)
+        roles: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for r in rows:
+            person = roles[r["role"]].setdefault(r["person_id"], {**r, "examples": []})
+            person["examples"].append((r["example_at"], r["example"], r["example_url"], r["example_why"]))
+        return {"roles": {role: list(people.values()) for role, people in roles.items()}}
+
+    def niches(self, interests: str | None) -> dict[str, Any]:
+        wanted = [i for i in (interests or "").split(",") if i.strip()]
+        found = niches(self.store, self.as_of, self.months, interests=wanted, limit=60)
+        return {"query": interests or "", "opportunities": found}
 
     def trail(self, query: str | None) -> dict[str, Any]:
         items = follow(self.store, query, hops=1) if query else []
