@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -21,7 +20,7 @@ from niche.identity.people import person_details, shown_email
 from niche.insights.niches import niches as find_niches
 from niche.insights.signals import workloads
 from niche.insights.validate import backtest
-from niche.people_cli import person_of
+from niche.people_cli import day, person_of
 from niche.report.summary import now_utc, to_json
 from niche.store import Store
 
@@ -31,10 +30,6 @@ err = Console(stderr=True, soft_wrap=True)
 WhoArgument = Annotated[str, typer.Argument(help="Email, kind:username, name:Full Name or id.")]
 LimitOption = Annotated[int, typer.Option(help="Show at most this many.")]
 SIGNALS_OFF = "person-level signals are turned off for this community ([insights] person_signals = false in niche.toml)"
-
-
-def _day(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d}" if moment else "?"
 
 
 def _dump(value: Any) -> None:
@@ -72,9 +67,9 @@ def profile(ctx: typer.Context, who: WhoArgument, as_of: AsOfOption = None, mont
                "review_depth": depth[0] if depth else None,
                "signals": [vars(s) for w in signals for s in w.signals]})  # fmt: skip
         return
-    out.print(f"[bold]{escape(details.name)}[/bold]  {person}  active {_day(first)[:7]} to {_day(last)[:7]}")
+    out.print(f"[bold]{escape(details.name)}[/bold]  {person}  active {day(first)[:7]} to {day(last)[:7]}")
     for org, start, end, reason in details.periods:
-        out.print(f"  {escape(org)}: {_day(start) if start else 'ever'} to {_day(end) if end else 'now'} ({reason})")
+        out.print(f"  {escape(org)}: {day(start, 'ever')} to {day(end, 'now')} ({reason})")
     roles = sorted({r for c in years.values() for r in c}, key=lambda r: -sum(c[r] for c in years.values()))
     table = Table("year", *roles, title="Role mix over time (contributions)")
     for year in sorted(years):
@@ -82,11 +77,11 @@ def profile(ctx: typer.Context, who: WhoArgument, as_of: AsOfOption = None, mont
     out.print(table)
     table = Table("where", "kind", "items", "last", title="Areas")
     for a in areas[:12]:
-        table.add_row(escape(a["place"]), a["place_kind"], f"{a['items']:,}", _day(a["last_at"]))
+        table.add_row(escape(a["place"]), a["place_kind"], f"{a['items']:,}", day(a["last_at"]))
     out.print(table)
     table = Table("person", "interactions", "how", "last", title="Works most with")
     for c in coworkers[:10]:
-        table.add_row(escape(c["name"]), str(c["interactions"]), escape(c["how"]), _day(c["last_at"]))
+        table.add_row(escape(c["name"]), str(c["interactions"]), escape(c["how"]), day(c["last_at"]))
     out.print(table)
     if depth:
         d = depth[0]
@@ -125,7 +120,7 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
             out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {r['contributions']} contributions")
         link = f" {escape(r['example_url'])}" if r["example_url"] else ""
         why = escape(r["example_why"] or "")
-        out.print(f"        {_day(r['example_at'])} {escape(r['example'] or '')}{link} [dim]({why})[/dim]",
+        out.print(f"        {day(r['example_at'])} {escape(r['example'] or '')}{link} [dim]({why})[/dim]",
                   soft_wrap=True)  # fmt: skip
 
 
@@ -149,7 +144,7 @@ def reviews(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOption =
         table = Table("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
         for r in each[:limit]:
             flag = "possible rubber stamp" if r["possible_rubber_stamp"] else ""
-            table.add_row(_day(r["last_at"]), escape(f"{r['item_id']} {r['subject'] or ''}"[:60]),
+            table.add_row(day(r["last_at"]), escape(f"{r['item_id']} {r['subject'] or ''}"[:60]),
                           "" if r["vote"] is None else f"{r['vote']:+d}", str(r["comments"]), str(r["inline_comments"]),
                           str(r["comment_chars"]), "" if r["minutes_to_vote"] is None else str(r["minutes_to_vote"]),
                           str(r["change_size"]), r["outcome"], flag)  # fmt: skip
@@ -215,7 +210,7 @@ def niches(ctx: typer.Context,
         err.print("No open opportunities match" + (" that person or those interests." if who or interests else "."))
         raise typer.Exit(1)
     for o in found:
-        waiting = f"waiting since {_day(o.since)}" if o.since else ""
+        waiting = f"waiting since {day(o.since)}" if o.since else ""
         where = escape(f"{o.place} {o.area} {waiting}")
         out.print(f"[bold]{escape(o.kind)}[/bold]: {escape(o.title)}  [dim]{where}[/dim]",
                   soft_wrap=True)  # fmt: skip
@@ -251,7 +246,7 @@ def validate_overload(
         _dump(figures)
         return
     out.print(
-        f"{figures['dates']} dates from {_day(result.dates[0])} to {_day(result.dates[-1])}, every {every} months; "
+        f"{figures['dates']} dates from {day(result.dates[0])} to {day(result.dates[-1])}, every {every} months; "
         f"{figures['samples']:,} person-dates, {figures['became_inactive']:,} followed by {horizon} months of silence"
     )
     table = Table("score", "ROC AUC", f"precision@{k}")

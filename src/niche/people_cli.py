@@ -81,7 +81,7 @@ def list_people(
     )
     for _, name, email, idents, contributions, last_seen, org in rows:
         shown = [escape(name), *([escape(email or "")] if show_emails else [])]
-        table.add_row(*shown, str(idents), f"{contributions:,}", _day(last_seen, ""), escape(org or "unknown"))
+        table.add_row(*shown, str(idents), f"{contributions:,}", day(last_seen, ""), escape(org or "unknown"))
     out.print(table)
 
 
@@ -106,12 +106,13 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
         table.add_row(kind, *(escape(v or "") for v in (iname, shown_email(iemail, show_emails), username, reason)))
     out.print(table)
     for org, start, end, reason in details.periods:
-        out.print(f"works for {escape(org)}: {_day(start, 'ever')} to {_day(end, 'now')} ({reason})")
+        out.print(f"works for {escape(org)}: {day(start, 'ever')} to {day(end, 'now')} ({reason})")
     for role, count, first, last in roles:
-        out.print(f"  {role:<14} {count:>7,}  {_day(first, '?')} to {_day(last, '?')}")
+        out.print(f"  {role:<14} {count:>7,}  {day(first, '?')} to {day(last, '?')}")
 
 
-def _day(moment: datetime | None, otherwise: str) -> str:
+def day(moment: datetime | None, otherwise: str = "?") -> str:
+    """A date as the CLI prints it, or `otherwise` when there is none."""
     return f"{moment:%Y-%m-%d}" if moment else otherwise
 
 

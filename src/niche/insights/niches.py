@@ -21,6 +21,7 @@ KINDS = {
     "stale_docs": ("docs behind their code", ("docs", "documentation", "writing")),
 }
 LONE_AREA = ("area with bus factor 1", ("code", "maintenance", "bus factor"))
+INTEREST_WORDS = dict([*KINDS.values(), LONE_AREA])  # what the opportunity is -> words for it
 
 
 @dataclass(frozen=True)
@@ -78,10 +79,9 @@ def _words(text: str) -> set[str]:
 
 def _reasons(o: Opportunity, places: list[Place], interests: Iterable[str]) -> tuple[list[str], float]:
     reasons, score = [], 0.0
-    kind_words = dict([*KINDS.values(), LONE_AREA])[o.kind]
     text = f"{o.title} {o.place} {o.area} {o.detail}".lower()
     for interest in interests:
-        if interest in kind_words or interest in text:
+        if interest in INTEREST_WORDS[o.kind] or interest in text:
             reasons.append(f"matches your interest '{interest}'")
             score += 2
     here = {o.place.lower(), o.place.lower().rsplit("/", 1)[-1]} - {""}
@@ -119,11 +119,10 @@ def niches(
     for o in candidates(store, as_of, months):
         reasons, match = _reasons(o, places, interests)
         waiting = (as_of - o.since).days if o.since else 0
-        if places or interests:
-            if not reasons:
-                continue
-        else:
+        if not (places or interests):
             reasons = [f"waiting {waiting} days" if o.since else "nobody else knows it"]
+        elif not reasons:
+            continue
         ranked.append(
             Opportunity(**{**o.__dict__, "reasons": tuple(reasons), "score": match + math.log1p(max(waiting, 0)) / 10})
         )

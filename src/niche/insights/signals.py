@@ -57,7 +57,6 @@ class Workload:
     name: str
     risk: float
     signals: tuple[Signal, ...]
-    facts: dict[str, Any]  # the workload.sql row behind the signals
 
 
 def disengagement_risk(facts: dict[str, Any], as_of: datetime) -> float:
@@ -129,6 +128,6 @@ def workloads(store: Store, as_of: datetime) -> list[Workload]:
     rows = metrics.run(store, "workload", as_of=as_of)
     norms = Norms.of(rows)
     found = [
-        Workload(r["person_id"], r["name"], disengagement_risk(r, as_of), signals_of(r, as_of, norms), r) for r in rows
+        Workload(r["person_id"], r["name"], disengagement_risk(r, as_of), signals_of(r, as_of, norms)) for r in rows
     ]
     return sorted(found, key=lambda w: (-w.risk, w.person_id))

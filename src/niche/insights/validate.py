@@ -30,7 +30,6 @@ class Sample:
 class Backtest:
     samples: list[Sample]
     dates: list[datetime]
-    horizon_months: int
     k: int
 
     @property
@@ -81,20 +80,18 @@ def backtest(
     every_months: int = 3,
     horizon_months: int = 6,
     k: int = 10,
-    start: datetime | None = None,
-    end: datetime | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
     """Dates every `every_months` from 15 months after the first contribution (a full baseline)
-    to `horizon_months` before the last one (a full outcome), unless start/end narrow them."""
+    to `horizon_months` before the last one (a full outcome)."""
     first, last = store.con.execute("SELECT min(occurred_at), max(occurred_at) FROM person_activities").fetchone()
     if first is None:
         raise NicheError("the store has no contributions to backtest on; run niche sync first")
     (dates,) = store.con.execute(
-        """SELECT coalesce(generate_series(greatest($start, $first + to_months($history)),
-                                           least($end, $last - to_months($horizon)), to_months($every)), [])""",
-        {"start": start or first, "end": end or last, "first": first, "last": last, "every": every_months,
-         "history": RECENT_MONTHS + BASELINE_MONTHS, "horizon": horizon_months},
+        """SELECT coalesce(generate_series($first + to_months($history), $last - to_months($horizon),
+                                           to_months($every)), [])""",
+        {"first": first, "last": last, "every": every_months, "history": RECENT_MONTHS + BASELINE_MONTHS,
+         "horizon": horizon_months},
     ).fetchone()  # fmt: skip
     if not dates:
         raise NicheError(f"the store's history ({first:%Y-%m-%d} to {last:%Y-%m-%d}) is too short to backtest")
@@ -113,4 +110,4 @@ def backtest(
                                   facts["recent"] + facts["baseline"], facts["person_id"] not in later))  # fmt: skip
         if progress:
             progress(n, len(dates))
-    return Backtest(samples, dates, horizon_months, k)
+    return Backtest(samples, dates, k)

@@ -20,7 +20,6 @@ per_person AS (
         count(*) FILTER (WHERE occurred_at > $as_of - to_months(3)) AS recent,
         count(*) FILTER (WHERE occurred_at <= $as_of - to_months(3)) AS baseline,
         count(DISTINCT date_trunc('month', occurred_at)) FILTER (WHERE occurred_at > $as_of - to_months(3)) AS recent_months,
-        count(DISTINCT date_trunc('month', occurred_at)) FILTER (WHERE occurred_at <= $as_of - to_months(3)) AS baseline_months,
         count(DISTINCT role) FILTER (WHERE occurred_at > $as_of - to_months(3)) AS recent_roles,
         string_agg(DISTINCT role, ', ' ORDER BY role) FILTER (WHERE occurred_at > $as_of - to_months(3)) AS recent_role_list,
         count(local_at) FILTER (WHERE occurred_at > $as_of - to_months(3)) AS recent_timed,
@@ -59,23 +58,14 @@ response AS (  -- minutes from a patch set's upload to this person's vote
     FROM review_depth
     WHERE last_at <= $as_of AND last_at > $as_of - to_months(15)
     GROUP BY person_id
-),
-firsts AS (
-    SELECT person_id, min(occurred_at) AS first_at, count(*) AS total
-    FROM person_activities
-    WHERE occurred_at <= $as_of AND person_id IN (SELECT person_id FROM people_now)
-    GROUP BY person_id
 )
 SELECT
     p.person_id,
     pe.name,
-    f.first_at,
     p.last_at,
-    f.total,
     p.recent,
     p.baseline,
     p.recent_months,
-    p.baseline_months,
     p.recent_roles,
     p.recent_role_list,
     p.recent_timed,
@@ -92,7 +82,6 @@ SELECT
     r.baseline_votes
 FROM per_person p
 JOIN people pe USING (person_id)
-JOIN firsts f USING (person_id)
 LEFT JOIN largest_share s USING (person_id)
 LEFT JOIN response r USING (person_id)
 ORDER BY p.person_id
