@@ -18,6 +18,7 @@ def test_names_in_every_order_and_script_meet() -> None:
     assert norm.name_tokens("Łukasz Żurek") == ("lukasz", "zurek")
     assert norm.name_tokens("王伟") != ()  # transliterated, not dropped
     assert norm.name_tokens("jdoe@example.org") == ()
+    assert norm.name_tokens("Arvind Somya asomya@cisco.com") == ("arvind", "somya")
 
 
 def test_generic_names_say_nothing() -> None:
@@ -35,6 +36,18 @@ def test_emails() -> None:
     for placeholder in ("root@localhost", "you@example.com", "jdoe@(none)", "dev@box.localdomain", "x@foo.invalid"):
         assert norm.is_placeholder_email(norm.canonical_email(placeholder) or placeholder), placeholder
     assert not norm.is_placeholder_email("jdoe@redhat.com")
+    assert not norm.is_placeholder_email("me@ttaylorr.com")  # a personal domain's one mailbox
+
+
+def test_addresses_found_where_people_put_them() -> None:
+    assert norm.find_email("Daniel Müllner muellner@Math.Stanford.edu") == "muellner@math.stanford.edu"
+    assert norm.find_email("wfspotz@sandia.gov@localhost") == "wfspotz@sandia.gov"
+    assert norm.find_email("qsRf9sGKy9rV", "etkewa@gmail.com") == "etkewa@gmail.com"  # name and address swapped
+    assert norm.find_email("", None) is None
+    assert norm.mailbox_name("termie@preciousroy.local") == "termie"
+    assert norm.mailbox_name("mordred@hudson") == "mordred"
+    assert norm.mailbox_name("root@ubuntu") is None
+    assert norm.login_key("Psycho-Pirate") == norm.login_key("psycho.pirate") == "psychopirate"
     assert norm.github_login_of("12345+octo-cat@users.noreply.github.com") == "octo-cat"
     assert norm.github_login_of("octocat@users.noreply.github.com") == "octocat"
     assert norm.github_login_of("octocat@github.com") is None
@@ -44,6 +57,7 @@ def test_handles_made_from_a_name() -> None:
     made = norm.handles(("john", "doe"))
     assert {"jdoe", "john.doe", "johndoe", "doej", "john_doe"} <= made
     assert norm.handles(("john",)) == set()
+    assert "jdoe" not in norm.handles(("john", "doe"), initials=False)
 
 
 @given(st.text(max_size=80))
@@ -57,3 +71,12 @@ def test_any_name_normalises_to_ascii_words(name: str) -> None:
 def test_canonical_email_is_stable(value: str) -> None:
     once = norm.canonical_email(value)
     assert once is None or (norm.canonical_email(once) == once and once.count("@") == 1)
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=60), st.emails().map(lambda e: f"Name {e}")), max_size=3))
+def test_found_addresses_are_canonical(fields: list[str | None]) -> None:
+    found = norm.find_email(*fields)
+    assert found is None or norm.canonical_email(found) == found
+    for field in fields:
+        name = norm.mailbox_name(field)
+        assert name is None or ("@" not in name and " " not in name and name not in norm.PLACEHOLDER_LOCAL_PARTS)

@@ -77,6 +77,64 @@ def test_accounts_noreply_addresses_and_handles() -> None:
     ) == [{"a", "b"}, {"c", "d", "e"}]
 
 
+def test_one_login_seen_in_several_places() -> None:
+    """A GitHub login typed as the name elsewhere, or as a mailbox name; a nick on a shared
+    address is no second name; names of the community and common names run together are no logins."""
+    assert _people(
+        ident("a", "mmythen", "159862998+mmythen@users.noreply.github.com"),
+        ident("b", "Matthew M", "mmythen@uvic.ca"),
+        ident("c", "jamestitus299", "jamestitus299@gmail.com"),
+        ident("d", "jamestitus299", "titusjames299@gmail.com"),
+        ident("e", "Moha Jain", "mohajain99@gmail.com"),
+        ident("f", "Psycho-Pirate", "mohajain99@gmail.com"),  # a login, not a second name on the address
+        ident("g", "kunal", "kunalgk1999@gmail.com"),
+        ident("h", "kunal", "kunal@protonmail.example"),
+        ident("i", "Kunal Sharma", "ks@uni.example"),  # so "kunal" is a name here, not a login
+        ident("j", None, None, "irc", "chenxing"),
+        ident("k", None, None, "gerrit", "chenxing"),
+        ident("l", "Chen Xing", "cx@one.example"),
+        ident("m", "Xing Li", "xl@two.example"),  # "chenxing" is a common name run together
+        ident("n", None, "alexk@one.example"),  # a mailbox name alone is not a login
+        ident("o", None, "alexk@two.example"),
+    ) == [{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g"}, {"h"}, {"i"}, {"j"}, {"k"}, {"l"}, {"m"}, {"n"}, {"o"}]
+
+
+def test_short_given_names_and_handles_made_from_them() -> None:
+    assert _people(
+        ident("a", "Matt Dietz", "matt.dietz@rackspace.example"),
+        ident("b", "Matthew Dietz", "matthewdietz@laptop.local"),
+        ident("c", None, "mdietz@openstack"),  # no dot: a machine, but "mdietz" is still made from the name
+        ident("d", "Chris Gohlkeson", "cg@one.example"),  # "Chris" fits two long forms: joins neither
+        ident("e", "Christine Gohlkeson", "christine@two.example"),
+        ident("f", "Christopher Gohlkeson", "chg@three.example"),
+        ident("g", "Christophe Simonis", "christophe@kn.example"),  # "christophe" is a name, not a handle
+        ident("h", "Christoph Egger", "egger@four.example"),
+        ident("i", "ajones", "andy.jones@five.example"),  # initials with a common family name: no handle
+        ident("j", "Audrey Jones", "aujones@six.example"),
+    ) == [{"a", "b", "c"}, {"d"}, {"e"}, {"f"}, {"g"}, {"h"}, {"i"}, {"j"}]
+
+
+def test_addresses_where_they_should_not_be() -> None:
+    """Addresses inside the name or the address field, personal mailboxes named me@ or git@, and a
+    machine's mailbox name as the second clue of a common name."""
+    assert _people(
+        ident("a", "Arvind Somya asomya@cisco.example", None),
+        ident("b", "Arvind Somy", "asomya@cisco.example"),
+        ident("c", "Daniel", "Daniel Müllner muellner@math.stanford.example"),
+        ident("d", "dmuellner", "muellner@math.stanford.example"),
+        ident("e", "wfspotz@sandia.example", "wfspotz@sandia.example@localhost"),
+        ident("f", "Bill Spotz", "wfspotz@sandia.example"),
+        ident("g", "Taylor Blau", "me@ttaylorr.example"),
+        ident("h", "ttaylorr", "me@ttaylorr.example"),
+        ident("i", "Srimukh Sripada", "git@srimukh.example"),
+        ident("j", "postmalloc", "git@srimukh.example"),
+        ident("k", "Monty Taylor", "mordred@hudson"),
+        ident("l", "Monty Taylor", "mordred@inaugust.example"),
+        ident("m", "Jane Doe", "me@example.com"),  # used by two names: shared
+        ident("n", "John Roe", "me@example.com"),
+    ) == [{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g", "h"}, {"i", "j"}, {"k", "l"}, {"m"}, {"n"}]
+
+
 def test_bots_never_merge_with_people() -> None:
     people = _people(
         ident("a", "Jane Roe", "jane@example.org"),
@@ -101,18 +159,21 @@ def test_user_word_wins_and_every_merge_is_explained() -> None:
     assert chain and chain[0].rule == "same-name" and "ann lee" in chain[0].detail
 
 
-def test_accuracy_on_a_real_projects_mailmap() -> None:
-    """nova's own .mailmap as the truth (bench/data), on the identities it speaks of: no wrong
-    merge, and the recall measured when this test was written (bench/identity_accuracy.py)."""
-    with (TRUTH / "identities-nova.csv").open(encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["covered"] == "1"]
-    resolution = resolve(ident(str(i), r["name"] or None, r["email"] or None) for i, r in enumerate(rows))
-    predicted = [resolution.person_of[str(i)] for i in range(len(rows))]
-    truth = [r["truth"] for r in rows]
+def test_accuracy_on_real_projects_mailmaps() -> None:
+    """The .mailmap files of git, nova, numpy and sympy as the truth (bench/data), on the
+    identities they speak of: the issue's target, pairwise precision >= 0.98 and F1 >= 0.95."""
+    predicted: list[str] = []
+    truth: list[str] = []
+    for path in sorted(TRUTH.glob("identities-*.csv")):
+        with path.open(encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r["covered"] == "1"]
+        resolution = resolve(ident(str(i), r["name"] or None, r["email"] or None) for i, r in enumerate(rows))
+        predicted += [f"{path.stem}:{resolution.person_of[str(i)]}" for i in range(len(rows))]
+        truth += [f"{path.stem}:{r['truth']}" for r in rows]
 
     def pairs(counter: Counter) -> int:
         return sum(n * (n - 1) // 2 for n in counter.values())
 
     together = pairs(Counter(zip(predicted, truth, strict=True)))
     precision, recall = together / pairs(Counter(predicted)), together / pairs(Counter(truth))
-    assert precision >= 0.99 and recall >= 0.75, (precision, recall)
+    assert precision >= 0.98 and 2 * precision * recall / (precision + recall) >= 0.95, (precision, recall)

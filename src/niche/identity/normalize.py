@@ -12,15 +12,13 @@ import unicodedata
 
 from unidecode import unidecode
 
+# Mailbox names that tools and docs default to: they say nothing of who typed them.
+PLACEHOLDER_LOCAL_PARTS = frozenset({
+    "you", "your", "user", "username", "root", "nobody", "none", "noreply", "no-reply", "email", "mail", "test",
+    "admin", "devnull", "ubuntu",
+})  # fmt: skip
 # Addresses that many unrelated people have committed with: tool defaults, local machines, docs.
-_PLACEHOLDER_EMAIL = re.compile(
-    r"""^(
-        [^@]*@(localhost|localhost\.localdomain|\(none\)|none|unknown|.*\.local(domain)?)
-        | (you|your|user|username|root|nobody|none|noreply|no-reply|email|mail|me|test|admin)@.*
-        | .*@(.*\.)?invalid
-    )$""",
-    re.X,
-)
+_PLACEHOLDER_DOMAIN = re.compile(r"^(localhost|\(none\)|none|unknown|(.*\.)?(local|localdomain|invalid))$")
 # fmt: off
 _GENERIC_NAMES = frozenset({
     "your", "name", "yourname", "unknown", "none", "root", "user", "admin", "administrator", "ubuntu", "test",
@@ -34,7 +32,7 @@ _GENERIC_NAME_PHRASES = frozenset({"your name", "a u thor", "your full name", "f
 ROLE_LOCAL_PARTS = frozenset({
     "info", "admin", "administrator", "support", "team", "dev", "devel", "developers", "contact", "office",
     "hello", "security", "root", "ops", "infra", "ci", "release", "releases", "list", "lists", "noreply",
-    "no-reply", "help", "webmaster", "postmaster", "abuse", "sales", "git", "github", "bugs", "maintainers",
+    "no-reply", "help", "webmaster", "postmaster", "abuse", "sales", "bugs", "maintainers",
     "core", "all", "staff", "mail",
 })
 # fmt: on
@@ -59,6 +57,7 @@ _NOT_A_LETTER = re.compile(r"[^a-z0-9 ]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
 # "Jane Doe via GitGitGadget", "'Jane Doe' via dev-list": the person, relayed by a service.
 _VIA = re.compile(r"\s+via\s+\S+.*$", re.I)
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def canonical_email(email: str | None) -> str | None:
@@ -77,9 +76,35 @@ def canonical_email(email: str | None) -> str | None:
     return f"{local}@{domain}"
 
 
+def find_email(*fields: str | None) -> str | None:
+    """The first canonical address in these fields, also one written inside other text: git and
+    mail data carry "Name addr" in the address field, the address in the name field, or
+    "addr@host@localhost"."""
+    for text in fields:
+        if email := canonical_email(text):
+            return email
+    for text in fields:
+        for found in _ADDRESS.finditer(text or ""):
+            if email := canonical_email(found.group()):
+                return email
+    return None
+
+
 def is_placeholder_email(email: str | None) -> bool:
     """True for addresses many unrelated people use (tool defaults, local machines, examples)."""
-    return email is None or bool(_PLACEHOLDER_EMAIL.match(email))
+    if email is None or "@" not in email:
+        return True
+    local, domain = email.rsplit("@", 1)
+    return local in PLACEHOLDER_LOCAL_PARTS or bool(_PLACEHOLDER_DOMAIN.match(domain))
+
+
+def mailbox_name(address: str | None) -> str | None:
+    """The name before the @, also on a machine's address ("termie@preciousroy.local" says
+    "termie"), unless it is a default that says nothing ("root", "user")."""
+    if not address or address.count("@") < 1:
+        return None
+    local = address.strip().strip("<>").split("@", 1)[0].lower().removeprefix("mailto:")
+    return local if local and " " not in local and local not in PLACEHOLDER_LOCAL_PARTS else None
 
 
 def github_login_of(email: str | None) -> str | None:
@@ -103,9 +128,7 @@ def name_tokens(name: str | None) -> tuple[str, ...]:
     if not name:
         return ()
     text = unicodedata.normalize("NFKC", name)
-    if "@" in text and " " not in text.strip():
-        return ()  # an address typed as a name
-    text = _VIA.sub("", _BRACKETED.sub(" ", text))
+    text = _VIA.sub("", _BRACKETED.sub(" ", _ADDRESS.sub(" ", text)))  # an address typed into the name
     if text.count(",") == 1:
         family, given = text.split(",")
         if given.strip() and not re.search(r"\b(jr|sr|ii|iii|iv|phd|md)\b", given.lower()):
@@ -119,27 +142,26 @@ def is_generic_name(tokens: tuple[str, ...]) -> bool:
     return not tokens or " ".join(tokens) in _GENERIC_NAME_PHRASES or all(t in _GENERIC_NAMES for t in tokens)
 
 
+def login_key(login: str) -> str:
+    """A login, nickname or mailbox name as letters and digits: "Psycho-Pirate", "psycho_pirate"
+    and "psycho.pirate" meet."""
+    return re.sub(r"[^a-z0-9]", "", unidecode(login).lower())
+
+
 def name_key(tokens: tuple[str, ...]) -> str:
     """Order-free key of a name: "John Doe" and "Doe John" meet."""
     return " ".join(sorted(tokens))
 
 
-def handles(tokens: tuple[str, ...]) -> set[str]:
-    """Usernames and mailbox names people derive from their name: jdoe, johnd, john.doe, doej..."""
+def handles(tokens: tuple[str, ...], initials: bool = True) -> set[str]:
+    """Usernames and mailbox names people derive from their name: john.doe, doejohn, and with
+    initials jdoe, johnd, doej..."""
     if len(tokens) < 2:
         return set()
     first, last = tokens[0], tokens[-1]
-    return {
-        first + last,
-        f"{first}.{last}",
-        f"{first}_{last}",
-        f"{first}-{last}",
-        first[0] + last,
-        f"{first[0]}.{last}",
-        first + last[0],
-        last + first,
-        f"{last}.{first}",
-        last + first[0],
-        "".join(tokens),
-        "".join(t[0] for t in tokens[:-1]) + last,
-    }
+    made = {first + last, f"{first}.{last}", f"{first}_{last}", f"{first}-{last}", last + first, f"{last}.{first}"}
+    made.add("".join(tokens))
+    if initials:
+        made |= {first[0] + last, f"{first[0]}.{last}", first + last[0], last + first[0]}
+        made.add("".join(t[0] for t in tokens[:-1]) + last)
+    return made

@@ -1,9 +1,10 @@
 """Which identities are one person: evidence between identities, then the people it connects.
 
 Every merge rests on a piece of evidence between two identities (an edge) that can be shown to a
-user: the same mailbox, the same account, the same full name, a username made from a name, a
-.mailmap line, an override. People are the connected groups. What guards against merging two
-people matters more than what finds one person twice (a wrong merge hides a contributor):
+user: the same mailbox, the same account, the same full name or its short form ("Matt"/"Matthew"),
+a username made from a name, one login seen in several places, a .mailmap line, an override.
+People are the connected groups. What guards against merging two people matters more than what
+finds one person twice (a wrong merge hides a contributor):
 
 - placeholder addresses (root@localhost, you@example.com) and generic names ("Your Name",
   "ubuntu") are no evidence at all;
@@ -11,7 +12,9 @@ people matters more than what finds one person twice (a wrong merge hides a cont
   the identities whose names agree;
 - a full name alone merges only when it is distinctive: a short given name with one of the most
   common family names ("Wei Wang", "John Smith") needs a second clue (the same mail domain or
-  the same mailbox name);
+  the same mailbox name); the same goes for such a name run together as a login ("weiwang");
+- a login or handle that is a word of someone's name in the community ("kunal", "christophe")
+  identifies nobody; a mailbox name alone ("david@") is not a login;
 - single-word names never merge on the name alone; bots and people never merge.
 """
 
@@ -46,7 +49,7 @@ class Evidence:
 
     a: str
     b: str
-    rule: str  # same-email, same-account, github-noreply, same-name, similar-name, handle, mailmap, override
+    rule: str  # same-email, same-account, same-name, similar-name, short-name, handle, same-login, mailmap, override
     detail: str
 
 
@@ -68,12 +71,19 @@ class Resolution:
 class _Prepared:
     ident: Identity
     email: str | None  # canonical, None when absent or a placeholder
+    mailbox: str | None  # the name before the @, also on a machine's address; None for "root"-like defaults
     tokens: tuple[str, ...]  # name words; () when the name says nothing
+    nick: bool  # written as one word ("jdoe", "Psycho-Pirate"): a login typed as the name
     bot: bool
 
     @property
     def full_name(self) -> str:
         return " ".join(self.tokens)
+
+    @property
+    def named(self) -> bool:
+        """A name of two words or more, which another name can contradict; a nick cannot."""
+        return len(self.tokens) > 1 and not self.nick
 
 
 SIMILAR_NAME = 90  # rapidfuzz ratio (0-100) above which two names can be one person's
@@ -133,13 +143,15 @@ def explain(evidence: Iterable[Evidence], a: str, b: str) -> list[Evidence] | No
 
 
 def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
-    email = norm.canonical_email(ident.email or (ident.name if ident.name and "@" in ident.name else None))
+    email = norm.find_email(ident.email, ident.name)
+    mailbox = norm.email_local(email) or norm.mailbox_name(ident.email)
     if norm.is_placeholder_email(email):
         email = None
     tokens = norm.name_tokens(ident.name)
     if norm.is_generic_name(tokens):
         tokens = ()
-    return _Prepared(ident, email, tokens, is_bot(ident.name, ident.email, ident.username, bots))
+    nick = bool(tokens) and not any(c.isspace() for c in (ident.name or "").strip())
+    return _Prepared(ident, email, mailbox, tokens, nick, is_bot(ident.name, ident.email, ident.username, bots))
 
 
 def _found_evidence(prepared: list[_Prepared]) -> Iterator[Evidence]:
@@ -147,7 +159,10 @@ def _found_evidence(prepared: list[_Prepared]) -> Iterator[Evidence]:
     yield from _same_account(prepared)
     yield from _same_name(prepared)
     yield from _similar_names(prepared)
-    yield from _handles(prepared)
+    yield from _short_given_names(prepared)
+    name_words = {t for p in prepared if p.named for t in p.tokens}  # a login that is one identifies nobody
+    yield from _handles(prepared, name_words)
+    yield from _same_login(prepared, name_words)
 
 
 def _groups(prepared: Iterable[_Prepared], key) -> Iterator[tuple[str, list[_Prepared]]]:
@@ -175,7 +190,7 @@ def _same_email(prepared: list[_Prepared]) -> Iterator[Evidence]:
     """One mailbox, one person; unless the mailbox is used under names that cannot be one person
     (a shared or role address): then only identities whose names agree are linked."""
     for email, members in _groups(prepared, lambda p: p.email):
-        named = [p for p in members if len(p.tokens) > 1]  # one-word names are nicks: they do not disagree
+        named = [p for p in members if p.named]
         role = norm.email_local(email) in norm.ROLE_LOCAL_PARTS
         shared = role or any(not _names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :])
         if not shared:
@@ -212,11 +227,10 @@ def _distinctive(tokens: tuple[str, ...]) -> bool:
 
 def _corroborated(a: _Prepared, b: _Prepared) -> bool:
     """A second clue beside a common name: the same mailbox name or the same organisation domain."""
-    if not a.email or not b.email:
-        return False
-    local_a, local_b = norm.email_local(a.email), norm.email_local(b.email)
+    if a.mailbox and a.mailbox == b.mailbox:
+        return True
     domain = norm.email_domain(a.email)
-    return local_a == local_b or (domain == norm.email_domain(b.email) and domain not in PERSONAL_DOMAINS)
+    return domain is not None and domain == norm.email_domain(b.email) and domain not in PERSONAL_DOMAINS
 
 
 def _same_name(prepared: list[_Prepared]) -> Iterator[Evidence]:
@@ -233,7 +247,8 @@ def _same_name(prepared: list[_Prepared]) -> Iterator[Evidence]:
 def _similar_names(prepared: list[_Prepared]) -> Iterator[Evidence]:
     """Spellings of one distinctive name that differ by a typo in one word ("Dolores Umbrige") or
     by spacing ("ChangBo Guo", "Chang Bo Guo"). Names a letter or two apart are often two people
-    ("Alexander Gordeev", "Alexander Gorodnev"), so a typo counts only in a long word, once.
+    ("Alexander Gordeev", "Alexander Gorodnev", "Andrew Dawson", "Andrew Lawson"), so a typo
+    counts only in a long word, once, and not in its first letter.
 
     Candidates meet on a key, not by comparing every pair: the joined words, or the name with one
     letter of one word deleted (two words one edit apart share such a deletion), so the work grows
@@ -260,25 +275,53 @@ def _similar_names(prepared: list[_Prepared]) -> Iterator[Evidence]:
                     yield Evidence(distinct[x].ident.key, distinct[y].ident.key, "similar-name", f"{x!r} ~ {y!r}")
 
 
+def _short_given_names(prepared: list[_Prepared]) -> Iterator[Evidence]:
+    """A given name and its short form with the same uncommon family name ("Matt Dietz",
+    "Matthew Dietz"). A short form that fits several long ones ("Chris": "Christine",
+    "Christopher") joins none of them."""
+    by_rest: dict[tuple[str, ...], dict[str, _Prepared]] = defaultdict(dict)
+    for p in prepared:
+        if _distinctive(p.tokens) and p.tokens[-1] not in norm.COMMON_FAMILY_NAMES:
+            by_rest[p.tokens[1:]].setdefault(p.tokens[0], p)
+    for given in by_rest.values():
+        for short, p in given.items():
+            longer = [g for g in given if len(short) >= 3 and g != short and g.startswith(short)]
+            if len(longer) == 1:
+                q = given[longer[0]]
+                yield Evidence(p.ident.key, q.ident.key, "short-name", f"{p.full_name!r} is short for {q.full_name!r}")
+
+
+def _common_name_run(login: str, name_words: set[str]) -> bool:
+    """A login that is a common name run together ("chenxing", "weiwang"): like the name, it
+    may be several people's."""
+    halves = ((login[:i], login[i:]) for i in range(2, len(login) - 1))
+    return any(a in name_words and b in name_words and not _distinctive((a, b)) for a, b in halves)
+
+
 def _one_typo_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if "".join(a) == "".join(b):
         return True
     if len(a) != len(b):
         return False
     differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
-    return len(differ) == 1 and min(map(len, differ[0])) >= 6 and Levenshtein.distance(*differ[0]) == 1
+    if len(differ) != 1:
+        return False
+    x, y = differ[0]  # a typo rarely hits the first letter: "Dawson" and "Lawson" are two names
+    return min(len(x), len(y)) >= 6 and x[0] == y[0] and Levenshtein.distance(x, y) == 1
 
 
-def _handles(prepared: list[_Prepared]) -> Iterator[Evidence]:
+def _handles(prepared: list[_Prepared], name_words: set[str]) -> Iterator[Evidence]:
     """A username or mailbox name made from someone's name (jdoe, john.doe) joins an identity that
-    has no name of its own, or a name that agrees."""
+    has no name of its own, or a name that agrees. Not a handle that is someone's name here
+    ("christophe" from "Christoph Egger"), nor initials with a common family name ("ajones")."""
     owners: dict[str, list[_Prepared]] = defaultdict(list)
     for p in prepared:
         if _distinctive(p.tokens):
-            for handle in norm.handles(p.tokens):
-                owners[handle].append(p)
+            for handle in norm.handles(p.tokens, initials=p.tokens[-1] not in norm.COMMON_FAMILY_NAMES):
+                if handle not in name_words:
+                    owners[handle].append(p)
     for p in prepared:
-        mine = {norm.email_local(p.email), (p.ident.username or "").lower(), norm.github_login_of(p.email)}
+        mine = {p.mailbox, (p.ident.username or "").lower(), norm.github_login_of(p.email)}
         if len(p.tokens) == 1:
             mine.add(p.tokens[0])  # a login typed as the name: "JoryKlaverstijn"
         mine -= {None, ""}
@@ -286,14 +329,53 @@ def _handles(prepared: list[_Prepared]) -> Iterator[Evidence]:
             candidates = owners.get(handle, ())  # type: ignore[arg-type]
             if len(handle) < 5 or handle in norm.ROLE_LOCAL_PARTS or not candidates:
                 continue
-            if len({c.full_name for c in candidates}) > 1:
+            if len({c.full_name for c in candidates}) > 1 and not _one_name(candidates):
                 continue  # two different names make this handle: it identifies neither
             owner = candidates[0]
-            if owner is not p and (len(p.tokens) < 2 or _names_agree(owner, p)):  # a one-word name is a nick
+            if owner is not p and (not p.named or _names_agree(owner, p)):
                 yield Evidence(p.ident.key, owner.ident.key, "handle", f"{handle!r} is made from {owner.full_name!r}")
+
+
+def _one_name(people: list[_Prepared]) -> bool:
+    """All these names are one name or its short form ("Matt Dietz", "Matthew Dietz")."""
+    longest = max(people, key=lambda p: len(p.full_name)).tokens
+    return all(p.tokens[1:] == longest[1:] and longest[0].startswith(p.tokens[0]) for p in people)
 
 
 def _star(members: list[_Prepared], rule: str, detail: str) -> Iterator[Evidence]:
     first = members[0].ident.key
     for other in members[1:]:
         yield Evidence(first, other.ident.key, rule, detail)
+
+
+def _same_login(prepared: list[_Prepared], name_words: set[str]) -> Iterator[Evidence]:
+    """One login seen in several places: a GitHub login or account name that is another
+    identity's nickname or mailbox name ("mmythen" and mmythen@gmail.com), or one nickname on
+    several addresses ("jamestitus299"). Mailbox names alone are not logins ("david@" is anyone),
+    and a login that is a word of someone's name here ("kunal"), a common name run together
+    ("chenxing"), or used under names that disagree, identifies nobody."""
+    holders: dict[str, list[tuple[_Prepared, str]]] = defaultdict(list)  # login -> (identity, where seen)
+    for p in prepared:
+        local = norm.login_key(p.mailbox or "")
+        seen = {norm.login_key(x): "issued" for x in (norm.github_login_of(p.email), p.ident.username) if x}
+        if p.nick and p.tokens:
+            nick = norm.login_key(p.full_name)
+            seen.setdefault(nick, "nick")
+        if local:
+            seen.setdefault(local, "mailbox")
+        for login, where in seen.items():
+            holders[login].append((p, where))
+    for login, members in holders.items():
+        if (
+            len(login) < 5
+            or login in name_words
+            or login in norm.ROLE_LOCAL_PARTS
+            or _common_name_run(login, name_words)
+        ):
+            continue
+        if len(members) < 2 or all(where == "mailbox" for _, where in members):
+            continue
+        named = [p for p, _ in members if p.named]
+        if any(not _names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :]):
+            continue
+        yield from _star([p for p, _ in members], "same-login", login)
