@@ -160,7 +160,7 @@ def test_user_word_wins_and_every_merge_is_explained() -> None:
 
 
 def test_accuracy_on_real_projects_mailmaps() -> None:
-    """The .mailmap files of git, nova, numpy and sympy as the truth (bench/data), on the
+    """The .mailmap files of git, nova, numpy, scipy and sympy as the truth (bench/data), on the
     identities they speak of: the issue's target, pairwise precision >= 0.98 and F1 >= 0.95."""
     predicted: list[str] = []
     truth: list[str] = []
