@@ -96,7 +96,11 @@ def test_one_login_seen_in_several_places() -> None:
         ident("m", "Xing Li", "xl@two.example"),  # "chenxing" is a common name run together
         ident("n", None, "alexk@one.example"),  # a mailbox name alone is not a login
         ident("o", None, "alexk@two.example"),
-    ) == [{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g"}, {"h"}, {"i"}, {"j"}, {"k"}, {"l"}, {"m"}, {"n"}, {"o"}]
+        ident("p", "Matt Riedemann", "mriedem@us.ibm.example", "gerrit", "mriedem"),  # one login across servers
+        ident("q", None, None, "irc", "mriedem"),
+        ident("r", "Matt Riedemann", None, "launchpad", "mriedem"),
+    ) == [{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g"}, {"h"}, {"i"}, {"j"}, {"k"}, {"l"}, {"m"}, {"n"}, {"o"},
+          {"p", "q", "r"}]  # fmt: skip
 
 
 def test_short_given_names_and_handles_made_from_them() -> None:
