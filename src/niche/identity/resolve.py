@@ -356,13 +356,11 @@ def _same_login(prepared: list[_Prepared], name_words: set[str]) -> Iterator[Evi
     ("chenxing"), or used under names that disagree, identifies nobody."""
     holders: dict[str, list[tuple[_Prepared, str]]] = defaultdict(list)  # login -> (identity, where seen)
     for p in prepared:
-        local = norm.login_key(p.mailbox or "")
-        seen = {norm.login_key(x): "issued" for x in (norm.github_login_of(p.email), p.ident.username) if x}
-        if p.nick and p.tokens:
-            nick = norm.login_key(p.full_name)
-            seen.setdefault(nick, "nick")
-        if local:
-            seen.setdefault(local, "mailbox")
+        seen = {norm.login_key(x): "login" for x in (norm.github_login_of(p.email), p.ident.username) if x}
+        if p.nick:
+            seen.setdefault(norm.login_key(p.full_name), "nickname")
+        if p.mailbox:
+            seen.setdefault(norm.login_key(p.mailbox), "mailbox name")
         for login, where in seen.items():
             holders[login].append((p, where))
     for login, members in holders.items():
@@ -373,9 +371,14 @@ def _same_login(prepared: list[_Prepared], name_words: set[str]) -> Iterator[Evi
             or _common_name_run(login, name_words)
         ):
             continue
-        if len(members) < 2 or all(where == "mailbox" for _, where in members):
+        members.sort(key=lambda m: m[1] == "mailbox name")  # a login or nickname first: the others meet it
+        if len(members) < 2 or members[0][1] == "mailbox name":
             continue
         named = [p for p, _ in members if p.named]
         if any(not _names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :]):
             continue
-        yield from _star([p for p, _ in members], "same-login", login)
+        (first, seen_as), rest = members[0], members[1:]
+        for p, where in rest:
+            yield Evidence(
+                first.ident.key, p.ident.key, "same-login", f"{login!r}: {seen_as} of one, {where} of the other"
+            )
