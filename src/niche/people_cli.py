@@ -122,7 +122,7 @@ def merge(ctx: typer.Context, who: Annotated[list[str], typer.Argument(help="Two
     if len(who) < 2:
         raise NicheError("merge needs at least two identities")
     overrides = _overrides(ctx)
-    overrides.merges.append(list(who))
+    overrides.merge(list(who))
     _apply(ctx, overrides, f"merged {', '.join(who)}")
 
 
@@ -130,8 +130,7 @@ def merge(ctx: typer.Context, who: Annotated[list[str], typer.Argument(help="Two
 def split(ctx: typer.Context, who: Annotated[str, typer.Argument(help="The identity that is someone else.")]) -> None:
     """Say that an identity is not the person niche joined it to (only a merge can join it again)."""
     overrides = _overrides(ctx)
-    if who not in overrides.splits:
-        overrides.splits.append(who)
+    overrides.split(who)
     _apply(ctx, overrides, f"split off {who}")
 
 
@@ -142,20 +141,19 @@ def set_person(
     name: Annotated[str | None, typer.Option(help="The name to show.")] = None,
     bot: Annotated[bool | None, typer.Option("--bot/--not-bot", help="Mark as automation, or as a person.")] = None,
     org: Annotated[str | None, typer.Option(help="Organisation they worked for (with --from/--until).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="First day at --org (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="First day no longer at --org (YYYY-MM-DD).")] = None,
+    start: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First day at --org (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day no longer at --org (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
     """Set a person's name, bot flag or an affiliation period (kept in the overrides file)."""
     overrides = _overrides(ctx)
     if name is not None or bot is not None:
-        entry = next((p for p in overrides.people if p["identity"] == who), None)
-        if entry is None:
-            entry = {"identity": who}
-            overrides.people.append(entry)
-        entry.update({k: v for k, v in (("name", name), ("bot", bot)) if v is not None})
+        overrides.set_person(who, {k: v for k, v in (("name", name), ("bot", bot)) if v is not None})
     if org is not None:
-        entry = {"identity": who, "org": org} | {k: v for k, v in (("from", start), ("until", until)) if v}
-        overrides.affiliations.append(entry)
+        overrides.add_affiliation(who, org, start and start.date(), until and until.date())
     elif start or until:
         raise NicheError("--from and --until go with --org")
     _apply(ctx, overrides, f"set {who}")

@@ -84,6 +84,25 @@ def test_corrections_stick_across_syncs_and_are_explained(tmp_path: Path) -> Non
     assert apart.returncode == 1 and "different people" in apart.stdout
 
 
+def test_the_cli_adds_to_a_hand_written_overrides_file_and_keeps_its_comments(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    written = (
+        "# reviewed with the community team, 2026-10\n"
+        "[domains]\n"
+        '"builders.example" = "Builders Inc"  # since the 2018 acquisition\n'
+    )
+    (tmp_path / "niche-people.toml").write_text(written)
+    assert niche("sync", "git", str(repo), cwd=tmp_path).returncode == 0
+    assert niche("people", "set", "bob@builders.example", "--bot", cwd=tmp_path).returncode == 0
+    assert niche("people", "set", "bob@builders.example", "--not-bot", cwd=tmp_path).returncode == 0  # updated in place
+    bad = niche("people", "set", "bob@builders.example", "--org", "X", "--from", "2018-13-01", cwd=tmp_path)
+    assert bad.returncode != 0 and "--from" in bad.stderr
+    text = (tmp_path / "niche-people.toml").read_text()
+    assert text.startswith(written)  # comments and layout as the user left them
+    assert tomllib.loads(text)["person"] == [{"identity": "bob@builders.example", "bot": False}]
+    assert "Builders Inc" in niche("people", "show", "bob@builders.example", cwd=tmp_path).stdout
+
+
 def test_standalone_resolver_reads_and_writes_csv(tmp_path: Path) -> None:
     source = tmp_path / "in.csv"
     with source.open("w", newline="") as f:

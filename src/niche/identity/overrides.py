@@ -27,42 +27,78 @@ launchpad:jdoe, irc:jdoe), by "name:Full Name", or by its identity id.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from niche.errors import NicheError
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period
 from niche.identity.resolve import Identity
 
+HEADER = "niche people overrides: always win over what niche works out. See `niche people --help`."
+
 
 @dataclass
 class Overrides:
+    """The file as the user wrote it (tomlkit keeps their comments and layout when niche adds to
+    it), read through the properties below."""
+
     path: Path | None = None
-    merges: list[list[str]] = field(default_factory=list)
-    splits: list[str] = field(default_factory=list)
-    people: list[dict[str, Any]] = field(default_factory=list)  # identity, name?, bot?
-    affiliations: list[dict[str, Any]] = field(default_factory=list)  # identity, org, from?, until?
-    domains: dict[str, str] = field(default_factory=dict)
+    document: tomlkit.TOMLDocument = field(default_factory=tomlkit.document)
+
+    @property
+    def merges(self) -> list[list[str]]:
+        return [[str(i) for i in m["identities"]] for m in self.document.get("merge", [])]
+
+    @property
+    def splits(self) -> list[str]:
+        return [str(s["identity"]) for s in self.document.get("split", [])]
+
+    @property
+    def people(self) -> list[dict[str, Any]]:  # identity, name?, bot?
+        return [p.unwrap() for p in self.document.get("person", [])]
+
+    @property
+    def affiliations(self) -> list[dict[str, Any]]:  # identity, org, from?, until?
+        return [a.unwrap() for a in self.document.get("affiliation", [])]
+
+    @property
+    def domains(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.document.get("domains", {}).items()}
+
+    def merge(self, identities: list[str]) -> None:
+        self._entries("merge").append({"identities": identities})
+
+    def split(self, identity: str) -> None:
+        if identity not in self.splits:
+            self._entries("split").append({"identity": identity})
+
+    def set_person(self, identity: str, values: dict[str, Any]) -> None:
+        entry = next((p for p in self._entries("person") if p["identity"] == identity), None)
+        if entry is None:
+            self._entries("person").append({"identity": identity} | values)
+        else:
+            entry.update(values)
+
+    def add_affiliation(self, identity: str, org: str, start: date | None, until: date | None) -> None:
+        dates = {k: v for k, v in (("from", start), ("until", until)) if v}
+        self._entries("affiliation").append({"identity": identity, "org": org} | dates)
+
+    def _entries(self, kind: str) -> tomlkit.items.AoT:
+        if kind not in self.document:
+            self.document[kind] = tomlkit.aot()
+        return self.document[kind]
 
     def save(self) -> None:
         if self.path is None:
             raise NicheError("no people overrides file to write to")
-        document: dict[str, Any] = {
-            "merge": [{"identities": m} for m in self.merges],
-            "split": [{"identity": s} for s in self.splits],
-            "person": self.people,
-            "affiliation": self.affiliations,
-            "domains": self.domains,
-        }
-        header = "# niche people overrides: always win over what niche works out. See `niche people --help`.\n"
-        self.path.write_text(header + tomli_w.dumps({k: v for k, v in document.items() if v}))
+        self.path.write_text(tomlkit.dumps(self.document))
 
     def stated_periods(self, index: SelectorIndex) -> dict[str, list[Period]]:
         """identity key -> the periods stated for it (the caller maps them to people)."""
@@ -77,18 +113,12 @@ class Overrides:
 def load_overrides(path: Path) -> Overrides:
     """The overrides at path; empty ones (to be saved there) when the file does not exist yet."""
     if not path.is_file():
-        return Overrides(path)
+        return Overrides(path, tomlkit.document().add(tomlkit.comment(HEADER)))
     try:
-        raw = tomllib.loads(path.read_text())
-        return Overrides(
-            path,
-            [list(m["identities"]) for m in raw.get("merge", [])],
-            [s["identity"] for s in raw.get("split", [])],
-            list(raw.get("person", [])),
-            list(raw.get("affiliation", [])),
-            dict(raw.get("domains", {})),
-        )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        overrides = Overrides(path, tomlkit.parse(path.read_text()))
+        overrides.merges, overrides.splits, overrides.people, overrides.affiliations, overrides.domains  # noqa: B018
+        return overrides
+    except (TOMLKitError, KeyError, TypeError, AttributeError) as exc:
         raise NicheError(f"{path}: not a valid people overrides file: {exc}") from None
 
 
