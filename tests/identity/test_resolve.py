@@ -1,10 +1,10 @@
-"""The resolver's rules and guards, case by case, and its accuracy on a real project's .mailmap."""
+"""The resolver's rules and guards, case by case, and its accuracy on real projects' .mailmap files."""
 
 from __future__ import annotations
 
-import csv
-from collections import Counter
 from pathlib import Path
+
+from bench.identity_accuracy import load, niche_people, scores
 
 from niche.identity.resolve import Evidence, Identity, explain, resolve
 
@@ -169,15 +169,8 @@ def test_accuracy_on_real_projects_mailmaps() -> None:
     predicted: list[str] = []
     truth: list[str] = []
     for path in sorted(TRUTH.glob("identities-*.csv")):
-        with path.open(encoding="utf-8") as f:
-            rows = [r for r in csv.DictReader(f) if r["covered"] == "1"]
-        resolution = resolve(ident(str(i), r["name"] or None, r["email"] or None) for i, r in enumerate(rows))
-        predicted += [f"{path.stem}:{resolution.person_of[str(i)]}" for i in range(len(rows))]
+        rows = [r for r in load(path) if r["covered"] == "1"]
+        predicted += [f"{path.stem}:{person}" for person in niche_people(rows)]
         truth += [f"{path.stem}:{r['truth']}" for r in rows]
-
-    def pairs(counter: Counter) -> int:
-        return sum(n * (n - 1) // 2 for n in counter.values())
-
-    together = pairs(Counter(zip(predicted, truth, strict=True)))
-    precision, recall = together / pairs(Counter(predicted)), together / pairs(Counter(truth))
-    assert precision >= 0.98 and 2 * precision * recall / (precision + recall) >= 0.95, (precision, recall)
+    score = scores(predicted, truth)
+    assert score["P"] >= 0.98 and score["F1"] >= 0.95, score
