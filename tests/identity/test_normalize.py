@@ -19,6 +19,7 @@ def test_names_in_every_order_and_script_meet() -> None:
     assert norm.name_tokens("王伟") != ()  # transliterated, not dropped
     assert norm.name_tokens("jdoe@example.org") == ()
     assert norm.name_tokens("Arvind Somya asomya@cisco.com") == ("arvind", "somya")
+    assert norm.name_tokens("jdoe@myhost") == ()  # a machine's address is no name either
 
 
 def test_generic_names_say_nothing() -> None:

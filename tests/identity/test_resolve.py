@@ -136,7 +136,9 @@ def test_addresses_where_they_should_not_be() -> None:
         ident("l", "Monty Taylor", "mordred@inaugust.example"),
         ident("m", "Jane Doe", "me@example.com"),  # used by two names: shared
         ident("n", "John Roe", "me@example.com"),
-    ) == [{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g", "h"}, {"i", "j"}, {"k", "l"}, {"m"}, {"n"}]
+        ident("o", "Wei Wang", "root@build1.example"),  # "root" is no second clue
+        ident("p", "Wei Wang", "root@build2.example"),
+    ) == [{"a", "b"}, {"c", "d"}, {"e", "f"}, {"g", "h"}, {"i", "j"}, {"k", "l"}, {"m"}, {"n"}, {"o"}, {"p"}]
 
 
 def test_bots_never_merge_with_people() -> None:

@@ -57,7 +57,7 @@ _NOT_A_LETTER = re.compile(r"[^a-z0-9 ]+")
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
 # "Jane Doe via GitGitGadget", "'Jane Doe' via dev-list": the person, relayed by a service.
 _VIA = re.compile(r"\s+via\s+\S+.*$", re.I)
-_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*")  # also "jdoe@myhost": dropped from names, not canonical
 
 
 def canonical_email(email: str | None) -> str | None:

@@ -144,7 +144,7 @@ def explain(evidence: Iterable[Evidence], a: str, b: str) -> list[Evidence] | No
 
 def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
     email = norm.find_email(ident.email, ident.name)
-    mailbox = norm.email_local(email) or norm.mailbox_name(ident.email)
+    mailbox = norm.mailbox_name(email or ident.email)
     if norm.is_placeholder_email(email):
         email = None
     tokens = norm.name_tokens(ident.name)
