@@ -60,12 +60,16 @@ _VIA = re.compile(r"\s+via\s+\S+.*$", re.I)
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*")  # also "jdoe@myhost": dropped from names, not canonical
 
 
+def _bare(address: str) -> str:
+    return address.strip().strip("<>").lower().removeprefix("mailto:")
+
+
 def canonical_email(email: str | None) -> str | None:
     """The address as one person's mailbox: lower-case, "mailto:" and pipermail's " at " undone,
     Gmail's dots and +tags (which reach the same mailbox) removed. None when it is not an address."""
     if not email:
         return None
-    email = email.strip().strip("<>").lower().removeprefix("mailto:").replace(" at ", "@")
+    email = _bare(email).replace(" at ", "@")
     if email.count("@") != 1 or " " in email:
         return None
     local, domain = email.split("@")
@@ -101,9 +105,9 @@ def is_placeholder_email(email: str | None) -> bool:
 def mailbox_name(address: str | None) -> str | None:
     """The name before the @, also on a machine's address ("termie@preciousroy.local" says
     "termie"), unless it is a default that says nothing ("root", "user")."""
-    if not address or address.count("@") < 1:
+    if not address or "@" not in address:
         return None
-    local = address.strip().strip("<>").split("@", 1)[0].lower().removeprefix("mailto:")
+    local = _bare(address).split("@", 1)[0]
     return local if local and " " not in local and local not in PLACEHOLDER_LOCAL_PARTS else None
 
 

@@ -186,13 +186,17 @@ def _names_agree(a: _Prepared, b: _Prepared) -> bool:
     return fuzz.ratio(norm.name_key(a.tokens), norm.name_key(b.tokens)) >= SIMILAR_NAME
 
 
+def _all_agree(named: list[_Prepared]) -> bool:
+    return all(_names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :])
+
+
 def _same_email(prepared: list[_Prepared]) -> Iterator[Evidence]:
     """One mailbox, one person; unless the mailbox is used under names that cannot be one person
     (a shared or role address): then only identities whose names agree are linked."""
     for email, members in _groups(prepared, lambda p: p.email):
         named = [p for p in members if p.named]
         role = norm.email_local(email) in norm.ROLE_LOCAL_PARTS
-        shared = role or any(not _names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :])
+        shared = role or not _all_agree(named)
         if not shared:
             yield from _star(members, "same-email", email)
             continue
@@ -374,8 +378,7 @@ def _same_login(prepared: list[_Prepared], name_words: set[str]) -> Iterator[Evi
         members.sort(key=lambda m: m[1] == "mailbox name")  # a login or nickname first: the others meet it
         if len(members) < 2 or members[0][1] == "mailbox name":
             continue
-        named = [p for p, _ in members if p.named]
-        if any(not _names_agree(x, y) for i, x in enumerate(named) for y in named[i + 1 :]):
+        if not _all_agree([p for p, _ in members if p.named]):
             continue
         (first, seen_as), rest = members[0], members[1:]
         for p, where in rest:
