@@ -34,9 +34,16 @@ class Rule:
     role: str
     patterns: tuple[re.Pattern[str], ...]
     when: str | None = None  # an attribute that must be true (kind rules only)
+    tags: tuple[re.Pattern[str], ...] = ()  # one of the activity's tags must match (kind rules only)
 
     def matches(self, text: str) -> re.Pattern[str] | None:
         return next((p for p in self.patterns if p.search(text)), None)
+
+    def tagged(self, attrs: dict[str, Any]) -> str | None:
+        """The first of the activity's tags that one of the rule's tag patterns matches."""
+        tags = attrs.get("tags")
+        return next((t for t in tags if isinstance(t, str) and any(p.search(t) for p in self.tags)), None) \
+            if isinstance(tags, list) else None  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,8 @@ class Rules:
                     known = ", ".join(ROLES)
                     raise ValueError(f"unknown role {entry['role']!r} in [roles.{section}]; roles: {known}")
                 patterns = entry.get("patterns") or [entry["kind"]]
-                rules.append(Rule(entry["role"], tuple(re.compile(p) for p in patterns), entry.get("when")))
+                tags = tuple(re.compile(t) for t in entry.get("tags", ()))
+                rules.append(Rule(entry["role"], tuple(re.compile(p) for p in patterns), entry.get("when"), tags))
             compiled[section] = tuple(rules)
         return cls(**compiled, newcomer_days=int(config.get("newcomer_days", cls.newcomer_days)))
 
@@ -100,9 +108,13 @@ class Rules:
             if place and pattern and not kind.startswith(("commit.", "review.")):
                 return rule.role, f"in {place}, which matches {pattern.pattern}"
         for rule in self.kinds:
-            if rule.matches(kind) and (rule.when is None or attrs.get(rule.when)):
-                reason = f"kind {kind}" + (f" with {rule.when}" if rule.when else "")
-                return rule.role, reason
+            if not rule.matches(kind) or (rule.when and not attrs.get(rule.when)):
+                continue
+            tag = rule.tagged(attrs) if rule.tags else None
+            if rule.tags and tag is None:
+                continue
+            reason = f"kind {kind}" + (f" with {rule.when}" if rule.when else "") + (f" tagged {tag!r}" if tag else "")
+            return rule.role, reason
         return None
 
 
