@@ -17,7 +17,7 @@ from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
 from niche.store.posts import sync_threads
-from tests.strategies import JSON
+from tests.helpers.strategies import JSON
 
 OPENSTACK_PAGES = [f"html_24396_multipage{n}_openstack.html" for n in ("", "_2", "_3", "_4")]
 

@@ -20,7 +20,7 @@ from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.sources.slack import SlackReader, message_thread, read_export
 from niche.store import Store
 from niche.store.posts import sync_threads
-from tests.strategies import JSON
+from tests.helpers.strategies import JSON
 
 CHANNEL = "C011DUKE8"
 

@@ -15,7 +15,7 @@ from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.sources.stackexchange import StackExchangeReader, question_thread
 from niche.store import Store
 from niche.store.posts import sync_threads
-from tests.strategies import JSON
+from tests.helpers.strategies import JSON
 
 
 def _load(fixtures: Path, name: str) -> str:

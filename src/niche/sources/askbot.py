@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from niche.errors import SourceError
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Author, Post, Read, Thread, html_text, ident, text_of, when
 

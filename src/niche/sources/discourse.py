@@ -15,15 +15,15 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
+from niche.sources.mail.words import asks_question
 from niche.sources.posts import (
     PARSE_ERRORS,
     Author,
     Post,
     Read,
     Thread,
-    asks_question,
     html_text,
     ident,
     text_of,  # fmt: skip
@@ -111,6 +111,6 @@ def topic_thread(topic: dict[str, Any], host: str) -> Thread:
         posts.append(Post(thread if number == first else f"post/{p['id']}", "topic" if number == first else "reply",
                           author, when(p.get("created_at"))[0], thread, text, parent_id=parent, place=host,
                           title=title, url=f"{base}/{number}", tags=tags, links=links,
-                          asks_question=asks_question(text, title if number == first else None),
+                          asks_question=asks_question(text, title if number == first else ""),
                           accepted=bool(p.get("accepted_answer")) or number == accepted))  # fmt: skip
     return Thread(tid, "discourse-topic", posts, host)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import feedparser
 
 from niche.errors import SourceError
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Author, Post, Read, Thread, html_text, text_of, when
 

@@ -18,8 +18,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from niche.sources.git import BadRecord
-from niche.sources.mail import _URL_TAIL, _asks
+from niche.sources.contract import BadRecord
 
 # What a malformed answer raises while a parser reads it: the item is quarantined, the sync goes on.
 PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
@@ -87,11 +86,6 @@ def html_text(markup: str | None, base_url: str | None = None) -> tuple[str, tup
         if url.startswith(("http://", "https://")):
             links[url] = None
     return soup.get_text(" ", strip=True), tuple(links)
-
-
-def asks_question(text: str, title: str | None = None) -> bool:
-    """A question mark ending a word, outside URLs (as for mail), in the text or the title."""
-    return any("?" in t and _asks(_URL_TAIL.sub("", t)) for t in (text, title or ""))
 
 
 _OFFSET_DATE = re.compile(r"(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)(?:\.\d+)?\s*([+-]\d\d):?(\d\d)$")

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from niche.errors import SourceError
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
-from niche.sources.posts import PARSE_ERRORS, Author, Post, Read, Thread, asks_question, ident, text_of, when
+from niche.sources.mail.words import asks_question
+from niche.sources.posts import PARSE_ERRORS, Author, Post, Read, Thread, ident, text_of, when
 
 NOT_WORDS = frozenset({"channel_join", "channel_leave", "channel_topic", "channel_purpose", "channel_name",
                        "channel_archive", "channel_unarchive", "group_join", "group_leave", "group_topic",
@@ -50,7 +51,7 @@ def message_thread(message: dict[str, Any], channel: str, users: dict[str, Any] 
     at, _ = when(ts)
     offset = (message.get("user_data") or {}).get("tz_offset")
     post = Post(ts, "message", author, at, thread_ts, text, parent_id=thread_ts if thread_ts != ts else None,
-                place=channel, links=links, asks_question=asks_question(text), mentions=mentions,
+                place=channel, links=links, asks_question=asks_question(text, ""), mentions=mentions,
                 tz_offset_minutes=offset // 60 if isinstance(offset, int) else None)  # fmt: skip
     return Thread(ts, kind, [post], channel)
 

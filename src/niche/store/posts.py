@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.posts import Post, Read, Thread
 from niche.store.db import Store
 from niche.store.rows import Rows
