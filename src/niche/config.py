@@ -30,6 +30,27 @@
     channel = "#openstack-nova"            # when file names do not say it
     timezone = "UTC"                       # of times logged without an offset
 
+    [[askbot]]                             # Q&A sites and forums
+    url = "https://ask.openstack.org"
+    [[stackexchange]]
+    site = "stackoverflow"
+    tagged = "openstack-nova"              # only questions with this tag
+    [[discourse]]
+    url = "https://discourse.example.org"
+
+    [feeds]                                # blogs: feed URLs, and planets' OPML lists of feeds
+    urls = ["https://blog.example.org/feed.xml"]
+    opml = ["planet.opml"]
+
+    [[slack]]                              # chat: channel ids, and workspace export zips
+    channels = ["C011DUKE8"]
+    exports = ["slack-export.zip"]
+    [[mattermost]]
+    url = "https://chat.example.org"
+    channels = ["abcdefghijkl"]
+    [[gitter]]
+    rooms = ["org/room"]
+
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
     overrides = "niche-people.toml"        # merges, splits, names, affiliations (niche people ...)
@@ -51,6 +72,7 @@ from pathlib import Path
 from typing import Any
 
 from niche.errors import NicheError
+from niche.store.post_sources import PostSource
 
 DEFAULT_CONFIG = Path("niche.toml")
 
@@ -104,6 +126,8 @@ class Config:
     mail: tuple[MailSources, ...] = ()
     irc: tuple[IrcLogs, ...] = ()
     launchpad: tuple[LaunchpadProjects, ...] = ()
+    posts: tuple[PostSource, ...] = ()  # Q&A sites, forums, chat channels
+    feeds: tuple[str, ...] = ()  # feed URLs and OPML files or URLs
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
     person_signals: bool = True  # overload and disengagement signals about named people
@@ -119,6 +143,8 @@ class Config:
             or self.mail
             or self.irc
             or self.launchpad
+            or self.posts
+            or self.feeds
         )
 
 
@@ -156,6 +182,8 @@ def load_config(path: Path | None = None) -> Config:
             people_overrides=path.parent
             / os.path.expanduser(raw.get("people", {}).get("overrides", DEFAULT_OVERRIDES)),
             person_signals=bool(raw.get("insights", {}).get("person_signals", True)),
+            posts=_post_sources(raw),
+            feeds=tuple(_expand(t) for key in ("urls", "opml") for t in raw.get("feeds", {}).get(key, [])),
             raw=raw,
         )
     except OSError as exc:
@@ -166,3 +194,16 @@ def load_config(path: Path | None = None) -> Config:
 
 def _expand(location: str) -> str:
     return location if "://" in location else os.path.expanduser(location)
+
+
+def _post_sources(raw: dict[str, Any]) -> tuple[PostSource, ...]:
+    """[[askbot]], [[stackexchange]], [[discourse]], [[slack]], [[mattermost]] and [[gitter]]."""
+    found = [PostSource(kind, s["url"]) for kind in ("askbot", "discourse") for s in raw.get(kind, [])]
+    found += [PostSource("stackexchange", s["site"], s.get("api_url"), s.get("tagged"))
+              for s in raw.get("stackexchange", [])]  # fmt: skip
+    for s in raw.get("slack", []):
+        found += [PostSource("slack", c, s.get("api_url")) for c in s.get("channels", [])]
+        found += [PostSource("slack-export", _expand(e)) for e in s.get("exports", [])]
+    found += [PostSource("mattermost", c, s["url"]) for s in raw.get("mattermost", []) for c in s["channels"]]
+    found += [PostSource("gitter", r, s.get("api_url")) for s in raw.get("gitter", []) for r in s["rooms"]]
+    return tuple(found)
