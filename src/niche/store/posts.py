@@ -93,7 +93,7 @@ by_topic AS (  -- a topic (Zulip) is a thread without reply links: answering it 
 ),
 answering AS (SELECT post_id FROM by_reply UNION SELECT post_id FROM by_mention
               UNION SELECT post_id FROM by_topic)
-SELECT m.post_id, m.post_id IN (SELECT post_id FROM answering) AS answers, m.answers_question
+SELECT DISTINCT m.item_id, m.post_id, m.post_id IN (SELECT post_id FROM answering) AS answers, m.answers_question
 FROM mine m
 """
 
@@ -109,7 +109,7 @@ def thread_posts(store: Store, source: str) -> int:
         try:
             store.con.execute(
                 """UPDATE posts SET answers_question = t.answers FROM _niche_answers t
-                   WHERE posts.source = ? AND posts.post_id = t.post_id
+                   WHERE posts.source = ? AND posts.item_id = t.item_id AND posts.post_id = t.post_id
                      AND posts.answers_question IS DISTINCT FROM t.answers""",
                 [source],
             )
@@ -117,7 +117,7 @@ def thread_posts(store: Store, source: str) -> int:
                 """UPDATE activities a SET role = NULL, role_rule = NULL,
                           attrs = json_merge_patch(a.attrs, json_object('answers_question', t.answers))
                    FROM _niche_answers t
-                   WHERE a.source = ? AND a.object_id = t.post_id
+                   WHERE a.source = ? AND a.item_id = t.item_id AND a.object_id = t.post_id
                      AND (t.answers_question IS DISTINCT FROM t.answers OR a.role IS NULL)""",
                 [source],
             )
