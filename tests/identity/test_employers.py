@@ -12,7 +12,7 @@ from niche.identity.overrides import Overrides
 from niche.store import Store
 from niche.store.commits import sync_repository
 from niche.store.reviews import import_gerrit_export
-from tests.gitrepos import git, init
+from tests.helpers.gitrepos import git, init
 
 
 def _epoch(day: str) -> int:
