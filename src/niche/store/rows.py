@@ -37,9 +37,17 @@ class Rows:
     def raw(self, source: str, item_id: str, kind: str, payload: bytes) -> None:
         self.add("raw_items", source=source, item_id=item_id, kind=kind, payload=payload, fetched_at=self.fetched_at)
 
-    def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None) -> str:
-        key = identity_id(source_kind, name, email, username)
-        self.identities.setdefault(key, (source_kind, name, email, username))
+    def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None,
+                 account: str | None = None) -> str:  # fmt: skip
+        """The identity's id. With `account` (e.g. a Gerrit account number on one server), the
+        account is the identity, however fully each record names it: what one record leaves out
+        (a name, an address, a username) another fills in."""
+        key = identity_id(source_kind, None, None, account) if account else None
+        key = key or identity_id(source_kind, name, email, username)
+        known = self.identities.get(key)
+        if known:
+            name, email, username = (a or b for a, b in zip(known[1:], (name, email, username), strict=True))
+        self.identities[key] = (source_kind, name, email, username)
         return key
 
     def write(self, store: Store, source: str, item_ids: Iterable[str]) -> None:
