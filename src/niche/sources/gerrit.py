@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
+from niche.sources.contract import BadRecord
 from niche.sources.gerrit_messages import read_message
-from niche.sources.git import BadRecord
 from niche.sources.http import HttpClient
 
 XSSI_PREFIX = ")]}'"

@@ -18,8 +18,8 @@ from typing import IO, Any
 import ijson
 
 from niche.sources.changes import Change
+from niche.sources.contract import BadRecord
 from niche.sources.gerrit import XSSI_PREFIX, from_rest
-from niche.sources.git import BadRecord
 
 GZIP_MAGIC = b"\x1f\x8b"
 
