@@ -33,7 +33,7 @@ def _account(data: dict[str, Any] | int | None) -> Account | None:
     if not isinstance(data, dict) or not data:
         return None
     number = data.get("_account_id")
-    return Account(data.get("name"), data.get("email") or None, data.get("username") or None,
+    return Account(data.get("name") or None, data.get("email") or None, data.get("username") or None,
                    number if isinstance(number, int) else None)  # fmt: skip
 
 

@@ -2,8 +2,8 @@
 
 A file holds a JSON array of ChangeInfo, or one change per line (or several JSON values one
 after another); plain or gzip (told by its first bytes, not its name), with or without Gerrit's
-`)]}'` prefix. Changes are read one at a time (ijson), so a dump of any size is read in the
-memory of one change. Any era's shape is read (see `gerrit.from_rest`).
+`)]}'` prefix. Changes are read one at a time (ijson, numbers as json.loads gives them), so a
+dump of any size is read in the memory of one change. Any era's shape is read (see `gerrit.from_rest`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -38,17 +37,6 @@ def _open(path: Path) -> IO[bytes]:
     return stream
 
 
-def _plain(value: Any) -> Any:
-    """ijson's Decimals as the ints and floats json.loads would give."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _records(stream: IO[bytes]) -> Iterator[Any]:
     """Each change of an array, or each top-level value of JSON lines (or values back to back)."""
     first = stream.read(1)
@@ -69,11 +57,11 @@ def read_saved_changes(
     try:
         with _open(path) as stream:
             for position, info in enumerate(_records(stream), 1):
-                raw = json.dumps(_plain(info)).encode()
+                raw = json.dumps(info).encode()
                 try:
                     if not isinstance(info, dict):
                         raise TypeError(f"a change is a JSON object, not {type(info).__name__}")
-                    yield from_rest(_plain(info), host, base_url), raw
+                    yield from_rest(info, host, base_url), raw
                 except (ValueError, KeyError, TypeError, AttributeError) as exc:
                     yield BadRecord(f"{path}: change {position}", f"unreadable Gerrit change: {exc}", raw), raw
     except (ijson.JSONError, OSError, EOFError, UnicodeDecodeError) as exc:

@@ -110,7 +110,7 @@ def read_message(
     count_inline: where the inline comments themselves are not at hand (a saved file), each one
     the message counts becomes an inline comment without text, so review depth still sees them.
     """
-    lines = message.strip().splitlines()
+    lines = [x.removesuffix("\r") for x in message.strip().split("\n")]  # not splitlines(): \x1e is no line end here
     first = lines[0] if lines else ""
     if _MERGED.match(first):
         return [Event("merged", who, at, patchset)]
