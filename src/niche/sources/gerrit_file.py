@@ -11,13 +11,14 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 import ijson
 
 from niche.sources.changes import Change
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.gerrit import XSSI_PREFIX, from_rest
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -58,12 +59,14 @@ def read_saved_changes(
         with _open(path) as stream:
             for position, info in enumerate(_records(stream), 1):
                 raw = json.dumps(info).encode()
-                try:
-                    if not isinstance(info, dict):
-                        raise TypeError(f"a change is a JSON object, not {type(info).__name__}")
-                    yield from_rest(info, host, base_url), raw
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                    yield BadRecord(f"{path}: change {position}", f"unreadable Gerrit change: {exc}", raw), raw
+                where = f"{path}: change {position}"
+                yield read_item(partial(_change, info, host, base_url), raw, where, "unreadable Gerrit change"), raw
     except (ijson.JSONError, OSError, EOFError, UnicodeDecodeError) as exc:
         where = f"{path}: after change {position}"
         yield BadRecord(where, f"not readable as saved Gerrit changes past this point: {exc}", b""), b""
+
+
+def _change(info: Any, host: str, base_url: str | None) -> Change:
+    if not isinstance(info, dict):
+        raise TypeError(f"a change is a JSON object, not {type(info).__name__}")
+    return from_rest(info, host, base_url)
