@@ -31,8 +31,10 @@ def _account(data: dict[str, Any] | int | None) -> Account | None:
     data does) by its bare number."""
     if isinstance(data, int) and not isinstance(data, bool):
         return Account(None, None, None, data)
-    if not isinstance(data, dict) or not data:
+    if not data:
         return None
+    if not isinstance(data, dict):
+        raise TypeError(f"an account is an object or an account number, not {data!r}")
     number = data.get("_account_id")
     return Account(data.get("name") or None, data.get("email") or None, data.get("username") or None,
                    number if isinstance(number, int) else None)  # fmt: skip

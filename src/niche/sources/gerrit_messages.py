@@ -86,9 +86,9 @@ def read_vote_line(words: str) -> VoteLine:
         return VoteLine(votes=tuple(votes), inline_comments=inline)
     votes, unread, action = [], [], None
     for part in (p.strip() for p in words.split(";")):
-        key = part.lower().rstrip(".")
-        if not key:
+        if not part:
             continue
+        key = part.lower().rstrip(".")
         if key in WORDINGS:
             label, value = WORDINGS[key]
             votes.append((label, value, part))
