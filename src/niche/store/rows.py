@@ -22,6 +22,7 @@ class Rows:
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, list]] = {}
         self.identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        self.bots: set[str] = set()  # identities the service itself calls bots
         self.fetched_at = int(time.time())
 
     def add(self, table: str, **values: object) -> None:
@@ -38,21 +39,24 @@ class Rows:
         self.add("raw_items", source=source, item_id=item_id, kind=kind, payload=payload, fetched_at=self.fetched_at)
 
     def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None,
-                 account: str | None = None) -> str:  # fmt: skip
+                 account: str | None = None, bot: bool = False) -> str:  # fmt: skip
         """The identity's id. With `account` (e.g. a Gerrit account number on one server), the
         account is the identity, however fully each record names it: what one record leaves out
-        (a name, an address, a username) another fills in."""
+        (a name, an address, a username) another fills in. bot: the source says it is automation."""
         key = identity_id(source_kind, None, None, account) if account else None
         key = key or identity_id(source_kind, name, email, username)
         known = self.identities.get(key)
         if known:
             name, email, username = (a or b for a, b in zip(known[1:], (name, email, username), strict=True))
         self.identities[key] = (source_kind, name, email, username)
+        if bot:
+            self.bots.add(key)
         return key
 
     def write(self, store: Store, source: str, item_ids: Iterable[str]) -> None:
         """Replace the items in the store (call inside a transaction)."""
         store.add_identities(self.identities)
+        store.mark_bots(self.bots)
         tables = {table: {c: _column(c, v) for c, v in columns.items()} for table, columns in self.tables.items()}
         store.write_items(source, list(item_ids), tables)
 

@@ -1,4 +1,4 @@
--- niche schema 13: asking CI to run a change again ("recheck", "reverify", "retrigger") is CI
+-- niche schema 14: asking CI to run a change again ("recheck", "reverify", "retrigger") is CI
 -- care, not review: human_reviews leaves it out (CI accounts themselves are bots, left out too).
 CREATE OR REPLACE VIEW human_reviews AS
 SELECT e.source, e.item_id, e.kind, e.occurred_at, e.label, e.value, e.text_length, e.inline,
