@@ -6,8 +6,11 @@ import ipaddress
 import json
 import os
 import secrets
+import signal
 import socket
+import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -535,17 +538,26 @@ def serve(
     months: MonthsOption = 12,
     show_emails: ShowEmails = False,
 ) -> None:
-    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality."""
+    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality.
+
+    `niche sync` can run meanwhile (e.g. on a schedule): the server reads a snapshot of the
+    database and picks up each finished sync within seconds."""
     import uvicorn  # here, not at the top: every other command starts faster without the web stack
 
-    from niche.web.app import create_app
+    from niche.web.app import create_app, site_snapshots
 
     if not token and not _is_loopback(host):
         token = secrets.token_urlsafe(24)
-    with Store(ctx.obj["db"], read_only=True) as store:
-        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), token)
+    options = {"as_of": as_of, "months": months, "show_emails": show_emails,
+               "person_signals": ctx.obj["config"].person_signals}  # fmt: skip
+    with ExitStack() as stack:
+        with err.status("Reading the database ..."):
+            snapshots = stack.enter_context(site_snapshots(ctx.obj["db"], **options))
+        app = create_app(snapshots, token)
         url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
         err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
+        # uvicorn re-raises SIGTERM once it has stopped: make that an exit that removes the snapshots
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from niche.store import Store
-from niche.web.app import create_app
+from niche.web.app import create_app, site_snapshots
 from niche.web.pages import PAGES, Site
 from niche.web.report import write_report
 from tests.conftest import ROOT
@@ -41,8 +41,8 @@ def server(community_db: Path) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with Store(community_db, read_only=True) as store:
-        config = uvicorn.Config(create_app(Site(store, AS_OF, 12)), host="127.0.0.1", port=port, log_level="warning")
+    with site_snapshots(community_db, as_of=AS_OF, months=12) as snapshots:
+        config = uvicorn.Config(create_app(snapshots), host="127.0.0.1", port=port, log_level="warning")
         served = uvicorn.Server(config)
         thread = threading.Thread(target=served.run, daemon=True)
         thread.start()

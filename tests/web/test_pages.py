@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from niche.store import Store
-from niche.web.app import create_app
+from niche.web.app import create_app, site_snapshots
 from niche.web.pages import PAGES, Site
 from niche.web.render import render, safe_url
 from niche.web.report import write_report
@@ -76,8 +76,8 @@ def test_vendored_vega_matches_its_checksums() -> None:
 
 
 def test_server_pages_are_read_only(community_db: Path) -> None:
-    with Store(community_db, read_only=True) as store:
-        client = TestClient(create_app(Site(store, AS_OF, 12)))
+    with site_snapshots(community_db, as_of=AS_OF, months=12) as snapshots:
+        client = TestClient(create_app(snapshots), base_url="http://localhost")
         for name, _ in PAGES:
             response = client.get(f"/{name}.html")
             assert response.status_code == 200, name
@@ -96,8 +96,8 @@ def test_server_pages_are_read_only(community_db: Path) -> None:
 
 
 def test_server_needs_the_token_it_was_given(community_db: Path) -> None:
-    with Store(community_db, read_only=True) as store:
-        client = TestClient(create_app(Site(store, AS_OF, 12), token="s3cret"))
+    with site_snapshots(community_db, as_of=AS_OF, months=12) as snapshots:
+        client = TestClient(create_app(snapshots, token="s3cret"))
         assert client.get("/index.html").status_code == 401
         assert client.get("/index.html", params={"token": "wrong"}).status_code == 401
         assert client.get("/index.html", params={"token": "s3cret"}).status_code == 200

@@ -3,7 +3,9 @@ static report alike. Every chart is a Vega-Lite spec over rows that the page als
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,27 +35,40 @@ RECENT_WORK = 40  # activities listed on a profile
 
 @dataclass
 class Site:
-    """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default)."""
+    """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default).
+    Figures every page shares are computed once, whichever thread asks first; `version` tells
+    the server's page cache which snapshot of the store the pages come from."""
 
     store: Store
     as_of: datetime | None = None
     months: int = 12
     show_emails: bool = False
     person_signals: bool = True  # overload/disengagement signals on profiles ([insights] in niche.toml)
+    version: int = 0
 
     def __post_init__(self) -> None:
         self.as_of = self.as_of or now_utc()
-        self._headline: dict[str, Any] | None = None
-        self._per_person: dict[str, dict[str, Any]] | None = None
+        self._shared: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     @property
     def params(self) -> dict[str, Any]:
         return {"as_of": self.as_of, "months": self.months}
 
+    def _once(self, name: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if name not in self._shared:
+                self._shared[name] = compute()
+            return self._shared[name]
+
+    def warm(self) -> Site:
+        """Compute what every page shares now rather than on the first request."""
+        self.headline()
+        self.per_person()
+        return self
+
     def headline(self) -> dict[str, Any]:
-        if self._headline is None:
-            self._headline = headline(self.store, self.as_of, self.months)
-        return self._headline
+        return self._once("headline", lambda: headline(self.store, self.as_of, self.months))
 
     def page(self, name: str, query: str | None = None) -> dict[str, Any]:
         """The context of one of PAGES; `query` is what the trail page follows, or the interests
@@ -62,20 +77,21 @@ class Site:
 
     def per_person(self) -> dict[str, dict[str, Any]]:
         """Signals, review depth, areas and co-workers of everyone, computed once for all the profiles."""
-        if self._per_person is None:
-            areas, coworkers = defaultdict(list), defaultdict(list)
-            for r in metrics.run(self.store, "person_areas", as_of=self.as_of, person_id=None):
-                areas[r["person_id"]].append(r)
-            for r in metrics.run(self.store, "person_coworkers", as_of=self.as_of, person_id=None):
-                coworkers[r["me"]].append(r)
-            workload = workloads(self.store, self.as_of) if self.person_signals else []
-            self._per_person = {
-                "signals": {w.person_id: w.signals for w in workload},
-                "depth": {r["person_id"]: r for r in metrics.run(self.store, "reviewer_depth", **self.params)},
-                "areas": areas,
-                "coworkers": coworkers,
-            }
-        return self._per_person
+        return self._once("per_person", self._per_person)
+
+    def _per_person(self) -> dict[str, dict[str, Any]]:
+        areas, coworkers = defaultdict(list), defaultdict(list)
+        for r in metrics.run(self.store, "person_areas", as_of=self.as_of, person_id=None):
+            areas[r["person_id"]].append(r)
+        for r in metrics.run(self.store, "person_coworkers", as_of=self.as_of, person_id=None):
+            coworkers[r["me"]].append(r)
+        workload = workloads(self.store, self.as_of) if self.person_signals else []
+        return {
+            "signals": {w.person_id: w.signals for w in workload},
+            "depth": {r["person_id"]: r for r in metrics.run(self.store, "reviewer_depth", **self.params)},
+            "areas": areas,
+            "coworkers": coworkers,
+        }
 
     def index(self) -> dict[str, Any]:
         h = self.headline()
