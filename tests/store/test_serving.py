@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from niche.errors import NicheError
+from niche.errors import StoreError
 from niche.store import Store
 from niche.store.serving import SNAPSHOT_PREFIX, SharedReader, Snapshots
 
@@ -66,7 +66,7 @@ def test_a_held_file_is_a_clear_error_after_the_wait(tmp_path: Path, monkeypatch
     db = tmp_path / "niche.duckdb"
     _store_with(db, 1)
     monkeypatch.setenv("NICHE_LOCK_WAIT", "0.2")
-    with held(db, read_only=False), pytest.raises(NicheError, match="in use by another niche process"):
+    with held(db, read_only=False), pytest.raises(StoreError, match="in use by another niche process"):
         Store(db, read_only=True)
 
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from niche.store import Store
 from niche.web.app import create_app, is_loopback_host, site_snapshots
-from tests.web.conftest import AS_OF
+from tests.helpers.hostile_store import AS_OF
 
 TOKEN = "s3cret-token"
 

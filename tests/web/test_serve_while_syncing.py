@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from niche.store.serving import SNAPSHOT_PREFIX
-from tests.gitrepos import commit, fast_history, init
+from tests.helpers.gitrepos import commit, fast_history, init
 
 WAIT = 120  # seconds at most for the server to start, or to show a sync's data (never a speed claim)
 

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from niche.errors import NicheError, SchemaError
+from niche.errors import ConfigError, SchemaError, StoreError
 
 DEFAULT_DB = Path(".niche") / "niche.duckdb"
 # DuckDB would cache up to 80% of RAM; a bound keeps niche's memory flat however long the history
@@ -75,7 +75,7 @@ class Store:
     def __init__(self, path: Path | str | None = None, read_only: bool = False, wait: float | None = None):
         self.path = Path(path) if path is not None else default_db_path()
         if read_only and not self.path.exists():
-            raise NicheError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
+            raise StoreError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = connect(self.path, read_only, lock_wait() if wait is None else wait)
         self._con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
@@ -268,12 +268,12 @@ def lock_wait() -> float:
     try:
         return float(os.environ.get("NICHE_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
     except ValueError:
-        raise NicheError(f"NICHE_LOCK_WAIT={os.environ['NICHE_LOCK_WAIT']!r}: expected seconds, e.g. 30") from None
+        raise ConfigError(f"NICHE_LOCK_WAIT={os.environ['NICHE_LOCK_WAIT']!r}: expected seconds, e.g. 30") from None
 
 
 def connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """Open path, waiting up to `wait` seconds while another process holds it (a sync writing, or a
-    server copying its snapshot); then a NicheError that says so."""
+    server copying its snapshot); then a StoreError that says so."""
     deadline = time.monotonic() + wait
     delay, said = 0.05, False
     while True:
@@ -281,9 +281,9 @@ def connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise NicheError(f"{path}: cannot open the database: {exc}") from None
+                raise StoreError(f"{path}: cannot open the database: {exc}") from None
             if time.monotonic() + delay > deadline:
-                raise NicheError(
+                raise StoreError(
                     f"{path}: the database is in use by another niche process (a sync writing it); "
                     "wait for it to finish" + (f" (waited {wait:.0f} s)" if wait >= 1 else "")
                 ) from None

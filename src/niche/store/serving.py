@@ -28,7 +28,7 @@ from typing import Any
 
 import duckdb
 
-from niche.errors import NicheError
+from niche.errors import StoreError
 from niche.store.db import Store, connect
 
 SNAPSHOT_PREFIX = ".niche-serve-"
@@ -109,7 +109,7 @@ class Snapshots:
     ) -> None:
         self.path = Path(path)
         if not self.path.exists():
-            raise NicheError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
+            raise StoreError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
         self.prepare = prepare
         self.check_every = check_every
         self._lock = threading.Lock()
@@ -150,7 +150,7 @@ class Snapshots:
         with self._lock:
             snapshot = self._current
             if snapshot is None:
-                raise NicheError(f"{self.path}: the server is shutting down")
+                raise StoreError(f"{self.path}: the server is shutting down")
             snapshot.readers += 1
         try:
             yield snapshot
@@ -169,7 +169,7 @@ class Snapshots:
             return False
         try:
             return self._take(wait=0)
-        except NicheError:
+        except StoreError:
             return False  # a sync holds the file (or it is mid-write): keep serving, try again later
 
     def _watch(self) -> None:
