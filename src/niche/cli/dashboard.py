@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from niche.cli.console import err, out
+from niche.cli.console import dated, err, out, show_window
 from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
 from niche.cli.sync import derive, sync_git_paths
@@ -34,7 +34,7 @@ def analyze(
     with Store(ctx.obj["db"]) as store:
         results = sync_git_paths(store, paths)
         derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
+        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)  # the panel says the dates
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
@@ -61,8 +61,10 @@ def report(
     show_emails: ShowEmails = False,
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
-    with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
-        pages = write_static_site(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), folder)
+    with Store(ctx.obj["db"], read_only=True) as store:
+        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals)
+        with err.status("Writing the HTML report ..."):
+            pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")
 
 
@@ -90,6 +92,8 @@ def serve(
     with ExitStack() as stack:
         with err.status("Reading the database ..."):
             snapshots = stack.enter_context(site_snapshots(ctx.obj["db"], **options))
+        with snapshots.reading() as snapshot:
+            show_window(snapshot.prepared.window)
         app = create_app(snapshots, token)
         url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
         err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
