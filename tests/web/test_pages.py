@@ -140,3 +140,19 @@ def test_signals_on_profiles_follow_the_switch(community_db: Path) -> None:
         assert on.per_person()["signals"].keys() <= {
             p for (p,) in store.con.execute("SELECT person_id FROM people").fetchall()
         }
+
+
+def test_charts_count_in_whole_numbers_name_roles_in_words_and_say_when_empty(community_db: Path) -> None:
+    """Issue 17.4: people are counted in whole numbers on every count axis; roles are words; a
+    window with no data says so instead of drawing '0.000000' axes."""
+    with Store(community_db, read_only=True) as store:
+        site = Site(store, AS_OF, 12)
+        charts = site.index()["charts"] | site.roles()["charts"]
+        empty = Site(store, datetime(2005, 1, 1), 12)
+        html = render(empty, "index", empty.index())
+    for name in ("active", "by_role", "newcomers", "roles"):
+        count_axis = next(e for e in charts[name]["encoding"].values() if e.get("type") == "quantitative")
+        assert count_axis["axis"] == {"format": "d", "tickMinStep": 1}, name
+    roles = {v["role"] for v in charts["by_role"]["data"]["values"] + charts["roles"]["data"]["values"]}
+    assert roles and not any("_" in r for r in roles) and "review" in roles
+    assert html.count("No data for this window.") == 3 and 'id="spec-active"' not in html

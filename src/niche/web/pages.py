@@ -3,6 +3,7 @@ static report alike. Every chart is a Vega-Lite spec over rows that the page als
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -15,7 +16,8 @@ from niche.identity.people import person_details
 from niche.insights.niches import niches
 from niche.insights.signals import workloads
 from niche.links.trail import follow
-from niche.metrics.headline import headline, now_utc
+from niche.metrics.headline import headline
+from niche.metrics.window import data_window
 from niche.store import Store
 from niche.web import charts
 
@@ -33,6 +35,11 @@ PAGES = (  # file name, title: the navigation, in order
 RECENT_WORK = 40  # activities listed on a profile
 
 
+def trail_slug(key: str) -> str:
+    """The static report's file name for a key's trail (keys hold any characters, names must not)."""
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
 @dataclass
 class Site:
     """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default).
@@ -47,7 +54,8 @@ class Site:
     version: int = 0
 
     def __post_init__(self) -> None:
-        self.as_of = self.as_of or now_utc()
+        self.window = data_window(self.store, self.as_of)  # as of the newest activity unless asked
+        self.as_of = self.window.as_of
         self._shared: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -107,9 +115,9 @@ class Site:
     def roles(self) -> dict[str, Any]:
         h = self.headline()
         leaders = self.store.con.execute(
-            """SELECT role, person_id, name, n, example, rule FROM (
+            """SELECT role, person_id, name, n, example, kind, rule FROM (
                    SELECT a.role, a.person_id, p.name, count(*) AS n,
-                          arg_max(coalesce(l.title, a.kind), a.occurred_at) AS example,
+                          arg_max(l.title, a.occurred_at) AS example, arg_max(a.kind, a.occurred_at) AS kind,
                           arg_max(a.role_rule, a.occurred_at) AS rule,
                           row_number() OVER (PARTITION BY a.role ORDER BY count(*) DESC, a.person_id) AS rank
                    FROM person_activities a JOIN people p USING (person_id)
@@ -194,11 +202,13 @@ class Site:
         return {"query": interests or "", "opportunities": found}
 
     def trail(self, query: str | None) -> dict[str, Any]:
+        """The items linked to query, and the most referenced keys (each with the file name of its
+        trail in the static report)."""
         items = follow(self.store, query, hops=1) if query else []
         busiest = self.store.con.execute(
             """SELECT key, count(*) AS n FROM item_refs GROUP BY key ORDER BY n DESC, key LIMIT 25"""
         ).fetchall()
-        return {"query": query or "", "items": items, "busiest": busiest}
+        return {"query": query or "", "items": items, "busiest": [(k, n, trail_slug(k)) for k, n in busiest]}
 
     def quality(self) -> dict[str, Any]:
         rows = self.store.con.execute(
