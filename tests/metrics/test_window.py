@@ -26,6 +26,7 @@ def gerrit_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pages = sorted((fixtures / "gerrit").glob("gerrit_reviews_page_*"))
     done = niche("--db", str(folder / "niche.duckdb"), "sync", "gerrit-export", *map(str, pages), cwd=folder)
     assert done.returncode == 0, done.stderr
+    assert "data from " in done.stderr and "(the newest data)" in done.stderr  # a sync says what it holds now
     return folder / "niche.duckdb"
 
 
@@ -59,6 +60,12 @@ def test_every_command_says_the_range_and_warns_when_stale(gerrit_db: Path, comm
     said = " ".join((done.stdout + done.stderr).split())  # the panel of `stats` wraps lines
     assert "data from " in said and "figures as of 2026-12-03" in said, said[-500:]
     assert "the newest data is from " in said and "sync again, or use --as-of" in said, said[-500:]
+
+
+@pytest.mark.parametrize("command", [["people", "list"], ["quarantine"], ["trail", "416443"]])
+def test_commands_without_as_of_say_the_range_too(gerrit_db: Path, command: list[str]) -> None:
+    done = niche("--db", str(gerrit_db), *command, cwd=gerrit_db.parent)
+    assert "data from " in done.stderr and "(the newest data)" in done.stderr, done.stderr
 
 
 def test_a_month_not_over_says_so() -> None:

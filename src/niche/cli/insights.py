@@ -229,6 +229,7 @@ def validate_overload(
     At many past dates, score everyone active, then check who contributed nothing in the following
     months; the baseline ranks by activity count alone."""
     with Store(ctx.obj["db"], read_only=True) as store, Progress(console=err, transient=True) as bar:
+        dated(store)
         task = bar.add_task("Backtesting ...", total=None)
         result = backtest(
             store, every, horizon, k, progress=lambda n, total: bar.update(task, completed=n, total=total)

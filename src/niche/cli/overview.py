@@ -61,6 +61,7 @@ def trail(
 def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50) -> None:
     """List bad input that was set aside, with where it came from and what was wrong."""
     with Store(ctx.obj["db"], read_only=True) as store:
+        dated(store)
         rows = store.con.execute(
             "SELECT recorded_at, location, error FROM quarantine ORDER BY recorded_at DESC LIMIT ?", [limit]
         ).fetchall()
