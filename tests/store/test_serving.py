@@ -128,3 +128,13 @@ def test_stale_snapshot_folders_of_dead_servers_are_removed(tmp_path: Path) -> N
     (stale / "v1.duckdb").write_bytes(b"old")
     with Snapshots(db, check_every=3600):
         assert not stale.exists()
+
+
+def test_an_old_store_is_named_in_the_error_not_the_private_copy(tmp_path: Path) -> None:
+    db = tmp_path / "niche.duckdb"
+    _store_with(db, 1)
+    with Store(db) as store:
+        store.con.execute("DELETE FROM schema_version WHERE version = (SELECT max(version) FROM schema_version)")
+    with pytest.raises(StoreError, match="needs upgrading") as raised, Snapshots(db):
+        pass
+    assert str(raised.value).startswith(f"{db}:") and SNAPSHOT_PREFIX not in str(raised.value)

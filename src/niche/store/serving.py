@@ -198,11 +198,13 @@ class Snapshots:
         try:
             store = SharedReader(copy)
             prepared = self.prepare(store, version) if self.prepare else None
-        except BaseException:
+        except BaseException as exc:
             if store:
                 store.close()
             for f in files:
                 f.unlink(missing_ok=True)
+            if isinstance(exc, StoreError):  # about the user's file, not the private copy
+                raise type(exc)(str(exc).replace(str(copy), str(self.path))) from None
             raise
         snapshot = Snapshot(store, version, signature, prepared, files=files)
         with self._lock:
