@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pyarrow as pa
+
 from niche.errors import NotFoundError
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period
@@ -164,13 +166,31 @@ def _entry(c: Correction, index: SelectorIndex, shown: Mapping[str, str], now: d
 
 def write(store: Store, entries: list[LogEntry]) -> None:
     """Add entries (inside the caller's transaction); an entry already logged keeps its date."""
-    for e in entries:
+    if not entries:
+        return
+    rows = pa.table(
+        {
+            "entry_id": [e.entry_id for e in entries],
+            "happened_at": pa.array([e.at for e in entries], pa.timestamp("us")),
+            "action": [e.action for e in entries],
+            "subject": pa.array([e.subject for e in entries], pa.list_(pa.string())),
+            "what": [e.what for e in entries],
+            "why": pa.array([e.why for e in entries], pa.string()),
+            "by_whom": [e.by for e in entries],
+            "origin": [e.origin for e in entries],
+            "data": [json.dumps(e.data) for e in entries],
+            "active": [e.active for e in entries],
+        }
+    )
+    store.con.register("new_log_entries", rows)
+    try:
         store.con.execute(
-            """INSERT INTO people_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO people_log SELECT * FROM new_log_entries
                ON CONFLICT (entry_id) DO UPDATE SET origin = excluded.origin, active = excluded.active,
-                   what = excluded.what, why = excluded.why, subject = excluded.subject""",
-            [e.entry_id, e.at, e.action, e.subject, e.what, e.why, e.by, e.origin, json.dumps(e.data), e.active],
+                   what = excluded.what, why = excluded.why, subject = excluded.subject"""
         )
+    finally:
+        store.con.unregister("new_log_entries")
 
 
 def withhold(store: Store, opted_out: set[str]) -> None:
