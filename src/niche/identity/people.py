@@ -15,6 +15,7 @@ from niche.errors import NotFoundError
 from niche.identity import log
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
+from niche.identity.bots import ci_by_behaviour
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.organisations import shipped
 from niche.identity.overrides import Overrides, SelectorIndex
@@ -56,7 +57,7 @@ def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple
     known += _override_evidence(overrides, index)
     detached = {key for selector in overrides.splits for key in index.select(selector)}
     apart, apart_by = _apart(overrides, index)
-    resolution = resolve(identities, known, detached, bots, apart)
+    resolution = resolve(identities, known, detached, bots, ci_by_behaviour(store.con), apart)
     mailmap_names = {key: name for key, name in mailmap_names.items() if key not in detached}  # the user said otherwise
     people = _describe(store, identities, resolution, mailmap_names, overrides, index)
     pseudonyms = _opted_out(overrides, index, resolution)

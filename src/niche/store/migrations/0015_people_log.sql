@@ -1,4 +1,4 @@
--- niche schema 14: the identity and affiliation log, evidence held apart by a correction, consent.
+-- niche schema 15: the identity and affiliation log, evidence held apart by a correction, consent.
 -- Every merge, split, affiliation change and bot mark, automatic or by hand, is one entry.
 CREATE TABLE people_log (
     entry_id  VARCHAR PRIMARY KEY,  -- stable: a correction's id is what it says; an automatic one's, what and when
