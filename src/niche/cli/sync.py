@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from niche.classify import classify
 from niche.cli import sync_posts as posts
-from niche.cli.console import err, fail
+from niche.cli.console import dated, err, fail
 from niche.config import Config
 from niche.errors import NicheError
 from niche.identity import resolve_people
@@ -233,6 +233,7 @@ def _sync_thenderive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
         failed = sync(store)
         _report_quarantined(store, started)
         derive(store, ctx.obj["config"])
+        dated(store)
     if failed:
         raise typer.Exit(1)
 
