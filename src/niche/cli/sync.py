@@ -41,7 +41,7 @@ sync_app = typer.Typer(help="Bring sources into the niche database, incrementall
 def derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
-        resolve_people(store, load_overrides(config.people_overrides), config.bots)
+        resolve_people(store, load_overrides(config.people_overrides, config.people_corrections), config.bots)
         classify(store, config.rules)
         build_links(store)
 
