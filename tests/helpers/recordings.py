@@ -4,6 +4,7 @@ Launchpad source."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -93,3 +94,54 @@ def serve_launchpad(httpserver: HTTPServer, fixtures: Path, activity_1: str | No
         httpserver.expect_request(f"/1.0/bugs/2/{kind}").respond_with_data(bug_2)
         httpserver.expect_request(f"/1.0/bugs/3/{kind}").respond_with_data(bug_3)
     return asked
+
+
+GITLAB_PROJECT = "fdroid/fdroiddata"
+GITLAB_ID = 36528  # the recorded project's id: the reader asks by id after looking the path up
+GITLAB_VERSIONS = {1: (1, 2), 2: (3,), 3: (4,)}  # merge request -> its recorded version ids
+
+
+def gitlab_recording(fixtures: Path, name: str) -> str:
+    return (fixtures / "gitlab" / name).read_text()
+
+
+def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "merge_page_1") -> None:
+    """The recorded F-Droid project (as Perceval's tests serve it): three merge requests and four
+    issues, each listed on two pages, with their notes and versions. Resource events are not in
+    the recordings: the server answers 404 for them, as GitLab before 11.x did."""
+    api = f"/api/v4/projects/{GITLAB_ID}"
+    json_type = "application/json"
+    httpserver.expect_request(f"/api/v4/projects/{GITLAB_PROJECT}").respond_with_data(
+        gitlab_recording(fixtures, "project"), content_type=json_type
+    )
+
+    def listing(what: str, first: str, second: str):
+        def handler(request: Request) -> Response:
+            if request.args.get("page") == "2":
+                return Response(gitlab_recording(fixtures, second), content_type=json_type)
+            next_page = httpserver.url_for(f"{api}/{what}") + "?page=2"
+            return Response(gitlab_recording(fixtures, first), content_type=json_type,
+                            headers={"Link": f'<{next_page}>; rel="next"', "RateLimit-Remaining": "599"})  # fmt: skip
+
+        return handler
+
+    httpserver.expect_request(f"{api}/issues").respond_with_handler(listing("issues", "issue_page_1", "issue_page_2"))
+    httpserver.expect_request(f"{api}/merge_requests").respond_with_handler(
+        listing("merge_requests", merge_listing, "merge_page_2")
+    )
+    httpserver.expect_request(re.compile(rf"{api}/issues/\d+/resource_\w+_events")).respond_with_data(
+        '{"message":"404 Not Found"}', status=404, content_type=json_type
+    )
+    for n in (1, 2, 3, 4):
+        httpserver.expect_request(f"{api}/issues/{n}/notes").respond_with_data(
+            gitlab_recording(fixtures, f"notes_{n}"), content_type=json_type
+        )
+    for n, versions in GITLAB_VERSIONS.items():
+        base = f"{api}/merge_requests/{n}"
+        for path, name in ((base, f"merge_{n}"), (f"{base}/notes", f"notes_{n}"),
+                           (f"{base}/versions", f"merge_{n}_versions")):  # fmt: skip
+            httpserver.expect_request(path).respond_with_data(gitlab_recording(fixtures, name), content_type=json_type)
+        for i, version in enumerate(versions, start=1):
+            httpserver.expect_request(f"{base}/versions/{version}").respond_with_data(
+                gitlab_recording(fixtures, f"merge_{n}_version_{i}"), content_type=json_type
+            )
