@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from niche import __version__
-from niche.cli import dashboard, insights, overview, record
+from niche.cli import dashboard, insights, interop, overview, record
 from niche.cli.console import fail, out
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
@@ -30,6 +30,8 @@ people_app.add_typer(record.corrections_app, name="corrections")
 people_app.command("log")(record.people_log)
 people_app.command()(record.revert)
 people_app.command()(record.optout)
+people_app.command("export")(interop.export_people)
+app.add_typer(interop.import_app, name="import")
 app.add_typer(identities_app, name="identities")
 app.add_typer(insights.validate_app, name="validate")
 for command in (
