@@ -86,9 +86,11 @@ def _people(db: Path) -> tuple[dict[int, str], set[str], dict[str, str]]:
     """account -> person, the CI people, person -> name: the identity layer's answer."""
     con = duckdb.connect(str(db), read_only=True)
     person_of = dict(con.execute("SELECT identity_id, person_id FROM person_identities").fetchall())
-    accounts = {c["owner"] for c in changes_2011()} | {
-        a["_account_id"] for c in changes_2011() for m in c["messages"] if (a := m.get("author"))
-    } | {r["uploader"]["_account_id"] for c in changes_2011() for r in c["revisions"].values()}
+    accounts = (
+        {c["owner"] for c in changes_2011()}
+        | {a["_account_id"] for c in changes_2011() for m in c["messages"] if (a := m.get("author"))}
+        | {r["uploader"]["_account_id"] for c in changes_2011() for r in c["revisions"].values()}
+    )
     people = {a: person_of[identity_id("gerrit", None, None, f"{HOST}/{a}")] for a in accounts}
     bots = {r[0] for r in con.execute("SELECT person_id FROM people WHERE is_bot").fetchall()}
     names = dict(con.execute("SELECT person_id, name FROM people").fetchall())

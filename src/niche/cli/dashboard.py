@@ -16,6 +16,7 @@ from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
 from niche.cli.sync import derive, sync_git_paths
 from niche.errors import ConfigError
+from niche.metrics.cycles import Window, load_cycles
 from niche.store import Store
 from niche.web.pages import Site
 from niche.web.static_site import write_static_site
@@ -31,7 +32,7 @@ def analyze(
     with Store(ctx.obj["db"]) as store:
         results = sync_git_paths(store, paths)
         derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
+        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals, cycles=_cycles(ctx))
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
@@ -59,7 +60,8 @@ def report(
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
-        pages = write_static_site(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), folder)
+        site = Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals, _cycles(ctx))
+        pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")
 
 
@@ -80,7 +82,12 @@ def serve(
     if not token and not _is_loopback(host):
         token = secrets.token_urlsafe(24)
     with Store(ctx.obj["db"], read_only=True) as store:
-        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), token)
+        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals, _cycles(ctx)), token)
         url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
         err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _cycles(ctx: typer.Context) -> list[Window]:
+    """The release cycles the review page reads per cycle: niche.toml's, else OpenStack's."""
+    return load_cycles(ctx.obj["config"].raw)

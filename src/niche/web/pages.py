@@ -4,7 +4,7 @@ static report alike. Every chart is a Vega-Lite spec over rows that the page als
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,9 @@ from niche.identity.people import person_details
 from niche.insights.niches import niches
 from niche.insights.signals import workloads
 from niche.links.trail import follow
+from niche.metrics.cycles import Window, load_cycles
 from niche.metrics.headline import headline, now_utc
+from niche.metrics.review_reports import newest_review, run_report
 from niche.store import Store
 from niche.web import charts
 
@@ -40,10 +42,12 @@ class Site:
     months: int = 12
     show_emails: bool = False
     person_signals: bool = True  # overload/disengagement signals on profiles ([insights] in niche.toml)
+    cycles: list[Window] = field(default_factory=load_cycles)  # release cycles ([[cycles]] in niche.toml)
 
     def __post_init__(self) -> None:
         self.as_of = self.as_of or now_utc()
         self._headline: dict[str, Any] | None = None
+        self._cycle_reviews: dict[str, Any] | None = None
         self._per_person: dict[str, dict[str, Any]] | None = None
 
     @property
@@ -156,7 +160,24 @@ class Site:
                 "merged": charts.merged_per_month(h["change_request_velocity"]),
                 "load": charts.review_load(h["review_load"]),
             },
+            "cycle": self.cycle_reviews(),
         }
+
+    def cycle_reviews(self) -> dict[str, Any]:
+        """The review reports of the release cycle the as-of date falls in (or, when the review
+        data ends earlier, the cycle it ends in), for every project; computed once."""
+        if self._cycle_reviews is None:
+            newest = newest_review(self.store)
+            moment = min(self.as_of, newest) if newest else self.as_of
+            window = next((c for c in self.cycles if c.start <= moment < c.end), None) if newest else None
+            found: dict[str, Any] = {"window": window, "approval_totals": []}
+            for name in ("cores", "load", "timing", "employers", "single-approval", "disagreement", "outcomes",
+                         "open") if window else ():  # fmt: skip
+                rows, totals = run_report(self.store, name, self.cycles, [window], as_of=moment)
+                found[name.replace("-", "_")] = rows
+                found["approval_totals"] += totals
+            self._cycle_reviews = found
+        return self._cycle_reviews
 
     def health(self) -> dict[str, Any]:
         h = self.headline()
