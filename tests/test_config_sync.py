@@ -27,7 +27,7 @@ def test_sync_everything_in_niche_toml(tmp_path: Path, fixtures: Path, httpserve
     env = {k: v for k, v in os.environ.items() if k not in ("NICHE_DB", "NICHE_CONFIG", "GITHUB_TOKEN")}
     out = subprocess.run([sys.executable, "-m", "niche", "sync"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
-    assert "nova: 1 new commits" in out.stderr and f"github:localhost/{REPO}: 2 changes" in out.stderr
+    assert "nova: 1 new commit\n" in out.stderr and f"github:localhost/{REPO}: 2 new pull requests" in out.stderr
     with Store(tmp_path / ".niche" / "niche.duckdb", read_only=True) as store:
         kinds = dict(store.con.execute("SELECT kind, count(*) FROM sources GROUP BY kind").fetchall())
         assert kinds == {"git": 1, "gerrit": 1, "github": 1}

@@ -10,11 +10,12 @@ from pathlib import Path
 from niche.classify import classify
 from niche.identity import resolve_people
 from niche.links.build import build_links
+from niche.sources.gerrit import GerritExport
+from niche.sources.git_repository import GitRepository
+from niche.sources.irc import IrcLogs
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.irc import sync_irc
-from niche.store.mail import sync_mail
-from niche.store.reviews import import_gerrit_export
+from niche.store.sync import sync
 from tests.helpers.fixtures import FIXTURES
 from tests.helpers.gitrepos import commit, init
 
@@ -43,10 +44,10 @@ def build_hostile_store(root: Path) -> Path:
     commit(repo, {"modules/wdqs/check.pp": "x\n"}, HOSTILE_MESSAGE, env=env)
     commit(repo, {"doc/index.rst": "Docs\n"}, "Document the check", env={"GIT_AUTHOR_DATE": "2018-03-03T10:00:00Z"})
     with Store(root / "niche.duckdb") as store:
-        import_gerrit_export(store, export)
-        sync_repository(store, repo)
-        sync_mail(store, str(FIXTURES / "pipermail"))
-        sync_irc(store, FIXTURES / "supybot")
+        sync(store, GerritExport(export)).check()
+        sync(store, GitRepository(repo)).check()
+        sync(store, MailingList(str(FIXTURES / "pipermail"))).check()
+        sync(store, IrcLogs(FIXTURES / "supybot")).check()
         resolve_people(store)
         classify(store)
         build_links(store)

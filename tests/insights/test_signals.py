@@ -16,8 +16,9 @@ from niche.classify import classify
 from niche.identity import resolve_people
 from niche.insights.signals import workloads
 from niche.insights.validate import backtest, roc_auc
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
+from niche.store.sync import sync
 from tests.helpers.cli import niche
 from tests.helpers.gitrepos import init, scripted_history
 
@@ -64,7 +65,7 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scripted_history(repo, [(name, f"{name.split()[1].lower()}@example.org", when, tz, path, f"Work by {name}")
                             for when, name, tz, path in commits])  # fmt: skip
     with Store(root / "niche.duckdb") as store:
-        sync_repository(store, repo)
+        sync(store, GitRepository(repo)).check()
         resolve_people(store)
         classify(store)
     return root

@@ -11,11 +11,20 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from niche.sources import gerrit
+from niche.sources.gerrit import GerritExport, GerritServer
 from niche.sources.http import HttpClient
 from niche.store import Store
-from niche.store.reviews import import_gerrit_export, sync_gerrit
+from niche.store.sync import SyncResult, sync
 
 PAGES = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
+
+
+def sync_gerrit(store: Store, client: HttpClient, project: str | None = None) -> SyncResult:
+    return sync(store, GerritServer(client, project)).check()
+
+
+def import_gerrit_export(store: Store, path: Path) -> SyncResult:
+    return sync(store, GerritExport(path)).check()
 
 
 def _records(fixtures: Path) -> list[dict]:
@@ -54,7 +63,7 @@ def test_import_export_into_the_store(store: Store, fixtures: Path, tmp_path: Pa
     export.write_bytes(b"".join((fixtures / "gerrit" / p).read_bytes() for p in PAGES) + b"{not json\n")
     result = import_gerrit_export(store, export)
     distinct = _distinct(_records(fixtures))
-    assert (result.changes, result.quarantined) == (4, 1)  # 6 records, 2 of them repeats
+    assert (result.new, result.quarantined) == (4, 1)  # 6 records, 2 of them repeats
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == len(distinct) == 4
     approvals = sum(len(ps.get("approvals", [])) for r in distinct.values() for ps in r["patchSets"])
     assert store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0] == approvals
@@ -137,7 +146,7 @@ def test_rest_paging_and_incremental_resync(store: Store, fixtures: Path, httpse
     _serve(httpserver, changes)
     with HttpClient(httpserver.url_for("")) as client:
         full = sync_gerrit(store, client, project="operations/puppet")
-    assert (full.changes, full.requests) == (4, 2 + 4)  # two pages of two, one comments request each
+    assert (full.new, full.requests) == (4, 2 + 4)  # two pages of two, one comments request each
     first_query = httpserver.log[0][0].args["q"]
     assert first_query == "project:operations/puppet after:1970-01-01"
     votes_from_messages = store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0]
@@ -153,7 +162,7 @@ def test_rest_paging_and_incremental_resync(store: Store, fixtures: Path, httpse
         httpserver.log[0][0].args["q"]
         == f'project:operations/puppet after:"{datetime.fromtimestamp(latest, UTC):%Y-%m-%d %H:%M:%S}"'
     )
-    assert (again.changes, again.requests) == (1, 2)
+    assert (again.new, again.changed, again.requests) == (0, 1, 2)
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == 4  # replaced, not added
     assert (
         store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0] == votes_from_messages
@@ -174,14 +183,14 @@ def test_rest_faults_then_success(store: Store, fixtures: Path, httpserver: HTTP
     _serve(httpserver, changes)
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert result.changes == 1 and result.requests == 3
+    assert result.new == 1 and result.requests == 3
 
 
 def test_rest_invalid_json_is_quarantined(store: Store, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/changes/").respond_with_data(')]}\'\n[{"_number": 1, "proj')
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert (result.changes, result.quarantined) == (0, 1)
+    assert (result.new, result.quarantined) == (0, 1)
     error = store.con.execute("SELECT error FROM quarantine").fetchone()[0]
     assert error.startswith("unreadable page of changes (S=0)")
 
@@ -199,7 +208,7 @@ def test_a_change_of_the_wrong_shape_is_quarantined(store: Store, fixtures: Path
         )
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert (result.changes, result.quarantined) == (2, 1)
+    assert (result.new, result.quarantined) == (2, 1)
     error = store.con.execute("SELECT error FROM quarantine").fetchone()[0]
     assert error.startswith("unreadable change: AttributeError")
 

@@ -13,8 +13,8 @@ from rich.markup import escape
 
 from niche.cli.console import err, out
 from niche.cli.headline import render_headline
-from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
-from niche.cli.sync import derive, sync_git_paths
+from niche.cli.options import AsOfOption, MonthsOption, ShowEmails, community_of
+from niche.cli.sync import sync_and_derive
 from niche.errors import ConfigError
 from niche.store import Store
 from niche.web.pages import Site
@@ -28,16 +28,15 @@ def analyze(
     months: MonthsOption = 12,
 ) -> None:
     """Sync git repositories, then summarise who contributes and where."""
-    with Store(ctx.obj["db"]) as store:
-        results = sync_git_paths(store, paths)
-        derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
+    with community_of(ctx) as community:
+        results = sync_and_derive(community, [repo for path in paths for repo in community.git(path)])
+        site = Site(community.store, as_of, months, person_signals=community.config.person_signals)
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
             write_static_site(site, folder)
     out.print(f"Report: {escape(str(folder / 'index.html'))} (or `niche serve` to browse it live)")
-    if any(r.error for r in results):
+    if any(r.error or r.quarantined for r in results):
         raise typer.Exit(1)
 
 

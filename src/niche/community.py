@@ -1,0 +1,186 @@
+"""niche as a library: one community's database and config, and everything niche does with them.
+
+    from niche import Community
+
+    with Community("niche.duckdb") as community:
+        community.sync([community.git("~/src/nova")])
+        community.derive()
+
+The CLI, the dashboard, the benches and the tests all go through this object, so the order of
+work after a sync (people, roles, links) lives here once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+
+from niche.classify import classify
+from niche.config import Config, load_config
+from niche.errors import ConfigError
+from niche.identity import resolve_people
+from niche.identity.overrides import load_overrides
+from niche.links.build import build_links
+from niche.sources.contract import Source
+from niche.sources.gerrit import GerritExport, GerritServer
+from niche.sources.git import discover_repositories
+from niche.sources.git_repository import GitRepository
+from niche.sources.github import DEFAULT_API_URL as GITHUB_API_URL
+from niche.sources.github import GitHubListing
+from niche.sources.http import HttpClient
+from niche.sources.irc import IrcLogs
+from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
+from niche.sources.launchpad import LaunchpadBugs
+from niche.sources.mail.source import MailingList
+from niche.store import Store
+from niche.store.sync import Progress, SyncResult, sync
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """Input that could not be read, kept with its error."""
+
+    recorded_at: datetime
+    source: str
+    location: str
+    error: str
+
+
+Planned = Source | SyncResult  # a source to sync, or the result of one that could not even be found
+Notify = Callable[[str], None]  # one line for the user: a rate-limit wait, a retry
+
+
+class Community:
+    """A community's niche database (created on first use unless read_only) and its config
+    (a Config, the path of a niche.toml, or None for ./niche.toml when there is one).
+
+    notify gets one line whenever a web source waits for a rate limit or retries."""
+
+    def __init__(self, db: Path | str | None = None, config: Config | Path | str | None = None, *,
+                 read_only: bool = False, notify: Notify | None = None, max_wait: float = 3600.0):  # fmt: skip
+        self.config = config if isinstance(config, Config) else load_config(Path(config) if config else None)
+        self.store = Store(db, read_only=read_only)
+        self.notify, self.max_wait = notify, max_wait
+        self._clients = ExitStack()
+
+    def __enter__(self) -> Community:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._clients.close()
+        self.store.close()
+
+    # -- sources ----------------------------------------------------------------------------------
+
+    def http(self, base_url: str, token_env: str | None = None, auth: httpx.Auth | None = None,
+             headers: dict[str, str] | None = None) -> HttpClient:  # fmt: skip
+        """A client for one web source, closed with the community."""
+
+        def waiting(seconds: float, why: str) -> None:
+            if self.notify:
+                self.notify(f"{why}: waiting {seconds:.0f}s as the server asks")
+
+        client = HttpClient(base_url, token_env=token_env, max_wait=self.max_wait, on_wait=waiting, auth=auth,
+                            headers=headers)  # fmt: skip
+        return self._clients.enter_context(client)
+
+    def git(self, path: Path | str) -> list[Planned]:
+        """Every repository at path: a clone, a bare repository, or a folder holding many."""
+        path = Path(os.path.expanduser(path))
+        found = discover_repositories(path)
+        if not found:
+            error = f"{path}: not a git repository, and no repositories below it"
+            return [SyncResult(f"git:{path}", str(path), "commit", error=error)]
+        return [GitRepository(repo) for repo in found]
+
+    def gerrit(self, url: str, project: str | None = None, since: str | None = None) -> GerritServer:
+        """A Gerrit server's changes over REST; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD for private ones."""
+        user, password = os.environ.get("NICHE_GERRIT_USER"), os.environ.get("NICHE_GERRIT_PASSWORD")
+        auth = httpx.BasicAuth(user, password) if user and password else None
+        client = self.http(url.rstrip("/") + ("/a" if auth else ""), auth=auth)
+        return GerritServer(client, project, since)
+
+    def github(self, repo: str, since: str | None = None, issues: bool = False, api_url: str | None = None
+               ) -> GitHubListing:  # fmt: skip
+        """A GitHub repository's pull requests (or issues); GITHUB_TOKEN when set."""
+        if repo.count("/") != 1:
+            raise ConfigError(f"{repo}: expected OWNER/REPO")
+        api = api_url or os.environ.get("GITHUB_API_URL") or GITHUB_API_URL
+        client = self.http(api, "GITHUB_TOKEN", headers={"Accept": "application/vnd.github+json"})
+        return GitHubListing(client, repo, since, issues)
+
+    def gerrit_export(self, path: Path | str) -> GerritExport:
+        """A `gerrit query --format=JSON` export file."""
+        return GerritExport(Path(os.path.expanduser(path)))
+
+    def launchpad(self, project: str, since: str | None = None, api_url: str | None = None) -> LaunchpadBugs:
+        return LaunchpadBugs(self.http(api_url or LAUNCHPAD_API_URL), project, since)
+
+    def mail(self, location: str, list_name: str | None = None, since: str | None = None) -> MailingList:
+        if "://" not in location:
+            return MailingList(location, list_name, since)
+        split = urlsplit(location)
+        return MailingList(location, list_name, since, self.http(f"{split.scheme}://{split.netloc}"))
+
+    def irc(self, path: Path | str, channel: str | None = None, timezone: str = "UTC") -> IrcLogs:
+        try:
+            tz = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"{timezone}: not a timezone name (e.g. UTC, Europe/Berlin)") from None
+        return IrcLogs(Path(os.path.expanduser(path)), channel, tz)
+
+    def configured(self) -> list[Planned]:
+        """Every source niche.toml lists, in the order they are synced."""
+        c = self.config
+        planned: list[Planned] = [repo for path in c.git_paths for repo in self.git(path)]
+        planned += [self.gerrit_export(path) for path in c.gerrit_exports]
+        planned += [self.gerrit(g.url, p, g.since) for g in c.gerrit for p in (g.projects or (None,))]
+        planned += [
+            self.github(r, g.since, issues, g.api_url)
+            for g in c.github
+            for r in g.repos
+            for issues in ((False, True) if g.issues else (False,))
+        ]
+        planned += [self.mail(loc, m.list_name, m.since) for m in c.mail for loc in m.locations]
+        planned += [self.irc(p, i.channel, i.timezone) for i in c.irc for p in i.paths]
+        planned += [self.launchpad(p, lp.since, lp.api_url) for lp in c.launchpad for p in lp.projects]
+        return planned
+
+    # -- work -------------------------------------------------------------------------------------
+
+    def quarantined(self, since: datetime | None = None, limit: int | None = None) -> list[Quarantined]:
+        """Input set aside (newest first), or only what was set aside since a moment."""
+        rows = self.store.con.execute(
+            f"""SELECT recorded_at, source, location, error FROM quarantine WHERE recorded_at >= ?
+                ORDER BY recorded_at DESC, location {"LIMIT " + str(int(limit)) if limit is not None else ""}""",
+            [since or datetime.min],
+        ).fetchall()
+        return [Quarantined(*row) for row in rows]
+
+    def sync(self, sources: Iterable[Planned] | None = None, progress: Progress | None = None) -> list[SyncResult]:
+        """Sync each source (default: every one niche.toml lists), one after the other; a source that
+        fails is one result with its error and the others go on. Call derive() afterwards."""
+        planned = self.configured() if sources is None else sources
+        results = []
+        for source in planned:
+            results.append(source if isinstance(source, SyncResult) else sync(self.store, source, progress))
+        return results
+
+    def derive(self) -> None:
+        """Refresh what is derived from the synced data, in order: people (identity resolution with
+        the .mailmap files and the user's overrides), then roles (mentoring needs people), then the
+        breadcrumb index. A derive step of a new layer goes here, in its place."""
+        resolve_people(self.store, load_overrides(self.config.people_overrides), self.config.bots)
+        classify(self.store, self.config.rules)
+        build_links(self.store)
