@@ -25,7 +25,7 @@ import httpx
 
 from niche.classify import classify
 from niche.config import Config, load_config
-from niche.errors import ConfigError
+from niche.errors import ConfigError, NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
 from niche.links.build import build_links
@@ -40,6 +40,8 @@ from niche.sources.irc import IrcLogs
 from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.sources.launchpad import LaunchpadBugs
 from niche.sources.mail.source import MailingList
+from niche.sources.post_sources import PostSource, feeds_source, post_sources
+from niche.sources.posts import Threads
 from niche.store import Store
 from niche.store.sync import Progress, SyncResult, sync
 
@@ -140,6 +142,21 @@ class Community:
             raise ConfigError(f"{timezone}: not a timezone name (e.g. UTC, Europe/Berlin)") from None
         return IrcLogs(Path(os.path.expanduser(path)), channel, tz)
 
+    def posts(self, source: PostSource) -> list[Planned]:
+        """A Q&A site, forum or chat channel (a Slack export: one source per channel)."""
+        return self._found(source.target, lambda: post_sources(source, self.http))
+
+    def feeds(self, targets: list[str]) -> Planned:
+        """Blog feeds, and planets' OPML lists of them, as one source of blog posts."""
+        return feeds_source(targets, self.http)
+
+    def _found(self, what: str, build: Callable[[], list[Threads]]) -> list[Planned]:
+        """The sources build() finds, or one failed result when finding them fails (a channel gone)."""
+        try:
+            return list(build())
+        except NicheError as exc:
+            return [SyncResult(what, what, "thread", error=str(exc), failure=exc)]
+
     def configured(self) -> list[Planned]:
         """Every source niche.toml lists, in the order they are synced."""
         c = self.config
@@ -155,6 +172,8 @@ class Community:
         planned += [self.mail(loc, m.list_name, m.since) for m in c.mail for loc in m.locations]
         planned += [self.irc(p, i.channel, i.timezone) for i in c.irc for p in i.paths]
         planned += [self.launchpad(p, lp.since, lp.api_url) for lp in c.launchpad for p in lp.projects]
+        planned += [found for spec in c.posts for found in self.posts(spec)]
+        planned += [self.feeds(list(c.feeds))] if c.feeds else []
         return planned
 
     # -- work -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from niche.cli import sync_posts as posts
 from niche.cli.console import SyncDisplay, err, now, report_sync
 from niche.cli.options import community_of
 from niche.community import Community, Planned
@@ -165,3 +166,6 @@ def sync_irc_command(
 ) -> None:
     """Ingest IRC logs (Supybot/Limnoria, MeetBot, irssi, WeeChat, ZNC): talk, answers, meetings, actions."""
     _run(ctx, lambda community: [community.irc(p, channel, tz) for p in paths])
+
+
+posts.register(sync_app, _run)

@@ -34,6 +34,7 @@ class CommitRows:
         self.fetched_at = datetime.now(UTC).replace(tzinfo=None)
         self.ids: list[str] = []
         self.identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        self.bots: set[str] = set()  # git never says an author is a bot; niche's own rules do
         self.raw: dict[str, list] = {k: [] for k in ("item_id", "payload")}
         self.commits: dict[str, list] = {k: [] for k in _COMMIT_COLUMNS}
         self.files: dict[str, list] = {k: [] for k in ("item_id", "path", "old_path", "added", "deleted")}

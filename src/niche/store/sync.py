@@ -20,7 +20,7 @@ from typing import Any
 
 from niche.errors import NicheError
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Gone, Item, Retain, Source, merge
-from niche.store import bugs, commits, irc, mail, reviews
+from niche.store import bugs, commits, irc, mail, posts, reviews
 from niche.store.db import Store
 from niche.store.rows import Rows
 
@@ -33,10 +33,23 @@ WRITERS: dict[str, Writer] = {
     "launchpad-bug": bugs.bug_rows,
     "mail-message": mail.message_rows,
     "irc-log": irc.log_rows,
+    "post-thread": posts.thread_rows,
 }
 
-# What must be rebuilt once a source of a kind is synced, whatever it brought (threads span lists).
-FINISH: dict[str, Callable[[Store], object]] = {"mail": mail.thread_messages}
+# What must be rebuilt once a source of a kind is synced, whatever it brought (mail threads span
+# lists; a chat answer and its question may be two items); it may add to the result's details.
+Finish = Callable[[Store, Source], Mapping[str, int] | None]
+
+
+def _thread_mail(store: Store, source: Source) -> None:
+    mail.thread_messages(store)
+
+
+def _find_answers(store: Store, source: Source) -> Mapping[str, int]:
+    return {"answer": posts.thread_posts(store, source.id)}
+
+
+FINISH: dict[str, Finish] = {"mail": _thread_mail, **dict.fromkeys(posts.PLATFORMS, _find_answers)}
 
 Progress = Callable[[str, int, int | None], None]  # (source label, items done, items expected if known)
 
@@ -60,6 +73,11 @@ class SyncResult:
     warnings: tuple[str, ...] = ()
     error: str | None = None  # why the source stopped early; what was read before is kept
     failure: BaseException | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def written(self) -> int:
+        """Items stored by this sync, new or replacing what was."""
+        return self.new + self.changed
 
     def check(self) -> SyncResult:
         """This result, or the error that stopped the sync, raised."""
@@ -128,6 +146,7 @@ class _Run:
                 group = [i for i in items if i.kind == kind]
                 rows = WRITERS[kind](self.source, group)
                 self.store.add_identities(rows.identities)
+                self.store.mark_bots(rows.bots)
                 replaced += self.store.write_items(self.source.id, [i.id for i in group], rows.columns())
             self.store.set_cursor(self.source.id, self.cursor)
         self.after = copy.deepcopy(self.cursor)
@@ -184,6 +203,6 @@ def sync(store: Store, source: Source, progress: Progress | None = None) -> Sync
         return run.result(said, exc)
     with store.transaction():
         store.mark_synced(source.id)
-    if source.kind in FINISH:
-        FINISH[source.kind](store)
+    details = FINISH[source.kind](store, source) if source.kind in FINISH else None
+    source.tally.details.update(details or {})
     return run.result()
