@@ -31,6 +31,7 @@ from niche.identity.overrides import load_overrides
 from niche.links.build import build_links
 from niche.sources.contract import Source
 from niche.sources.gerrit import GerritExport, GerritServer
+from niche.sources.gerrit_file import GerritFile
 from niche.sources.git import discover_repositories
 from niche.sources.git_repository import GitRepository
 from niche.sources.github import DEFAULT_API_URL as GITHUB_API_URL
@@ -125,6 +126,10 @@ class Community:
     def gerrit_export(self, path: Path | str) -> GerritExport:
         """A `gerrit query --format=JSON` export file."""
         return GerritExport(Path(os.path.expanduser(path)))
+
+    def gerrit_file(self, path: Path | str, url: str | None = None) -> GerritFile:
+        """A file of saved Gerrit REST answers; url is the server they came from."""
+        return GerritFile(Path(os.path.expanduser(path)), url)
 
     def launchpad(self, project: str, since: str | None = None, api_url: str | None = None) -> LaunchpadBugs:
         return LaunchpadBugs(self.http(api_url or LAUNCHPAD_API_URL), project, since)

@@ -99,6 +99,25 @@ def sync_gerrit_export(
     _run(ctx, lambda community: [community.gerrit_export(f) for f in files])
 
 
+@sync_app.command("gerrit-file")
+def sync_gerrit_file(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Saved REST answers: a JSON array of ChangeInfo or one change a line; gzip or plain."),
+    ],
+    url: Annotated[
+        str | None, typer.Option("--url", help="The Gerrit server they came from, for links to each change.")
+    ] = None,
+) -> None:
+    """Ingest saved Gerrit REST answers (/changes/ with messages and revisions) of any Gerrit era.
+
+    Votes are read from DETAILED_LABELS and from the messages in every wording Gerrit has used
+    ("Looks good to me (core reviewer)", "Code-Review+2", ...); a wording niche cannot read is
+    listed, never guessed."""
+    _run(ctx, lambda community: [community.gerrit_file(f, url) for f in files])
+
+
 @sync_app.command("github")
 def sync_github_command(
     ctx: typer.Context,

@@ -36,20 +36,28 @@ WRITERS: dict[str, Writer] = {
     "post-thread": posts.thread_rows,
 }
 
-# What must be rebuilt once a source of a kind is synced, whatever it brought (mail threads span
-# lists; a chat answer and its question may be two items); it may add to the result's details.
-Finish = Callable[[Store, Source], Mapping[str, int] | None]
+# What must be rebuilt or said once a source of a kind is synced, whatever it brought (mail threads
+# span lists; a chat answer and its question may be two items); it may add to the source's tally.
+Finish = Callable[[Store, Source], None]
 
 
 def _thread_mail(store: Store, source: Source) -> None:
     mail.thread_messages(store)
 
 
-def _find_answers(store: Store, source: Source) -> Mapping[str, int]:
-    return {"answer": posts.thread_posts(store, source.id)}
+def _find_answers(store: Store, source: Source) -> None:
+    source.tally.details["answer"] = posts.thread_posts(store, source.id)
 
 
-FINISH: dict[str, Finish] = {"mail": _thread_mail, **dict.fromkeys(posts.PLATFORMS, _find_answers)}
+def _unread_votes(store: Store, source: Source) -> None:
+    source.tally.warnings.extend(reviews.unread_wordings(store, source.id))
+
+
+FINISH: dict[str, Finish] = {
+    "mail": _thread_mail,
+    "gerrit": _unread_votes,
+    **dict.fromkeys(posts.PLATFORMS, _find_answers),
+}
 
 Progress = Callable[[str, int, int | None], None]  # (source label, items done, items expected if known)
 
@@ -203,6 +211,6 @@ def sync(store: Store, source: Source, progress: Progress | None = None) -> Sync
         return run.result(said, exc)
     with store.transaction():
         store.mark_synced(source.id)
-    details = FINISH[source.kind](store, source) if source.kind in FINISH else None
-    source.tally.details.update(details or {})
+    if source.kind in FINISH:
+        FINISH[source.kind](store, source)
     return run.result()
