@@ -95,7 +95,7 @@ class GerritFile:
         if not self.path.is_file():
             raise SourceError(f"{self.path}: no such file")
         digest = hashlib.blake2b(self.path.read_bytes(), digest_size=16).hexdigest()
-        if cursor == {"digest": digest, "url": self.url}:
+        if cursor.get("digest") == digest and cursor.get("url") == self.url:
             self.tally.details["unchanged file"] = 1
             return
         host = (urlsplit(self.url).hostname or "") if self.url else ""
