@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from niche.community import Community
     from niche.store.sync import SyncResult
 
+from niche.metrics.window import DataWindow, data_window
+from niche.store import Store
+
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 SHOWN_QUARANTINED = 10
@@ -103,3 +106,18 @@ def report_sync(community: Community, results: list[SyncResult], started: dateti
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def dated(store: Store, as_of: datetime | None = None) -> DataWindow:
+    """The dates a command's figures cover: said once on standard error (the data's range, the
+    as-of day, and a warning when the data ends over a month before it); the as-of day defaults
+    to the newest activity in the store."""
+    window = data_window(store, as_of)
+    show_window(window)
+    return window
+
+
+def show_window(window: DataWindow) -> None:
+    err.print(f"[dim]{escape(window.describe())}[/dim]")
+    if window.warning():
+        err.print(f"[yellow]warning:[/yellow] {escape(window.warning())}")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from niche.cli import sync_posts as posts
-from niche.cli.console import SyncDisplay, err, now, report_sync
+from niche.cli.console import SyncDisplay, dated, err, now, report_sync
 from niche.cli.options import community_of
 from niche.community import Community, Planned
 from niche.errors import ConfigError
@@ -29,14 +29,18 @@ GitHubApiOption = Annotated[
 ]
 
 
-def sync_and_derive(community: Community, sources: list[Planned] | None = None) -> list[SyncResult]:
-    """Sync (default: everything niche.toml lists) with progress, report each source, then derive."""
+def sync_and_derive(community: Community, sources: list[Planned] | None = None, say_dates: bool = True
+                    ) -> list[SyncResult]:  # fmt: skip
+    """Sync (default: everything niche.toml lists) with progress, report each source, then derive;
+    then the dates the data covers, unless the caller shows them itself."""
     started = now()
     with SyncDisplay() as display:
         results = community.sync(sources, display.progress)
     report_sync(community, results, started)
     with err.status("Resolving people, classifying roles, indexing links ..."):
         community.derive()
+    if say_dates:
+        dated(community.store)
     return results
 
 
