@@ -205,6 +205,8 @@ class Community:
         """Refresh what is derived from the synced data, in order: people (identity resolution with
         the .mailmap files and the user's overrides), then roles (mentoring needs people), then the
         breadcrumb index. A derive step of a new layer goes here, in its place."""
-        resolve_people(self.store, load_overrides(self.config.people_overrides), self.config.bots)
+        resolve_people(
+            self.store, load_overrides(self.config.people_overrides, self.config.people_corrections), self.config.bots
+        )
         classify(self.store, self.config.rules)
         build_links(self.store)

@@ -57,6 +57,7 @@
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
     overrides = "niche-people.toml"        # merges, splits, names, affiliations (niche people ...)
+    corrections = ["../governance/people.toml"]  # the community's reviewed corrections, applied first
 
     [roles]                                # see niche/classify/default_roles.toml
 
@@ -195,7 +196,7 @@ SECTIONS: dict[str, Section] = {
     "mattermost": Section({"url": url, "channels": texts}, ("url", "channels"), many=True),
     "gitter": Section({"rooms": texts, "api_url": url}, ("rooms",), many=True),
     "zulip": Section({"url": url, "streams": texts}, ("url", "streams"), many=True),
-    "people": Section({"bots": texts, "overrides": text}),
+    "people": Section({"bots": texts, "overrides": text, "corrections": paths}),
     # The role rules are checked by Rules.load: their lists are arrays of tables of their own.
     "roles": Section({"newcomer_days": whole(1, 36500), **dict.fromkeys(Rules.LISTS, anything)}),
     "insights": Section({"person_signals": flag}),
@@ -296,6 +297,7 @@ class Config:
     feeds: tuple[str, ...] = ()  # feed URLs, OPML files or URLs
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
+    people_corrections: tuple[Path, ...] = ()  # the community's reviewed corrections files, read first
     person_signals: bool = True  # overload and disengagement signals about named people
     rules: Rules = field(default_factory=Rules.load)  # the role rules: niche's, with the project's [roles]
     raw: dict[str, Any] = field(default_factory=dict)  # every section, checked, for the layers that read their own
@@ -344,6 +346,7 @@ def load_config(path: Path | None = None) -> Config:
         ),
         bots=people.get("bots", ()),
         people_overrides=path.parent / os.path.expanduser(people.get("overrides", DEFAULT_OVERRIDES)),
+        people_corrections=tuple(path.parent / p for p in people.get("corrections", ())),
         person_signals=raw.get("insights", {}).get("person_signals", True),
         posts=_post_sources(raw),
         feeds=(*raw.get("feeds", {}).get("urls", ()), *raw.get("feeds", {}).get("opml", ())),

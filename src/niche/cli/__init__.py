@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from niche import __version__
-from niche.cli import dashboard, insights, overview
+from niche.cli import dashboard, insights, overview, record
 from niche.cli.console import fail, out
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
@@ -43,6 +43,10 @@ app = typer.Typer(
 )
 app.add_typer(sync_app, name="sync")
 app.add_typer(people_app, name="people")
+people_app.add_typer(record.corrections_app, name="corrections")
+people_app.command("log")(record.people_log)
+people_app.command()(record.revert)
+people_app.command()(record.optout)
 app.add_typer(identities_app, name="identities")
 app.add_typer(insights.validate_app, name="validate")
 for command in (
