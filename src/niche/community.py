@@ -167,6 +167,7 @@ class Community:
         c = self.config
         planned: list[Planned] = [repo for path in c.git_paths for repo in self.git(path)]
         planned += [self.gerrit_export(path) for path in c.gerrit_exports]
+        planned += [self.gerrit_file(path, url) for path, url in c.gerrit_files]
         planned += [self.gerrit(g.url, p, g.since) for g in c.gerrit for p in (g.projects or (None,))]
         planned += [
             self.github(r, g.since, issues, g.api_url)

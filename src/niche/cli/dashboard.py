@@ -19,6 +19,7 @@ from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails, community_of
 from niche.cli.sync import sync_and_derive
 from niche.errors import ConfigError
+from niche.metrics.cycles import Window, load_cycles
 from niche.store import Store
 from niche.web.pages import Site
 from niche.web.static_site import write_static_site
@@ -32,10 +33,10 @@ def analyze(
 ) -> None:
     """Sync git repositories, then summarise who contributes and where."""
     with community_of(ctx) as community:
-        results = sync_and_derive(community, [repo for path in paths for repo in community.git(path)], say_dates=False)
-        site = Site(
-            community.store, as_of, months, person_signals=community.config.person_signals
-        )  # the panel says the dates
+        paths_found = [repo for path in paths for repo in community.git(path)]
+        results = sync_and_derive(community, paths_found, say_dates=False)  # the panel says the dates
+        site = Site(community.store, as_of, months, person_signals=community.config.person_signals,
+                    cycles=_cycles(ctx))  # fmt: skip
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
@@ -63,7 +64,9 @@ def report(
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals)
+        site = Site(
+            store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals, _cycles(ctx)
+        )
         with err.status("Writing the HTML report ..."):
             pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")
@@ -89,7 +92,7 @@ def serve(
     if not token and not _is_loopback(host):
         token = secrets.token_urlsafe(24)
     options = {"as_of": as_of, "months": months, "show_emails": show_emails,
-               "person_signals": ctx.obj["config"].person_signals}  # fmt: skip
+               "person_signals": ctx.obj["config"].person_signals, "cycles": _cycles(ctx)}  # fmt: skip
     with ExitStack() as stack:
         with err.status("Reading the database ..."):
             snapshots = stack.enter_context(site_snapshots(ctx.obj["db"], **options))
@@ -101,3 +104,8 @@ def serve(
         # uvicorn re-raises SIGTERM once it has stopped: make that an exit that removes the snapshots
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _cycles(ctx: typer.Context) -> list[Window]:
+    """The release cycles the review page reads per cycle: niche.toml's, else OpenStack's."""
+    return load_cycles(ctx.obj["config"].raw)

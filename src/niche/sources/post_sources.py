@@ -20,7 +20,7 @@ import httpx
 from niche.errors import SourceError
 from niche.sources import askbot, discourse, feeds, gitter, mattermost, slack, stackexchange, zulip
 from niche.sources.http import HttpClient
-from niche.sources.posts import Read, Threads
+from niche.sources.posts import PARSE_ERRORS, Read, Threads, unexpected
 
 # kind -> (default API root, environment variable holding a token)
 SERVICES = {
@@ -46,7 +46,15 @@ ClientFactory = Callable[..., HttpClient]  # (base_url, token_env=..., headers=.
 
 
 def post_sources(source: PostSource, client: ClientFactory) -> list[Threads]:
-    """The sources one PostSource names; a Slack export is one per channel."""
+    """The sources one PostSource names; a Slack export is one per channel. A channel's or room's
+    description in a shape no reader follows is one SourceError naming the service."""
+    try:
+        return _post_sources(source, client)
+    except PARSE_ERRORS as exc:
+        raise unexpected(source.api_url or source.target, exc) from None
+
+
+def _post_sources(source: PostSource, client: ClientFactory) -> list[Threads]:
     kind, target = source.kind, source.target
     if kind == "slack-export":
         where = str(Path(target).resolve())

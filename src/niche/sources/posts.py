@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
+from niche.errors import SourceError
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded
 from niche.sources.http import HttpClient
 
@@ -141,6 +142,20 @@ def ident(value: object) -> str | None:
     return str(value)
 
 
+def unexpected(location: str, exc: Exception) -> SourceError:
+    """A listing (not an item) in a shape the reader cannot follow: the source stops there."""
+    return SourceError(f"{location}: the service answered in an unexpected shape ({type(exc).__name__}: {exc}); "
+                       "what was read before is kept, and the next sync resumes there")  # fmt: skip
+
+
+def _listed(reads: Iterator[Read], location: str) -> Iterator[Read]:
+    """What a reader yields; a listing page it cannot follow ends it with one clear SourceError."""
+    try:
+        yield from reads
+    except PARSE_ERRORS as exc:
+        raise unexpected(location, exc) from None
+
+
 class Threads:
     """A source of posts (a Q&A site, a forum, a chat channel, blogs) on the source contract: read
     is the connector's reader, given the cursor (None the first time) and yielding `Read`s, each
@@ -169,7 +184,7 @@ class Threads:
         last: Mapping[str, Any] = cursor
         posts: dict[str, int] = {}
         try:
-            for r in self._read(cursor or None):
+            for r in _listed(self._read(cursor or None), self.location):
                 patch = None
                 if r.cursor is not None:  # the reader says the whole cursor: drop the keys it left out
                     patch, last = {**dict.fromkeys(last), **r.cursor}, r.cursor
