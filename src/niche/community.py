@@ -18,17 +18,27 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
+from niche import metrics
 from niche.classify import classify
 from niche.config import Config, load_config
 from niche.errors import ConfigError, NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
+from niche.identity.people import person_of
+from niche.insights.niches import Opportunity, niches
+from niche.insights.profile import Profile, Profiles
+from niche.insights.signals import SIGNALS_OFF, Risk, risks
+from niche.insights.validate import Backtest, backtest
 from niche.links.build import build_links
+from niche.links.trail import TrailItem, follow
+from niche.metrics.headline import headline
+from niche.metrics.window import DataWindow, data_window
 from niche.sources.contract import Source
 from niche.sources.gerrit import GerritExport, GerritServer
 from niche.sources.gerrit_file import GerritFile
@@ -53,6 +63,8 @@ class Quarantined:
 
     recorded_at: datetime
     source: str
+    source_name: str
+    item_id: str
     location: str
     error: str
 
@@ -62,15 +74,17 @@ Notify = Callable[[str], None]  # one line for the user: a rate-limit wait, a re
 
 
 class Community:
-    """A community's niche database (created on first use unless read_only) and its config
-    (a Config, the path of a niche.toml, or None for ./niche.toml when there is one).
+    """A community's niche database (a path: created on first use unless read_only; or an open
+    Store) and its config (a Config, the path of a niche.toml, or None for ./niche.toml when there
+    is one).
 
     notify gets one line whenever a web source waits for a rate limit or retries."""
 
-    def __init__(self, db: Path | str | None = None, config: Config | Path | str | None = None, *,
+    def __init__(self, db: Path | str | Store | None = None, config: Config | Path | str | None = None, *,
                  read_only: bool = False, notify: Notify | None = None, max_wait: float = 3600.0):  # fmt: skip
         self.config = config if isinstance(config, Config) else load_config(Path(config) if config else None)
-        self.store = Store(db, read_only=read_only)
+        self._owns_store = not isinstance(db, Store)  # a Store given (a server's snapshot) stays its owner's
+        self.store = db if isinstance(db, Store) else Store(db, read_only=read_only)
         self.notify, self.max_wait = notify, max_wait
         self._clients = ExitStack()
 
@@ -82,7 +96,8 @@ class Community:
 
     def close(self) -> None:
         self._clients.close()
-        self.store.close()
+        if self._owns_store:
+            self.store.close()
 
     # -- sources ----------------------------------------------------------------------------------
 
@@ -184,15 +199,6 @@ class Community:
 
     # -- work -------------------------------------------------------------------------------------
 
-    def quarantined(self, since: datetime | None = None, limit: int | None = None) -> list[Quarantined]:
-        """Input set aside (newest first), or only what was set aside since a moment."""
-        rows = self.store.con.execute(
-            f"""SELECT recorded_at, source, location, error FROM quarantine WHERE recorded_at >= ?
-                ORDER BY recorded_at DESC, location {"LIMIT " + str(int(limit)) if limit is not None else ""}""",
-            [since or datetime.min],
-        ).fetchall()
-        return [Quarantined(*row) for row in rows]
-
     def sync(self, sources: Iterable[Planned] | None = None, progress: Progress | None = None) -> list[SyncResult]:
         """Sync each source (default: every one niche.toml lists), one after the other; a source that
         fails is one result with its error and the others go on. Call derive() afterwards."""
@@ -211,3 +217,101 @@ class Community:
         )
         classify(self.store, self.config.rules)
         build_links(self.store)
+
+    # -- what the store says: plain data, as of the newest activity unless asked ---------------------
+
+    def window(self, as_of: datetime | None = None) -> DataWindow:
+        """The dates the data covers and the day figures are as of (default: the newest activity)."""
+        return data_window(self.store, as_of)
+
+    def _as_of(self, as_of: datetime | None) -> datetime:
+        return as_of or self.window().as_of
+
+    def metric(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of one metric, a SQL file in niche/metrics/sql/ anyone can read and run by hand;
+        as_of defaults to the newest activity."""
+        if "as_of" in metrics.parameters_of(metrics.sql_of(name)):
+            params["as_of"] = self._as_of(params.get("as_of"))
+        return metrics.run(self.store, name, **params)
+
+    def headline(self, as_of: datetime | None = None, months: int = 12) -> dict[str, Any]:
+        """The overview's figures: contributors, activity and newcomers by month, roles, areas, bus
+        and elephant factors, code review velocity and load, the data's sources."""
+        return headline(self.store, self._as_of(as_of), months)
+
+    def person(self, who: str) -> str:
+        """The id of the person `who` names: an email, kind:username, name:Full Name, an id, or a
+        plain name (AmbiguousError lists the people when several have it)."""
+        return person_of(self.store, who)
+
+    def profile(self, who: str, as_of: datetime | None = None, months: int = 12) -> Profile:
+        """One person: identities, affiliations, role mix month by month, areas, co-workers, review
+        depth, recent work and (unless niche.toml turns them off) signals worth a check-in."""
+        profiles = Profiles(self.store, self._as_of(as_of), months, self.config.person_signals)
+        found = profiles.of(self.person(who))
+        assert found is not None  # person() found them
+        return found
+
+    def people(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
+        """Everyone but bots, most active in the last months first (people_directory.sql)."""
+        return self.metric("people_directory", as_of=as_of, months=months)
+
+    def bots(self) -> list[dict[str, Any]]:
+        """The automation accounts, counted nowhere as people (bots.sql)."""
+        return self.metric("bots")
+
+    def role_leaders(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
+        """The five people doing most of each role, with an example (role_leaders.sql)."""
+        return self.metric("role_leaders", as_of=as_of, months=months)
+
+    def trail(self, item: str, hops: int = 2) -> list[TrailItem]:
+        """Everything linked to an item (URL, Change-Id, bug, commit, Message-ID), oldest first."""
+        return follow(self.store, item, hops)
+
+    def busiest_keys(self, limit: int = 25) -> list[dict[str, Any]]:
+        """The breadcrumbs most referred to (busiest_keys.sql)."""
+        return self.metric("busiest_keys", limit=limit)
+
+    def risk(self, as_of: datetime | None = None) -> list[Risk]:
+        """The disengagement risk of everyone active, riskiest first, with the facts behind each
+        score: the score `validate()` backtests."""
+        self._signals_allowed()
+        return risks(self.store, self._as_of(as_of))
+
+    def _signals_allowed(self) -> None:
+        if not self.config.person_signals:
+            raise ConfigError(SIGNALS_OFF)
+
+    def reviews(self, as_of: datetime | None = None, months: int = 12, by: str | None = None) -> dict[str, Any]:
+        """Is review real? Depth per reviewer, who reviews whom and possible rubber stamps; with
+        `by`, one reviewer's reviews."""
+        params = {"as_of": self._as_of(as_of), "months": months}
+        each = self.metric("review_depth", **params)
+        if by:
+            reviewer = self.person(by)
+            return {"reviews": [r for r in each if r["person_id"] == reviewer]}
+        return {
+            "reviewers": self.metric("reviewer_depth", **params),
+            "network": self.metric("review_network", **params),
+            "possible_rubber_stamps": [r for r in each if r["possible_rubber_stamp"]],
+        }
+
+    def recognition(self, as_of: datetime | None = None, months: int = 12, limit: int = 5) -> list[dict[str, Any]]:
+        """The work that usually goes unseen, ranked per non-code role, with examples (recognition.sql)."""
+        return self.metric("recognition", as_of=as_of, months=months, limit=limit)
+
+    def niches(self, as_of: datetime | None = None, months: int = 12, who: str | None = None,
+               interests: Iterable[str] = (), limit: int = 20) -> list[Opportunity]:  # fmt: skip
+        """Find your niche: where help is wanted now, matched to a person's past work or interests."""
+        person = self.person(who) if who else None
+        return niches(self.store, self._as_of(as_of), months, person, interests, limit)
+
+    def validate(self, every: int = 3, horizon: int = 6, k: int = 10,
+                 progress: Callable[[int, int], None] | None = None) -> Backtest:  # fmt: skip
+        """Backtest the disengagement risk on this store's own history (ROC AUC, precision@k, baseline)."""
+        return backtest(self.store, every, horizon, k, progress)
+
+    def quarantined(self, since: datetime | None = None, limit: int | None = None) -> list[Quarantined]:
+        """Input set aside (newest first), or only what was set aside since a moment."""
+        rows = self.metric("quarantined", since=since or datetime.min)
+        return [Quarantined(**row) for row in rows[:limit]]

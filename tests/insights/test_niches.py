@@ -12,11 +12,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from niche import metrics
-from niche.classify import classify
-from niche.identity import resolve_people
+from niche import Community, Config, metrics
 from niche.insights.niches import niches
-from niche.links.build import build_links
 from niche.sources.git_repository import GitRepository
 from niche.sources.github import GitHubListing
 from niche.sources.http import HttpClient
@@ -98,9 +95,7 @@ def community(store: Store, fixtures: Path, tmp_path: Path, httpserver: HTTPServ
     repo = init(tmp_path / "nova")
     _git(repo)
     sync(store, GitRepository(repo)).check()
-    resolve_people(store)
-    classify(store)
-    build_links(store)
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     return store
 
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from niche import Community, Config
 from niche.classify import Rules, classify
 from niche.identity import resolve_people
-from niche.links.build import build_links
 from niche.links.trail import follow
 from niche.sources.feeds import Feed, parse_feed, read_feeds, read_opml
 from niche.sources.git import BadRecord
@@ -88,9 +88,7 @@ def test_a_post_that_links_a_review_and_a_bug_is_on_their_trail(store: Store, ht
     list, a tag that makes it docs by rule, and its links on the trail."""
     _serve(httpserver, ATOM.encode())
     _sync(store, httpserver, [Feed(httpserver.url_for("/feed"), "Jane Doe")])
-    resolve_people(store)
-    classify(store, Rules.load())
-    build_links(store)
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     for query in ("https://review.opendev.org/c/openstack/placement/+/912345", "2045678"):
         trail = follow(store, query)
         assert [(t.item_kind, t.person, t.title) for t in trail] == [

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from niche.classify import Rules, classify
-from niche.identity import resolve_people
-from niche.links.build import build_links
+from niche import Community, Config
 from niche.links.trail import follow
 from niche.metrics import run
 from niche.sources.askbot import parse_answers, parse_question_page, question_thread
@@ -32,9 +30,7 @@ def openstack(store: Store, fixtures: Path) -> Store:
     read = Read(question_thread(item, "ask.openstack.org"), json.dumps(item).encode())
     sync_posts(store, "askbot:ask.openstack.org", "askbot", "ask.openstack.org", "https://ask.openstack.org",
                  lambda cursor: iter([read]))  # fmt: skip
-    resolve_people(store)
-    classify(store, Rules.load())
-    build_links(store)
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     return store
 
 
