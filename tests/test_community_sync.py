@@ -4,23 +4,20 @@ dashboard, as a user runs them (recordings served by a local server, an export z
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from niche.store import Store
+from tests.helpers.cli import Ran, niche
 from tests.sources.test_slack import _export
 
 PAGES = [f"html_24396_multipage{n}_openstack.html" for n in ("", "_2", "_3", "_4")]
 
 
-def _niche(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NICHE_DB", "NICHE_CONFIG")}
-    return subprocess.run([sys.executable, "-m", "niche", *args], cwd=tmp_path, capture_output=True, text=True, env=env)
+def _niche(tmp_path: Path, *args: str) -> Ran:
+    return niche(*args, cwd=tmp_path)
 
 
 def _serve(httpserver: HTTPServer, fixtures: Path) -> None:

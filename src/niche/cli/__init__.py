@@ -36,6 +36,9 @@ class _Niche(TyperGroup):
         except NicheError as exc:
             fail(str(exc))
             raise typer.Exit(2) from None
+        except OSError as exc:  # a file given that is missing, unreadable or unwritable, a full disk
+            fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(
@@ -60,6 +63,7 @@ for command in (
     insights.recognition,
     insights.reviews,
     insights.signals,
+    insights.risk,
     insights.niches,
 ):
     app.command()(command)
