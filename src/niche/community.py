@@ -46,6 +46,8 @@ from niche.sources.git import discover_repositories
 from niche.sources.git_repository import GitRepository
 from niche.sources.github import DEFAULT_API_URL as GITHUB_API_URL
 from niche.sources.github import GitHubListing
+from niche.sources.gitlab import DEFAULT_API_URL as GITLAB_API_URL
+from niche.sources.gitlab import GitLabListing, api_url
 from niche.sources.http import HttpClient
 from niche.sources.irc import IrcLogs
 from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
@@ -138,6 +140,15 @@ class Community:
         client = self.http(api, "GITHUB_TOKEN", headers={"Accept": "application/vnd.github+json"})
         return GitHubListing(client, repo, since, issues)
 
+    def gitlab(self, project: str, since: str | None = None, issues: bool = False, url: str | None = None
+               ) -> GitLabListing:  # fmt: skip
+        """A GitLab project's merge requests (or issues), on gitlab.com or the server at url (its
+        address or its API root; default CI_API_V4_URL, as in GitLab CI); GITLAB_TOKEN when set."""
+        if "/" not in project.strip("/"):
+            raise ConfigError(f"{project}: expected GROUP/PROJECT (subgroups too: GROUP/SUBGROUP/PROJECT)")
+        client = self.http(api_url(url or os.environ.get("CI_API_V4_URL") or GITLAB_API_URL), "GITLAB_TOKEN")
+        return GitLabListing(client, project, since, issues)
+
     def gerrit_export(self, path: Path | str) -> GerritExport:
         """A `gerrit query --format=JSON` export file."""
         return GerritExport(Path(os.path.expanduser(path)))
@@ -188,6 +199,12 @@ class Community:
             self.github(r, g.since, issues, g.api_url)
             for g in c.github
             for r in g.repos
+            for issues in ((False, True) if g.issues else (False,))
+        ]
+        planned += [
+            self.gitlab(p, g.since, issues, g.api_url)
+            for g in c.gitlab
+            for p in g.projects
             for issues in ((False, True) if g.issues else (False,))
         ]
         planned += [self.mail(loc, m.list_name, m.since) for m in c.mail for loc in m.locations]

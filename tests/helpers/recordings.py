@@ -4,8 +4,10 @@ Launchpad source."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -105,10 +107,12 @@ def gitlab_recording(fixtures: Path, name: str) -> str:
     return (fixtures / "gitlab" / name).read_text()
 
 
-def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "merge_page_1") -> None:
+def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "merge_page_1",
+                 merge_notes: dict[int, list] | None = None) -> None:  # fmt: skip
     """The recorded F-Droid project (as Perceval's tests serve it): three merge requests and four
-    issues, each listed on two pages, with their notes and versions. Resource events are not in
-    the recordings: the server answers 404 for them, as GitLab before 11.x did."""
+    issues, each listed on two pages, with their notes and versions (merge_notes: other notes for
+    a merge request). Resource events are not in the recordings: the server answers 404 for them,
+    as GitLab before 11.x did."""
     api = f"/api/v4/projects/{GITLAB_ID}"
     json_type = "application/json"
     httpserver.expect_request(f"/api/v4/projects/{GITLAB_PROJECT}").respond_with_data(
@@ -117,10 +121,14 @@ def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "m
 
     def listing(what: str, first: str, second: str):
         def handler(request: Request) -> Response:
+            # as GitLab does: only what was updated at or after updated_after (the next link keeps it)
+            after = request.args.get("updated_after", "")
+            page = json.loads(gitlab_recording(fixtures, second if request.args.get("page") == "2" else first))
+            body = json.dumps([i for i in page if i["updated_at"] >= after])
             if request.args.get("page") == "2":
-                return Response(gitlab_recording(fixtures, second), content_type=json_type)
-            next_page = httpserver.url_for(f"{api}/{what}") + "?page=2"
-            return Response(gitlab_recording(fixtures, first), content_type=json_type,
+                return Response(body, content_type=json_type)
+            next_page = httpserver.url_for(f"{api}/{what}") + "?" + urlencode({"page": 2, "updated_after": after})
+            return Response(body, content_type=json_type,
                             headers={"Link": f'<{next_page}>; rel="next"', "RateLimit-Remaining": "599"})  # fmt: skip
 
         return handler
@@ -138,8 +146,9 @@ def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "m
         )
     for n, versions in GITLAB_VERSIONS.items():
         base = f"{api}/merge_requests/{n}"
-        for path, name in ((base, f"merge_{n}"), (f"{base}/notes", f"notes_{n}"),
-                           (f"{base}/versions", f"merge_{n}_versions")):  # fmt: skip
+        notes = json.dumps(merge_notes[n]) if n in (merge_notes or {}) else gitlab_recording(fixtures, f"notes_{n}")
+        httpserver.expect_request(f"{base}/notes").respond_with_data(notes, content_type=json_type)
+        for path, name in ((base, f"merge_{n}"), (f"{base}/versions", f"merge_{n}_versions")):
             httpserver.expect_request(path).respond_with_data(gitlab_recording(fixtures, name), content_type=json_type)
         for i, version in enumerate(versions, start=1):
             httpserver.expect_request(f"{base}/versions/{version}").respond_with_data(

@@ -75,8 +75,11 @@ def test_export_curate_in_sortinghat_and_import(fixtures: Path, tmp_path: Path) 
     assert "2 individuals, 4 corrections added" in said  # a merge, an enrollment, two shown names
     why = _ok("people", "why", "lin.zhp@gmail.com", "zhp@corp.example", cwd=tmp_path)
     assert "--override--" in why and "merged by SortingHat" in why and f"individual {lin} in curated.json" in why
-    orgs = _query(tmp_path, """SELECT DISTINCT org FROM person_activities WHERE kind = 'commit.authored'
-                               AND identity_id IN (SELECT identity_id FROM identities WHERE name LIKE 'Zhongpeng%')""")
+    orgs = _query(
+        tmp_path,
+        """SELECT DISTINCT org FROM person_activities WHERE kind = 'commit.authored'
+                               AND identity_id IN (SELECT identity_id FROM identities WHERE name LIKE 'Zhongpeng%')""",
+    )
     assert orgs == [("Corp",)]
     assert ("Eduardo Morais (SH)",) in _query(tmp_path, "SELECT name FROM people")
     assert "0 corrections added, 4 already there" in _ok("import", "sortinghat", "curated.json", cwd=tmp_path)

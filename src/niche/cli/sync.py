@@ -146,6 +146,26 @@ def sync_github_issues_command(
     _run(ctx, lambda community: [community.github(r, since, True, api_url) for r in repos], max_wait)
 
 
+@sync_app.command("gitlab")
+def sync_gitlab_command(
+    ctx: typer.Context,
+    projects: Annotated[list[str], typer.Argument(help="GROUP/PROJECT ... (subgroups too).")],
+    since: SinceOption = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", envvar="CI_API_V4_URL", help="A self-hosted server: https://HOST (or its /api/v4)."),
+    ] = None,
+    issues: Annotated[
+        bool, typer.Option("--issues/--no-issues", help="The issues too, not only the merge requests.")
+    ] = True,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest GitLab merge requests (versions, approvals, review notes, merges) and issues (notes and
+    triage: labels, assignees, milestones, closing); token from GITLAB_TOKEN, optional."""
+    _run(ctx, lambda community: [community.gitlab(p, since, kind, api_url) for p in projects
+                                 for kind in ((False, True) if issues else (False,))], max_wait)  # fmt: skip
+
+
 @sync_app.command("mail")
 def sync_mail_command(
     ctx: typer.Context,

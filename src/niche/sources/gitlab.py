@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from niche.errors import SourceError
 from niche.sources.changes import Account, Change, Event, epoch
-from niche.sources.contract import BadRecord, read_item
+from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.github import Issue
 from niche.sources.http import HttpClient
 
@@ -279,21 +279,25 @@ class GitLabProject:
                 return []
             raise
 
-    def _listing(self, what: str, since: str | None) -> Iterator[dict[str, Any]]:
+    def _listing(self, what: str, since: str | None, seen: frozenset[int] = frozenset()) -> Iterator[dict[str, Any]]:
+        """Items updated at or after `since` (GitLab's updated_after is inclusive), less those in
+        `seen`: read at exactly `since` by the last sync, and unchanged since."""
         params = {"state": "all", "order_by": "updated_at", "sort": "asc", "per_page": "100"}
         if what == "merge_requests":
             params["view"] = "simple"
         if since:
             params["updated_after"] = since
         for page in self._pages(f"{self.base}/{what}", params):
-            yield from page
+            yield from (i for i in page if not (i.get("updated_at") == since and i.get("iid") in seen))
 
-    def merge_requests(self, since: str | None) -> Iterator[tuple[Change | BadRecord, bytes, str]]:
-        """Merge requests updated since `since`, oldest update first, with the update time of each."""
+    def merge_requests(self, since: str | None, seen: frozenset[int] = frozenset()
+                       ) -> Iterator[tuple[Change | BadRecord, bytes, str]]:  # fmt: skip
+        """Merge requests updated since `since` (less those `seen` at exactly then), oldest update
+        first, with the update time of each."""
         restarted: object = Restart  # where the listing was last asked again from; nowhere yet
         while True:
             try:
-                for listed in self._listing("merge_requests", since):
+                for listed in self._listing("merge_requests", since, seen if restarted is Restart else frozenset()):
                     # A listing asked again from the same point is taken as it is: never loop.
                     change, raw, updated = self._merge_request(listed, strict=restarted != since)
                     yield change, raw, updated
@@ -321,9 +325,11 @@ class GitLabProject:
         raw = b"" if isinstance(found, BadRecord) else json.dumps(read).encode()
         return found, raw, str(listed.get("updated_at") or "")
 
-    def issues(self, since: str | None) -> Iterator[tuple[Issue | BadRecord, bytes, str]]:
-        """Issues updated since `since`, oldest update first, with their notes and resource events."""
-        for listed in self._listing("issues", since):
+    def issues(self, since: str | None, seen: frozenset[int] = frozenset()
+               ) -> Iterator[tuple[Issue | BadRecord, bytes, str]]:  # fmt: skip
+        """Issues updated since `since` (less those `seen` at exactly then), oldest update first,
+        with their notes and resource events."""
+        for listed in self._listing("issues", since, seen):
             iid = listed.get("iid")
             base = f"{self.base}/issues/{iid}"
             read: dict[str, Any] = {"issue": listed}
@@ -339,3 +345,40 @@ class GitLabProject:
                               f"unreadable issue #{iid}")  # fmt: skip
             raw = b"" if isinstance(found, BadRecord) else json.dumps(read).encode()
             yield found, raw, str(listed.get("updated_at") or "")
+
+
+class GitLabListing:
+    """A project's merge requests or, with issues, its issues, updated since the last sync.
+
+    The cursor is the last update time read and the items read at exactly that time: GitLab's
+    `updated_after` includes its bound, so a resync of an unchanged project reads no item again.
+    """
+
+    kind, batch = "gitlab", 1
+
+    def __init__(self, client: HttpClient, project: str, since: str | None = None, issues: bool = False):
+        self.client, self.since, self.issues = client, since, issues
+        self.reader = GitLabProject(client, project)
+        self.id = self.label = f"gitlab{'-issues' if issues else ''}:{self.reader.host}/{self.reader.path}"
+        self.name, self.location = self.reader.path, f"{client.base_url}/projects/{quote(self.reader.path, safe='')}"
+        self.noun = "issue" if issues else "merge request"
+        self.tally = Tally()
+
+    def attrs(self) -> Mapping[str, Any]:
+        return {}
+
+    def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
+        latest, seen = cursor.get("since") or self.since, list(cursor.get("seen") or [])
+        found = (self.reader.issues if self.issues else self.reader.merge_requests)(latest, frozenset(seen))
+        for record, raw, updated in found:
+            self.tally.requests = self.client.requests
+            if isinstance(record, BadRecord):
+                yield record
+                continue
+            seen = [*seen, record.number] if updated == latest else [record.number]
+            latest = updated or latest
+            key = str(record.number) if isinstance(record, Issue) else record.key
+            kind = "gitlab-issue" if isinstance(record, Issue) else "gitlab-change"
+            yield Item(key, kind, raw, record, {"since": latest, "seen": seen} if updated else None)
+        self.tally.requests = self.client.requests
+        yield Checkpoint({"since": latest, "seen": seen})
