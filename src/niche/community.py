@@ -53,6 +53,7 @@ from niche.sources.irc import IrcLogs
 from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.sources.launchpad import LaunchpadBugs
 from niche.sources.mail.source import MailingList
+from niche.sources.perceval import sources as perceval_sources
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
 from niche.store import Store
@@ -172,6 +173,18 @@ class Community:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{timezone}: not a timezone name (e.g. UTC, Europe/Berlin)") from None
         return IrcLogs(Path(os.path.expanduser(path)), channel, tz)
+
+    def perceval(self, paths: Iterable[Path | str]) -> list[Planned]:
+        """The items in Perceval JSON-lines files (`perceval BACKEND --json-line`), one source per
+        backend, category and origin, read into what niche's own connector of that data makes."""
+        files = [Path(os.path.expanduser(p)) for p in paths]
+        missing = [f for f in files if not f.is_file()]
+        if missing:
+            return [SyncResult(f"perceval:{f}", str(f), "item", error=f"{f}: no such file") for f in missing]
+        found = perceval_sources(files)
+        if not found:
+            return [SyncResult(f"perceval:{files[0]}", str(files[0]), "item", error=f"{files[0]}: no Perceval items")]
+        return list(found)
 
     def posts(self, source: PostSource) -> list[Planned]:
         """A Q&A site, forum or chat channel (a Slack export: one source per channel)."""

@@ -111,13 +111,19 @@ def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "m
                  merge_notes: dict[int, list] | None = None) -> None:  # fmt: skip
     """The recorded F-Droid project (as Perceval's tests serve it): three merge requests and four
     issues, each listed on two pages, with their notes and versions (merge_notes: other notes for
-    a merge request). Resource events are not in the recordings: the server answers 404 for them,
-    as GitLab before 11.x did."""
+    a merge request), under the project's id as niche asks and its path as Perceval asks. Resource
+    events are not in the recordings: the server answers 404 for them, as GitLab before 11.x did;
+    award emoji are none."""
     api = f"/api/v4/projects/{GITLAB_ID}"
     json_type = "application/json"
-    httpserver.expect_request(f"/api/v4/projects/{GITLAB_PROJECT}").respond_with_data(
-        gitlab_recording(fixtures, "project"), content_type=json_type
-    )
+
+    def at(path: str) -> re.Pattern[str]:
+        return re.compile(rf"/api/v4/projects/(?:{GITLAB_ID}|{re.escape(GITLAB_PROJECT)}){path}$")
+
+    def serve(path: str, body: str, status: int = 200) -> None:
+        httpserver.expect_request(at(path)).respond_with_data(body, status=status, content_type=json_type)
+
+    serve("", gitlab_recording(fixtures, "project"))
 
     def listing(what: str, first: str, second: str):
         def handler(request: Request) -> Response:
@@ -133,24 +139,19 @@ def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "m
 
         return handler
 
-    httpserver.expect_request(f"{api}/issues").respond_with_handler(listing("issues", "issue_page_1", "issue_page_2"))
-    httpserver.expect_request(f"{api}/merge_requests").respond_with_handler(
+    httpserver.expect_request(at("/issues")).respond_with_handler(listing("issues", "issue_page_1", "issue_page_2"))
+    httpserver.expect_request(at("/merge_requests")).respond_with_handler(
         listing("merge_requests", merge_listing, "merge_page_2")
     )
-    httpserver.expect_request(re.compile(rf"{api}/issues/\d+/resource_\w+_events")).respond_with_data(
-        '{"message":"404 Not Found"}', status=404, content_type=json_type
-    )
+    serve(r"/issues/\d+/resource_\w+_events", '{"message":"404 Not Found"}', 404)
+    serve(r"/.*award_emoji", "[]")
     for n in (1, 2, 3, 4):
-        httpserver.expect_request(f"{api}/issues/{n}/notes").respond_with_data(
-            gitlab_recording(fixtures, f"notes_{n}"), content_type=json_type
-        )
+        serve(f"/issues/{n}/notes", gitlab_recording(fixtures, f"notes_{n}"))
     for n, versions in GITLAB_VERSIONS.items():
-        base = f"{api}/merge_requests/{n}"
+        base = f"/merge_requests/{n}"
         notes = json.dumps(merge_notes[n]) if n in (merge_notes or {}) else gitlab_recording(fixtures, f"notes_{n}")
-        httpserver.expect_request(f"{base}/notes").respond_with_data(notes, content_type=json_type)
-        for path, name in ((base, f"merge_{n}"), (f"{base}/versions", f"merge_{n}_versions")):
-            httpserver.expect_request(path).respond_with_data(gitlab_recording(fixtures, name), content_type=json_type)
+        serve(f"{base}/notes", notes)
+        serve(base, gitlab_recording(fixtures, f"merge_{n}"))
+        serve(f"{base}/versions", gitlab_recording(fixtures, f"merge_{n}_versions"))
         for i, version in enumerate(versions, start=1):
-            httpserver.expect_request(f"{base}/versions/{version}").respond_with_data(
-                gitlab_recording(fixtures, f"merge_{n}_version_{i}"), content_type=json_type
-            )
+            serve(f"{base}/versions/{version}", gitlab_recording(fixtures, f"merge_{n}_version_{i}"))

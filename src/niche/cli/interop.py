@@ -12,12 +12,24 @@ from rich.markup import escape
 
 from niche.cli.console import err, fail
 from niche.cli.people import apply, corrections
+from niche.cli.sync import run_sync
 from niche.identity import sortinghat
 from niche.store import Store
 
 import_app = typer.Typer(
     help="Bring data from other tools: Perceval items, SortingHat identities.", no_args_is_help=True
 )
+
+
+@import_app.command("perceval")
+def import_perceval(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Output of `perceval BACKEND --json-line` (one item a line).")],
+) -> None:
+    """GrimoireLab's Perceval items (git, mbox, pipermail, hyperkitty, supybot, gerrit, gitlab) into
+    the same items and activities niche's own connectors make of the same data; items of other
+    backends are quarantined with the backend's name (`niche quarantine`), kept, never dropped."""
+    run_sync(ctx, lambda community: community.perceval(files))
 
 
 @import_app.command("sortinghat")
