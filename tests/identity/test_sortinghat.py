@@ -81,6 +81,8 @@ def test_export_curate_in_sortinghat_and_import(fixtures: Path, tmp_path: Path) 
                                AND identity_id IN (SELECT identity_id FROM identities WHERE name LIKE 'Zhongpeng%')""",
     )
     assert orgs == [("Corp",)]
+    shown = _ok("people", "show", "zhp@corp.example", cwd=tmp_path)  # the enrollment, with where it came from
+    assert "works for Corp: 2014-01-01 to 2015-01-01 (stated by SortingHat)" in shown
     assert ("Eduardo Morais (SH)",) in _query(tmp_path, "SELECT name FROM people")
     assert "0 corrections added, 4 already there" in _ok("import", "sortinghat", "curated.json", cwd=tmp_path)
     log = _ok("people", "log", "zhp@corp.example", cwd=tmp_path)
