@@ -25,6 +25,7 @@ from niche import __version__
 from niche.classify import Rules, classify
 from niche.cli_options import AsOfOption, JsonOption, MonthsOption, ShowEmails
 from niche.config import Config, load_config
+from niche.credentials import strip_credentials, url_credentials
 from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
@@ -187,11 +188,12 @@ def _sync_reviews(
     results: list[ReviewSync | str] = []
     with err.status("Syncing code review ...") as status:
         for url, project, since in gerrit:
-            base = url.rstrip("/") + ("/a" if _gerrit_auth() else "")
+            # Gerrit answers as anonymous outside /a/: a login (from env or in the URL) needs it.
+            base = url.rstrip("/") + ("/a" if _gerrit_auth() or url_credentials(url) else "")
             try:
                 with _client(base, None, max_wait, auth=_gerrit_auth()) as client:
 
-                    def shown(n: int, p: str = project or url) -> None:
+                    def shown(n: int, p: str = project or strip_credentials(url)) -> None:
                         status.update(f"{escape(p)}: {n:,} changes")
 
                     results.append(sync_gerrit(store, client, project, since, shown))
@@ -230,7 +232,7 @@ def _sync_mail(store: Store, locations: list[tuple[str, str | None, str | None]]
     with err.status("Syncing mail ...") as status:
         for location, list_name, since in locations:
 
-            def shown(n: int, where: str = location) -> None:
+            def shown(n: int, where: str = strip_credentials(location)) -> None:
                 status.update(f"{escape(where)}: {n:,} messages")
 
             def run(location: str = location, list_name: str | None = list_name, since: str | None = since,
@@ -249,7 +251,7 @@ def _sync_mail(store: Store, locations: list[tuple[str, str | None, str | None]]
             bad = f", {r.quarantined} quarantined" if r.quarantined else ""
             requests = f" ({r.requests} requests)" if "://" in location else ""
             summary = f"{r.messages:,} new messages from {r.archives} archives{unchanged}{bad}{requests}"
-            err.print(f"{escape(location)}: {summary}")
+            err.print(f"{escape(strip_credentials(location))}: {summary}")
     return failed
 
 

@@ -1,8 +1,14 @@
 """One exception family: every message names the file, URL or item and says what to do."""
 
+from niche.credentials import strip_credentials
+
 
 class NicheError(Exception):
-    """Base of every error niche raises on purpose; the CLI prints its message on one line."""
+    """Base of every error niche raises on purpose; the CLI prints its message on one line, never
+    with the password of a URL it names."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(strip_credentials(message))
 
 
 class SourceError(NicheError):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
 
+from niche.credentials import strip_credentials
 from niche.errors import SourceError
 
 # One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
@@ -355,24 +356,38 @@ def is_shallow(repo: Path) -> bool:
 
 
 def remote_url(repo: Path) -> str | None:
+    """origin's URL, without the user and password a clone URL may carry."""
     result = subprocess.run(
         ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
         capture_output=True,
         env=_GIT_ENV,
         check=False,
     )
-    return result.stdout.decode(errors="replace").strip() or None
+    return strip_credentials(result.stdout.decode(errors="replace").strip()) or None
 
 
-def mailmap_text(repo: Path) -> str:
-    """The repository's .mailmap as git would read it: the work tree's file, else HEAD's (bare)."""
-    worktree_file = repo.parent / ".mailmap" if repo.name == ".git" else None
-    if worktree_file is not None and worktree_file.is_file():
-        return worktree_file.read_text(errors="replace")
-    result = subprocess.run(
-        ["git", "-C", str(repo), "cat-file", "blob", "HEAD:.mailmap"], capture_output=True, env=_GIT_ENV, check=False
-    )
-    return result.stdout.decode(errors="replace") if result.returncode == 0 else ""
+MAX_MAILMAP_BYTES = 1 << 20  # the largest real ones (Linux, GNOME) are a tenth of this
+
+
+def mailmap_text(repo: Path) -> tuple[str, str | None]:
+    """(the repository's .mailmap, a warning or None), read from HEAD's tree as git reads it in a
+    bare repository: never the work tree's file, which may be a link to anything on this machine
+    (/proc/self/environ holds the tokens niche runs with), and only a regular file up to
+    MAX_MAILMAP_BYTES."""
+    listed = subprocess.run(
+        ["git", "-C", str(repo), "ls-tree", "--long", "-z", "HEAD", "--", ".mailmap"],
+        capture_output=True, env=_GIT_ENV, check=False,
+    )  # fmt: skip
+    entry = listed.stdout.split(b"\0", 1)[0].decode(errors="replace") if listed.returncode == 0 else ""
+    if not entry:
+        return "", None
+    mode, kind, blob, size = entry.split("\t", 1)[0].split()
+    if kind != "blob" or mode not in ("100644", "100755"):
+        return "", f"{repo}: .mailmap is not a regular file (mode {mode}); not read, as git does not read it"
+    if int(size) > MAX_MAILMAP_BYTES:
+        limit = MAX_MAILMAP_BYTES >> 20
+        return "", f"{repo}: .mailmap is {int(size) / 1e6:.1f} MB, over the {limit} MB limit; not read"
+    return _git(repo, "cat-file", "blob", blob), None
 
 
 def _stdin_revisions(tips: list[str], exclude: list[str]) -> bytes:

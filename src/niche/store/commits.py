@@ -236,13 +236,16 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
         result.warnings.append(
             f"{path}: shallow clone, history before its boundary is missing; `git fetch --unshallow` for all of it"
         )
+    mailmap, warning = git.mailmap_text(gdir)
+    if warning:
+        result.warnings.append(warning)
     with store.transaction():
         store.register_source(
             source,
             "git",
             name,
             str(path.resolve()),
-            {"remote_url": git.remote_url(gdir), "shallow": git.is_shallow(gdir), "mailmap": git.mailmap_text(gdir)},
+            {"remote_url": git.remote_url(gdir), "shallow": git.is_shallow(gdir), "mailmap": mailmap},
         )
     if not tips:
         result.warnings.append(f"{path}: no commits yet (empty repository)")

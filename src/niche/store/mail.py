@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
+from niche.credentials import strip_credentials
 from niche.errors import SourceError
 from niche.sources import mail
 from niche.sources.git import BadRecord
@@ -187,7 +188,7 @@ def sync_mail(store: Store, location: str, list_name: str | None = None, since: 
               client: HttpClient | None = None, progress: Callable[[int], None] | None = None) -> MailSync:  # fmt: skip
     """Sync one mail location (a path or an archive URL) into the source `mail:<location>`."""
     remote = "://" in location
-    where = location if remote else str(Path(location).resolve())
+    where = strip_credentials(location) if remote else str(Path(location).resolve())
     source = f"mail:{where}"
     name = list_name or _default_list_name(location)
     with store.transaction():
@@ -198,7 +199,7 @@ def sync_mail(store: Store, location: str, list_name: str | None = None, since: 
         if remote:
             if client is None:
                 raise ValueError("a remote mail archive needs an HttpClient")
-            _sync_remote(reader, client, location, since)
+            _sync_remote(reader, client, where, since)  # the client holds the login a URL may carry
             reader.result.requests = client.requests
         else:
             _sync_local(reader, Path(location))
