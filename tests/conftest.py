@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import stamina
 
 from niche.store import Store
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(os.environ.get("NICHE_FIXTURES", ROOT.parent / "shared" / "fixtures"))
+from tests.helpers.fixtures import need_fixtures
 
 
 @pytest.fixture
 def fixtures() -> Path:
     """The real recorded inputs (see PROVENANCE.md there); tests skip when they are absent."""
-    if not FIXTURES.is_dir():
-        pytest.skip(f"real fixtures not found at {FIXTURES}; set NICHE_FIXTURES to the shared/fixtures folder")
-    return FIXTURES
+    return need_fixtures()
 
 
 @pytest.fixture

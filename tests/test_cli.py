@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.gitrepos import commit, git, init
-
-
-def niche(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "niche", *args], cwd=cwd, capture_output=True, text=True, env=None)
+from tests.helpers.cli import niche
+from tests.helpers.gitrepos import commit, git, init
 
 
 def _community(tmp_path: Path) -> Path:
@@ -104,7 +99,7 @@ def test_stats_without_a_database_says_what_to_do(tmp_path: Path) -> None:
 
 
 def test_git_history_of_a_real_fixture_through_the_cli(tmp_path: Path, fixtures: Path) -> None:
-    from tests.gitrepos import extract
+    from tests.helpers.gitrepos import extract
 
     extract(fixtures / "git" / "gittest.tar.gz", tmp_path)
     out = niche("analyze", str(tmp_path / "gittest"), "--as-of", "2014-03-01", cwd=tmp_path)

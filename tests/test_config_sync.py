@@ -10,14 +10,14 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 
 from niche.store import Store
-from tests.gitrepos import commit, init
-from tests.sources.test_github import REPO, _serve
+from tests.helpers.gitrepos import commit, init
+from tests.helpers.recordings import REPO, serve_github
 
 
 def test_sync_everything_in_niche_toml(tmp_path: Path, fixtures: Path, httpserver: HTTPServer) -> None:
     repo = init(tmp_path / "nova")
     commit(repo, {"a.py": "1"}, "one")
-    _serve(httpserver, fixtures)
+    serve_github(httpserver, fixtures)
     export = fixtures / "gerrit" / "gerrit_reviews_page_1"
     (tmp_path / "niche.toml").write_text(
         f'[git]\npaths = ["{repo}"]\n\n[gerrit-export]\nfiles = ["{export}"]\n\n'

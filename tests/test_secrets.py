@@ -29,9 +29,8 @@ from niche.store import Store
 from niche.store.db import MIGRATIONS
 from niche.web.app import create_app
 from niche.web.pages import PAGES, Site
-from tests.gitrepos import commit, git, init
-from tests.sources import test_github
-from tests.sources.test_gerrit import _distinct, _inline, _records, to_change_info
+from tests.helpers.gitrepos import commit, git, init
+from tests.helpers.recordings import REPO, serve_github
 
 TOKEN = "ghp_nicheTestToken0000000000000000042"
 PASSWORD = "gerrit-http-password-7f3a9c"
@@ -52,18 +51,16 @@ def _hostile_repositories(tmp_path: Path) -> list[Path]:
 
 
 def _serve_gerrit(httpserver: HTTPServer, fixtures: Path, seen: list[str]) -> None:
-    """Gerrit's authenticated REST API (/a/...), replayed from the recorded changes; it notes the
-    Authorization it was sent, so the test knows the login was used."""
-    changes = list(_distinct(_records(fixtures)).values())
+    """Gerrit's authenticated REST API (/a/...) answering with a real recorded /changes/ answer;
+    it notes the Authorization it was sent, so the test knows the login was used."""
+    listing = (fixtures / "gerrit-rest" / "openstack-changes-2015.json").read_text()
 
-    def listing(request: Request) -> Response:
+    def changes(request: Request) -> Response:
         seen.append(request.headers.get("Authorization", ""))
-        return Response(")]}'\n" + json.dumps([to_change_info(r) for r in changes]), content_type="application/json")
+        return Response(")]}'\n" + listing, content_type="application/json")
 
-    httpserver.expect_request("/a/changes/").respond_with_handler(listing)
-    for r in changes:
-        path = f"/a/changes/{to_change_info(r)['id']}/comments"
-        httpserver.expect_request(path).respond_with_data(")]}'\n" + json.dumps(_inline(r)))
+    httpserver.expect_request("/a/changes/").respond_with_handler(changes)
+    httpserver.expect_request(re.compile("/a/changes/.+/comments")).respond_with_data(")]}'\n{}")
     httpserver.expect_request(re.compile("/broken/.*")).respond_with_data("no such server here", status=404)
 
 
@@ -76,7 +73,7 @@ def _config(tmp_path: Path, repos: list[Path], httpserver: HTTPServer, fixtures:
         f"[git]\npaths = {json.dumps([str(r) for r in repos])}\n\n"
         f'[[gerrit]]\nurl = "http://niche:{PASSWORD}@localhost:{port}"\n\n'
         f'[[gerrit]]\nurl = "http://niche:{PASSWORD}@localhost:{port}/broken"\n\n'
-        f'[[github]]\nrepos = ["{test_github.REPO}"]\napi_url = "http://localhost:{port}"\n\n'
+        f'[[github]]\nrepos = ["{REPO}"]\napi_url = "http://localhost:{port}"\n\n'
         f'[[mail]]\nlocations = ["http://niche:{PASSWORD}@localhost:{port}/pipermail/list/2010-December.txt"]\n'
     )
     return config
@@ -97,7 +94,7 @@ def test_no_secret_in_the_store_the_output_the_pages_or_the_logs(
     caplog.set_level(logging.DEBUG)
     gerrit_logins: list[str] = []
     _serve_gerrit(httpserver, fixtures, gerrit_logins)
-    test_github._serve(httpserver, fixtures)
+    serve_github(httpserver, fixtures)
     db = tmp_path / "store" / "niche.duckdb"
     config = _config(tmp_path, _hostile_repositories(tmp_path), httpserver, fixtures)
     runner = CliRunner()

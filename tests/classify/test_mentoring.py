@@ -14,7 +14,7 @@ from niche.store import Store
 from niche.store.commits import sync_repository
 from niche.store.mail import sync_mail
 from niche.store.reviews import import_gerrit_export
-from tests.gitrepos import commit, init
+from tests.helpers.gitrepos import commit, init
 
 
 def _mentoring(store: Store) -> set[tuple[str, str]]:

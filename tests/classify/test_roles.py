@@ -10,7 +10,7 @@ import pytest
 from niche.classify import Rules, classify_pending
 from niche.store import Store
 from niche.store.commits import sync_repository
-from tests.gitrepos import commit, init
+from tests.helpers.gitrepos import commit, init
 
 
 def _roles(store: Store) -> dict[str, tuple[str, str]]:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from niche.identity.mailmap import Mailmap
-from tests.gitrepos import git, init
+from tests.helpers.gitrepos import git, init
 
 MAILMAP = """\
 # a comment line

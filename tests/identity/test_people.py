@@ -10,8 +10,8 @@ from pathlib import Path
 import duckdb
 
 from niche.identity.affiliations import Period, domain_map, periods_from_uses, with_stated
-from tests.gitrepos import commit, git, init
-from tests.test_cli import niche
+from tests.helpers.cli import niche
+from tests.helpers.gitrepos import commit, git, init
 
 MAILMAP = "Ada Lovelace <ada@ibm.com> <ada.l@gmail.com>\n"
 

@@ -22,8 +22,8 @@ from niche.store import Store
 from niche.store.commits import sync_repository
 from niche.store.mail import sync_mail
 from niche.store.reviews import sync_github
-from tests.gitrepos import commit, init
-from tests.test_cli import niche
+from tests.helpers.cli import niche
+from tests.helpers.gitrepos import commit, init
 
 AS_OF = datetime(2024, 6, 30)
 REPO = "zhquan_example/repo"

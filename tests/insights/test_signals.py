@@ -18,8 +18,8 @@ from niche.insights.signals import workloads
 from niche.insights.validate import backtest, roc_auc
 from niche.store import Store
 from niche.store.commits import sync_repository
-from tests.gitrepos import init, scripted_history
-from tests.test_cli import niche
+from tests.helpers.cli import niche
+from tests.helpers.gitrepos import init, scripted_history
 
 AS_OF = datetime(2024, 1, 1)
 

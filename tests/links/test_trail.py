@@ -18,9 +18,9 @@ from niche.store.bugs import sync_launchpad
 from niche.store.commits import sync_repository
 from niche.store.mail import sync_mail
 from niche.store.reviews import import_gerrit_export
-from tests.gitrepos import commit, git, init
-from tests.sources.test_launchpad import TARGET, _serve
-from tests.test_cli import niche
+from tests.helpers.cli import niche
+from tests.helpers.gitrepos import commit, git, init
+from tests.helpers.recordings import TARGET, serve_launchpad
 
 CHANGE = "I" + "1" * 40
 
@@ -68,7 +68,7 @@ def test_trail_cli_json(tmp_path: Path) -> None:
 def test_trail_across_bug_commit_review_and_mail(store: Store, fixtures: Path, httpserver: HTTPServer, tmp_path: Path):
     """Real recordings: Launchpad bug 1 and Gerrit change 416443. Made here: the commit that
     merged that change, closing the bug, and a mail pointing at both."""
-    _serve(httpserver, fixtures)
+    serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
         sync_launchpad(store, client, TARGET)
     export = tmp_path / "export.json"

@@ -13,7 +13,7 @@ from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.store import Store
 from niche.store.commits import sync_repository
-from tests.gitrepos import commit, init
+from tests.helpers.gitrepos import commit, init
 
 DAY = 86400
 JAN_2024 = 1704067200  # 2024-01-01T00:00:00Z

@@ -16,7 +16,7 @@ from niche.links.trail import follow
 from niche.store import Store
 from niche.store.commits import sync_repository
 from niche.store.reviews import import_gerrit_export
-from tests.gitrepos import commit, init
+from tests.helpers.gitrepos import commit, init
 
 AS_OF = datetime(2018, 3, 31)
 

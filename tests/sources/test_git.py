@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from niche.errors import SourceError
 from niche.sources import git
-from tests.gitrepos import commit, extract, init
+from niche.sources.contract import BadRecord
+from tests.helpers.gitrepos import commit, extract, init
 
 
 def _messages_from_fuller_log(text: str) -> list[str]:
@@ -167,8 +168,8 @@ def test_log_stream_parses_any_commits_in_any_chunks(commits: list, chunk: int, 
 @given(st.binary(max_size=300))
 def test_log_stream_survives_junk(junk: bytes) -> None:
     for item in git.parse_log([junk], "repo"):
-        assert isinstance(item, git.Commit | git.BadRecord)
-        if isinstance(item, git.BadRecord):
+        assert isinstance(item, git.Commit | BadRecord)
+        if isinstance(item, BadRecord):
             assert item.location.startswith("repo@") and item.error
 
 
@@ -204,7 +205,7 @@ def test_real_fixture_repository_logs_like_git(fixtures: Path, tmp_path: Path) -
         shas = list(hashes)
     commits = list(git.parse_log([git.log_commits(repo, shas)], "gittest"))
     # Independent expectations from plain git commands.
-    from tests.gitrepos import git as run_git
+    from tests.helpers.gitrepos import git as run_git
 
     assert [c.sha for c in commits] == run_git(repo, "log", "--all", "--format=%H").split()
     numstat = run_git(repo, "log", "--all", "--numstat", "--format=")

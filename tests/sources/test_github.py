@@ -10,57 +10,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from niche.sources.github import ITEM_ERRORS, issue_record
 from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.reviews import sync_github
-from tests.strategies import JSON
-
-REPO = "zhquan_example/repo"
-
-
-def _load(fixtures: Path, name: str) -> str:
-    return (fixtures / "github" / name).read_text()
-
-
-def _serve(httpserver: HTTPServer, fixtures: Path, pull_1: str | None = None) -> None:
-    """The repository as the recordings show it: two pull requests, listed on two pages."""
-
-    def listing(request: Request) -> Response:
-        etag = f'"listing-{request.args.get("since", "all")}"'
-        if request.headers.get("If-None-Match") == etag:
-            return Response(status=304, headers={"ETag": etag})
-        if request.args.get("page") == "2":
-            return Response(_load(fixtures, "github_request_from_2016_03_01"), content_type="application/json")
-        next_page = httpserver.url_for(f"/repos/{REPO}/issues") + "?page=2"
-        return Response(_load(fixtures, "github_request"), content_type="application/json",
-                        headers={"ETag": etag, "Link": f'<{next_page}>; rel="next"'})  # fmt: skip
-
-    httpserver.expect_request(f"/repos/{REPO}/issues").respond_with_handler(listing)
-    for n in (1, 2):
-        body = pull_1 if n == 1 and pull_1 is not None else _load(fixtures, f"github_request_pull_request_{n}")
-        httpserver.expect_request(f"/repos/{REPO}/pulls/{n}").respond_with_data(body, content_type="application/json")
-        for part, fixture in (
-            ("reviews", f"github_request_pull_request_{n}_reviews"),
-            ("comments", f"github_request_pull_request_{n}_comments"),
-        ):
-            httpserver.expect_request(f"/repos/{REPO}/pulls/{n}/{part}").respond_with_data(_load(fixtures, fixture))
-        httpserver.expect_request(f"/repos/{REPO}/issues/{n}/comments").respond_with_data(
-            _load(fixtures, f"github_issue_comments_{n}")
-        )
+from tests.helpers.recordings import REPO, github_recording, serve_github
+from tests.helpers.strategies import JSON
 
 
 def _expected(fixtures: Path) -> dict[str, int]:
-    reviews = sum(len(json.loads(_load(fixtures, f"github_request_pull_request_{n}_reviews"))) for n in (1, 2))
-    inline = sum(len(json.loads(_load(fixtures, f"github_request_pull_request_{n}_comments"))) for n in (1, 2))
-    conversation = sum(len(json.loads(_load(fixtures, f"github_issue_comments_{n}"))) for n in (1, 2))
+    reviews = sum(
+        len(json.loads(github_recording(fixtures, f"github_request_pull_request_{n}_reviews"))) for n in (1, 2)
+    )
+    inline = sum(
+        len(json.loads(github_recording(fixtures, f"github_request_pull_request_{n}_comments"))) for n in (1, 2)
+    )
+    conversation = sum(len(json.loads(github_recording(fixtures, f"github_issue_comments_{n}"))) for n in (1, 2))
     return {"reviews": reviews, "inline": inline, "conversation": conversation}
 
 
 def test_full_then_unchanged_resync(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    _serve(httpserver, fixtures)
+    serve_github(httpserver, fixtures)
     with HttpClient(httpserver.url_for("")) as client:
         full = sync_github(store, client, REPO)
     # 2 listing pages + 4 requests per pull request + 1 to learn the next listing's ETag
@@ -96,10 +68,10 @@ def test_rate_limits_and_faults_then_success(
     store: Store, fixtures: Path, httpserver: HTTPServer, fault: Response
 ) -> None:
     if fault.headers.get("Retry-After"):
-        fault.set_data(_load(fixtures, "abuse_rate_limit"))  # GitHub's real secondary-limit answer
+        fault.set_data(github_recording(fixtures, "abuse_rate_limit"))  # GitHub's real secondary-limit answer
     waits: list[float] = []
     httpserver.expect_ordered_request(f"/repos/{REPO}/issues").respond_with_response(fault)
-    _serve(httpserver, fixtures)
+    serve_github(httpserver, fixtures)
     with HttpClient(httpserver.url_for(""), on_wait=lambda s, why: waits.append(s)) as client:
         result = sync_github(store, client, REPO)
     assert result.changes == 2
@@ -122,7 +94,7 @@ def test_rate_limit_longer_than_max_wait_is_a_clear_error(store: Store, httpserv
 def test_truncated_pull_request_is_quarantined_and_the_rest_goes_on(
     store: Store, fixtures: Path, httpserver: HTTPServer
 ) -> None:
-    _serve(httpserver, fixtures, pull_1=_load(fixtures, "github_request_pull_request_1")[:500])
+    serve_github(httpserver, fixtures, pull_1=github_recording(fixtures, "github_request_pull_request_1")[:500])
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_github(store, client, REPO)
     assert (result.changes, result.quarantined) == (1, 1)
@@ -131,9 +103,9 @@ def test_truncated_pull_request_is_quarantined_and_the_rest_goes_on(
 
 
 def test_pull_request_missing_fields(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    pull = json.loads(_load(fixtures, "github_request_pull_request_1"))
+    pull = json.loads(github_recording(fixtures, "github_request_pull_request_1"))
     del pull["user"], pull["additions"]
-    _serve(httpserver, fixtures, pull_1=json.dumps(pull))
+    serve_github(httpserver, fixtures, pull_1=json.dumps(pull))
     with HttpClient(httpserver.url_for("")) as client:
         assert sync_github(store, client, REPO).changes == 2
     assert store.con.execute("SELECT owner_id, insertions FROM changes WHERE number = 1").fetchone() == (None, None)
@@ -141,8 +113,8 @@ def test_pull_request_missing_fields(store: Store, fixtures: Path, httpserver: H
 
 def test_issues_with_comments_and_triage_events(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
     """The issues listing holds issues and pull requests alike; the issues sync takes the issues."""
-    issue = json.loads(_load(fixtures, "github_issue_2"))[0]
-    pull = json.loads(_load(fixtures, "github_request"))[0]
+    issue = json.loads(github_recording(fixtures, "github_issue_2"))[0]
+    pull = json.loads(github_recording(fixtures, "github_request"))[0]
     actor = issue["user"]
     events = [
         {"event": "labeled", "actor": actor, "created_at": "2016-03-02T10:00:00Z", "label": {"name": "bug"}},
@@ -151,7 +123,7 @@ def test_issues_with_comments_and_triage_events(store: Store, fixtures: Path, ht
     ]
     httpserver.expect_request(f"/repos/{REPO}/issues").respond_with_json([pull, issue], headers={"ETag": '"x"'})
     httpserver.expect_request(f"/repos/{REPO}/issues/2/comments").respond_with_data(
-        _load(fixtures, "github_issue_comments_2")
+        github_recording(fixtures, "github_issue_comments_2")
     )
     httpserver.expect_request(f"/repos/{REPO}/issues/2/events").respond_with_json(events)
     with HttpClient(httpserver.url_for("/")) as client:
@@ -160,7 +132,7 @@ def test_issues_with_comments_and_triage_events(store: Store, fixtures: Path, ht
     row = store.con.execute("SELECT tracker, project, number, tags, status FROM bugs").fetchone()
     assert row == ("github", REPO, 2, ["bug", "v1.1.0"], issue["state"])
     kinds = [r[0] for r in store.con.execute("SELECT kind FROM activities ORDER BY occurred_at, kind").fetchall()]
-    comments = len(json.loads(_load(fixtures, "github_issue_comments_2")))
+    comments = len(json.loads(github_recording(fixtures, "github_issue_comments_2")))
     assert kinds.count("issue.comment") == comments
     assert {"issue.opened", "issue.labeled", "issue.closed"} <= set(kinds) and "issue.subscribed" not in kinds
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == 0  # the pull request is not an issue

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from niche.sources import irc
+from tests.helpers.irc_logs import MEETBOT
 
 
 def test_supybot_log_lines_nicks_and_bad_lines(fixtures: Path) -> None:
@@ -39,22 +40,6 @@ def test_time_without_offset_uses_the_given_timezone(fixtures: Path) -> None:
     assert utc.lines[0].at == datetime(2021, 1, 12, 11, 29, 41)
     assert berlin.lines[0].at == datetime(2021, 1, 12, 10, 29, 41) and berlin.lines[0].tz_offset_minutes == 60
     assert utc.channel == "#rit-foss"
-
-
-MEETBOT = """\
-16:00:12 <gibi> #startmeeting nova
-16:00:15 <bauzas> o/
-16:00:20 <gibi> #chair bauzas
-16:01:02 <gibi> #topic Bugs
-16:02:40 <sean-k-mooney> is the gate still broken?
-16:03:01 <melwitt> sean-k-mooney: no, it was fixed this morning
-16:03:30 <sean-k-mooney> is now known as sean
-16:04:00 * melwitt looks at the bug list
-16:05:00 <gibi> #action melwitt to triage the new bugs
-16:05:30 <bauzas> #agreed we release on Thursday
-16:06:00 <melwitt> #endmeeting
-16:06:30 <bauzas> #endmeeting
-"""
 
 
 def test_meetbot_log_meeting_chairs_actions_and_answers() -> None:

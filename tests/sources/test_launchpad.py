@@ -9,59 +9,18 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from niche.classify import Rules, classify_pending
 from niche.sources.http import HttpClient
 from niche.sources.launchpad import BUG_ERRORS, LaunchpadReader, _activity_kind
 from niche.store import Store
 from niche.store.bugs import sync_launchpad
-from tests.strategies import JSON
-
-TARGET = "mydistribution/+source/mypackage"
-
-
-def _load(fixtures: Path, name: str) -> str:
-    return (fixtures / "launchpad" / name).read_text()
-
-
-def _serve(httpserver: HTTPServer, fixtures: Path, activity_1: str | None = None) -> list[str]:
-    """The recorded project: three bugs, listed one a page; bug 1's messages and activity paged."""
-    asked: list[str] = []
-
-    def tasks(request: Request) -> Response:
-        asked.append(request.args.get("modified_since", ""))
-        page = {"0": 1, "1": 2, "2": 3}[request.args.get("ws.start", "0")]
-        return Response(_load(fixtures, f"launchpad_issues_page_{page}"), content_type="application/json")
-
-    httpserver.expect_request(f"/1.0/{TARGET}").respond_with_handler(tasks)
-    for n in (1, 2, 3):
-        httpserver.expect_request(f"/1.0/bugs/{n}").respond_with_data(_load(fixtures, f"launchpad_issue_{n}"))
-    httpserver.expect_request("/1.0/~user").respond_with_data(_load(fixtures, "launchpad_user_1"))
-
-    def paged(kind: str):
-        def handler(request: Request) -> Response:
-            if kind == "activity" and activity_1 is not None:
-                return Response(activity_1)
-            name = f"launchpad_issue_1_{'comments' if kind == 'messages' else 'activities'}"
-            return Response(_load(fixtures, name + ("_next_2" if request.args.get("ws.start") else "_next_1")))
-
-        return handler
-
-    httpserver.expect_request("/1.0/bugs/1/messages").respond_with_handler(paged("messages"))
-    httpserver.expect_request("/1.0/bugs/1/activity").respond_with_handler(paged("activity"))
-    for kind, fixture in (("messages", "comments"), ("activity", "activities")):
-        bug_2, bug_3 = (
-            _load(fixtures, f"launchpad_issue_2_{fixture}"),
-            _load(fixtures, f"launchpad_empty_issue_{fixture}"),
-        )
-        httpserver.expect_request(f"/1.0/bugs/2/{kind}").respond_with_data(bug_2)
-        httpserver.expect_request(f"/1.0/bugs/3/{kind}").respond_with_data(bug_3)
-    return asked
+from tests.helpers.recordings import TARGET, launchpad_recording, serve_launchpad
+from tests.helpers.strategies import JSON
 
 
 def test_bugs_reports_comments_and_people(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    asked = _serve(httpserver, fixtures)
+    asked = serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
     assert (result.bugs, result.quarantined) == (3, 0)
@@ -88,12 +47,12 @@ def test_bugs_reports_comments_and_people(store: Store, fixtures: Path, httpserv
 
 
 def test_triage_actions_are_credited(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    entry = json.loads(_load(fixtures, "launchpad_issue_1_activities"))["entries"][0]
+    entry = json.loads(launchpad_recording(fixtures, "launchpad_issue_1_activities"))["entries"][0]
     changes = [("mypackage: status", "New", "Triaged"), ("mypackage: importance", "Undecided", "High"),
                ("tags", "", "memory"), ("marked as duplicate", None, "2")]  # fmt: skip
     page = {"entries": [entry | {"whatchanged": w, "oldvalue": o, "newvalue": n, "message": None}
                         for w, o, n in changes], "total_size": 4, "start": 0}  # fmt: skip
-    _serve(httpserver, fixtures, activity_1=json.dumps(page))
+    serve_launchpad(httpserver, fixtures, activity_1=json.dumps(page))
     with HttpClient(httpserver.url_for("/1.0")) as client:
         sync_launchpad(store, client, TARGET)
     classify_pending(store, Rules.load())
@@ -115,7 +74,9 @@ def test_activity_kinds() -> None:
 
 def test_server_error_then_success(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request(f"/1.0/{TARGET}").respond_with_data("down", status=502)
-    httpserver.expect_ordered_request(f"/1.0/{TARGET}").respond_with_data(_load(fixtures, "launchpad_empty_issues"))
+    httpserver.expect_ordered_request(f"/1.0/{TARGET}").respond_with_data(
+        launchpad_recording(fixtures, "launchpad_empty_issues")
+    )
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
     assert (result.bugs, result.requests) == (0, 2)
@@ -123,7 +84,7 @@ def test_server_error_then_success(store: Store, fixtures: Path, httpserver: HTT
 
 def test_broken_bug_is_quarantined_and_the_rest_goes_on(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/1.0/bugs/2").respond_with_data('{"id": 2, "title": "cut sho')  # served first
-    _serve(httpserver, fixtures)
+    serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
     assert (result.bugs, result.quarantined) == (2, 1)

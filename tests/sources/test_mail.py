@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from niche.sources import mail
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
+from niche.sources.mail import mbox
+from niche.sources.mail import message as message_parser
 
 
 def _messages(path: Path) -> list[mail.Message | BadRecord]:
@@ -138,7 +140,7 @@ def test_truncated_gzip_keeps_what_was_read() -> None:
 
 
 def test_oversize_message_is_set_aside_with_its_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mail, "MAX_MESSAGE_BYTES", 10_000)
+    monkeypatch.setattr(mbox, "MAX_MESSAGE_BYTES", 10_000)
     data = _mbox(_message("small"), _message("big " * 10_000), _message("after"))
     small, big, after = list(mail.split_mbox(io.BytesIO(data)))
     assert isinstance(big, BadRecord) and "over the" in big.error and len(big.raw) < 70_000
@@ -234,7 +236,7 @@ def test_usual_dates_read_as_email_utils_reads_them(when: datetime, offset: int,
     stamp = email.utils.format_datetime(when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset))))
     value = stamp if weekday else stamp.split(", ", 1)[1]
     parsed = email.utils.parsedate_tz(value)
-    assert mail._date(value) == (email.utils.mktime_tz(parsed), offset)
+    assert message_parser._date(value) == (email.utils.mktime_tz(parsed), offset)
 
 
 def test_from_lines_in_every_archive_form() -> None:
@@ -247,4 +249,4 @@ def test_from_lines_in_every_archive_form() -> None:
         "=?utf-8?q?G=C3=B6ran?= <g@example.org>": ("G\u00f6ran", "g@example.org"),
     }
     for value, expected in forms.items():
-        assert mail._address(value)[:2] == expected, value
+        assert message_parser._address(value)[:2] == expected, value

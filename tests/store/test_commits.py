@@ -15,7 +15,7 @@ import pytest
 from niche.errors import SourceError
 from niche.store import Store
 from niche.store.commits import sync_repository
-from tests.gitrepos import commit, fast_history, git, init
+from tests.helpers.gitrepos import commit, fast_history, git, init
 
 
 def _count(store: Store, sql: str) -> int:
@@ -170,7 +170,7 @@ def test_empty_shallow_and_missing_repositories(store: Store, tmp_path: Path) ->
 
 
 def test_fixture_repositories(store: Store, fixtures: Path, tmp_path: Path) -> None:
-    from tests.gitrepos import extract
+    from tests.helpers.gitrepos import extract
 
     extract(fixtures / "git" / "gittest.tar.gz", tmp_path)
     extract(fixtures / "git" / "gittestempty.tar.gz", tmp_path)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from niche.cli import app
 from niche.store import Store
 from niche.store.irc import sync_irc
-from tests.sources.test_irc import MEETBOT
+from tests.helpers.irc_logs import MEETBOT
 
 
 def test_folder_of_logs_then_growing_log(store: Store, fixtures: Path, tmp_path: Path) -> None:

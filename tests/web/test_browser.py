@@ -17,9 +17,9 @@ import uvicorn
 from niche.store import Store
 from niche.web.app import create_app
 from niche.web.pages import PAGES, Site
-from niche.web.report import write_report
-from tests.conftest import ROOT
-from tests.web.conftest import AS_OF
+from niche.web.static_site import write_static_site
+from tests.helpers.fixtures import ROOT
+from tests.helpers.hostile_store import AS_OF
 
 CHROMIUM = Path(os.environ.get("NICHE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(os.environ.get("NICHE_TEST_ARTIFACTS", ROOT / "test-artifacts"))
@@ -105,6 +105,6 @@ def test_navigation_and_filters(browser, server: str) -> None:
 
 def test_static_report_works_from_files(browser, community_db: Path, tmp_path: Path) -> None:
     with Store(community_db, read_only=True) as store:
-        write_report(Site(store, AS_OF, 12), tmp_path)
+        write_static_site(Site(store, AS_OF, 12), tmp_path)
     for name in ("index", "review", "health"):
         _visit(browser, (tmp_path / f"{name}.html").as_uri(), f"static-{name}").close()

@@ -15,9 +15,9 @@ from niche.store import Store
 from niche.web.app import create_app
 from niche.web.pages import PAGES, Site
 from niche.web.render import render, safe_url
-from niche.web.report import write_report
-from tests.test_cli import niche
-from tests.web.conftest import AS_OF, EVIL_EMAIL, SCRIPT
+from niche.web.static_site import write_static_site
+from tests.helpers.cli import niche
+from tests.helpers.hostile_store import AS_OF, EVIL_EMAIL, SCRIPT
 
 ALERT = re.compile(r"<script>alert|<img src=x|href=\"javascript:|onerror=\"alert", re.I)
 
@@ -26,7 +26,7 @@ ALERT = re.compile(r"<script>alert|<img src=x|href=\"javascript:|onerror=\"alert
 def report(community_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report")
     with Store(community_db, read_only=True) as store:
-        write_report(Site(store, AS_OF, 12), out)
+        write_static_site(Site(store, AS_OF, 12), out)
     return out
 
 
@@ -55,7 +55,7 @@ def test_hostile_text_is_escaped_everywhere(report: Path) -> None:
 def test_emails_hidden_unless_asked(report: Path, community_db: Path, tmp_path: Path) -> None:
     assert not any(EVIL_EMAIL in p.read_text() for p in report.rglob("*.html"))
     with Store(community_db, read_only=True) as store:
-        write_report(Site(store, AS_OF, 12, show_emails=True), tmp_path)
+        write_static_site(Site(store, AS_OF, 12, show_emails=True), tmp_path)
     assert any(EVIL_EMAIL in p.read_text() for p in (tmp_path / "people").glob("*.html"))
 
 

@@ -1,13 +1,12 @@
 """Mentoring: reviewing a newcomer's change or answering a newcomer's message or bug.
 
 Whether someone is a newcomer depends on people (identity resolution) and on all history, so
-this runs after the rule-based roles and is recomputed on every derive: activities it marked
-before go back to their rule-based role first.
+this runs after the rule-based roles (`niche.classify.roles.classify`) and is recomputed on
+every derive: activities it marked before go back to their rule-based role first.
 """
 
 from __future__ import annotations
 
-from niche.classify.roles import Rules, classify_pending
 from niche.store import Store
 
 # Each activity that answers someone: who it answers (an identity) and what, in words.
@@ -51,12 +50,15 @@ FROM mentoring m WHERE activities.rowid = m.rid
 """
 
 
-def classify(store: Store, rules: Rules | None = None) -> int:
-    """Give every activity its role: the rules first, then mentoring; returns how many were mentoring."""
-    rules = rules or Rules.load()
+def unmark_mentoring(store: Store) -> None:
+    """Send what was mentoring back to the rules, before they run again."""
     with store.transaction():
         store.con.execute("UPDATE activities SET role = NULL, role_rule = NULL WHERE role = 'mentoring'")
-    classify_pending(store, rules)
+
+
+def mark_mentoring(store: Store, newcomer_days: int) -> int:
+    """Mark answers to newcomers (within newcomer_days of their first contribution) as mentoring;
+    returns how many activities are mentoring."""
     with store.transaction():
-        store.con.execute(_MARK, {"newcomer_days": rules.newcomer_days})
+        store.con.execute(_MARK, {"newcomer_days": newcomer_days})
         return store.con.execute("SELECT count(*) FROM activities WHERE role = 'mentoring'").fetchone()[0]

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from niche.classify.mentoring import mark_mentoring, unmark_mentoring
 from niche.store import Store
 
 BATCH = 20_000
@@ -136,6 +137,14 @@ def classify_pending(store: Store, rules: Rules | None = None) -> int:
             store.con.unregister("_niche_roles")
         done += len(rows)
     return done
+
+
+def classify(store: Store, rules: Rules | None = None) -> int:
+    """Give every activity its role: the rules first, then mentoring; returns how many were mentoring."""
+    rules = rules or Rules.load()
+    unmark_mentoring(store)
+    classify_pending(store, rules)
+    return mark_mentoring(store, rules.newcomer_days)
 
 
 def _commit_details(store: Store, items: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, list]]:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from niche.errors import NicheError
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, domain_map, periods_from_uses, with_stated
 from niche.identity.mailmap import Mailmap, mailmap_evidence
@@ -30,6 +31,15 @@ def load_identities(store: Store) -> list[Identity]:
         "SELECT identity_id, source_kind, name, email, username FROM identities ORDER BY identity_id"
     ).fetchall()
     return [Identity(*row) for row in rows]
+
+
+def person_of(store: Store, selector: str) -> str:
+    """The person an identity selector (email, kind:username, name:Full Name, id) names."""
+    keys = SelectorIndex(load_identities(store)).select(selector)
+    if not keys:
+        raise NicheError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
+    (person,) = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [keys[0]]).fetchone()
+    return person
 
 
 def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple[str, ...] = ()) -> PeopleSummary:

@@ -49,3 +49,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def to_json(value: Any) -> Any:
+    """Rows, dicts and lists with dates as ISO strings, ready for json.dumps."""
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    return jsonable(value)

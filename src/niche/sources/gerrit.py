@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
 
 XSSI_PREFIX = ")]}'"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from niche.credentials import strip_credentials
 from niche.errors import SourceError
+from niche.sources.contract import BadRecord
 
 # One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
 # with `-z` the numstat entries, each NUL-terminated, and an empty entry between commits.
@@ -100,15 +101,6 @@ class Commit:
                 if name or email:
                     found.append((name or email, email))
         return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
-class BadRecord:
-    """A record git printed that could not be parsed; quarantined by the caller."""
-
-    location: str
-    error: str
-    raw: bytes
 
 
 def decode_text(data: bytes) -> tuple[str, bool]:

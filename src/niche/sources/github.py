@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.github.com"

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 
 QUESTION_WINDOW = timedelta(minutes=30)  # how long a question waits for its answer
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from niche.errors import SourceError
 from niche.sources.changes import epoch
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.launchpad.net/1.0"

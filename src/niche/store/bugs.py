@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from niche.sources.changes import Account
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.github import Issue
 from niche.sources.http import HttpClient
 from niche.sources.launchpad import Bug, LaunchpadReader, Person

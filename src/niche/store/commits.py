@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from niche.sources import git
+from niche.sources.contract import BadRecord
 from niche.store.db import Store, identity_id, valid_epoch
 
 BATCH_COMMITS = 2000
@@ -274,7 +275,7 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
                 batch = _Batch(source, name)
                 with store.transaction():
                     for item in git.parse_log([output], name):
-                        if isinstance(item, git.BadRecord):
+                        if isinstance(item, BadRecord):
                             store.quarantine(
                                 source, item.location.rpartition("@")[2], item.location, item.error, item.raw
                             )

@@ -27,7 +27,7 @@ import pyarrow as pa
 from niche.credentials import strip_credentials
 from niche.errors import SourceError
 from niche.sources import mail
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.http import HttpClient
 from niche.store.db import Store
 from niche.store.rows import Rows

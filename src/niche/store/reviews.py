@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from niche.sources import gerrit
 from niche.sources.changes import Account, Change
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
 from niche.sources.github import GitHubRepo, Listing
 from niche.sources.http import HttpClient
 from niche.store.bugs import write_issue

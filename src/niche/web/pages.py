@@ -13,7 +13,7 @@ from niche.identity.people import person_details
 from niche.insights.niches import niches
 from niche.insights.signals import workloads
 from niche.links.trail import follow
-from niche.report.summary import headline, now_utc
+from niche.metrics.headline import headline, now_utc
 from niche.store import Store
 from niche.web import charts
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,3 +14,4 @@ AsOfOption = Annotated[
 MonthsOption = Annotated[int, typer.Option("--months", min=1, max=240, help="Months of history in monthly figures.")]
 ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+DbOption = Annotated[Path, typer.Option("--db", envvar="NICHE_DB", help="Database file.", show_default=True)]

@@ -8,25 +8,23 @@ from collections import Counter, defaultdict
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
 from niche import metrics
-from niche.cli_options import AsOfOption, JsonOption, MonthsOption, ShowEmails
+from niche.cli.console import day, err, out
+from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails
 from niche.errors import NicheError
-from niche.identity.people import person_details, shown_email
+from niche.identity.people import person_details, person_of, shown_email
 from niche.insights.niches import niches as find_niches
 from niche.insights.signals import workloads
 from niche.insights.validate import backtest
-from niche.people_cli import day, person_of
-from niche.report.summary import now_utc, to_json
+from niche.metrics import to_json
+from niche.metrics.headline import now_utc
 from niche.store import Store
 
 validate_app = typer.Typer(help="Check niche's signals against what really happened.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
 WhoArgument = Annotated[str, typer.Argument(help="Email, kind:username, name:Full Name or id.")]
 LimitOption = Annotated[int, typer.Option(help="Show at most this many.")]
 SIGNALS_OFF = "person-level signals are turned off for this community ([insights] person_signals = false in niche.toml)"

@@ -1,13 +1,8 @@
-"""Read mailing-list archives: mbox (plain or gzip), maildir, Mailman 2 pipermail, HyperKitty.
+"""Parse one raw message into a list post: who sent it, when, in reply to what, and what it says.
 
-Archives are split with a streaming reader rather than `mailbox.mbox`, which indexes the whole
-file first and keeps it open in memory-hungry ways; each message is then parsed on its own, so
-one broken message becomes one quarantined item and the rest of the archive goes on. Headers
-are read by a small parser and bodies decoded by hand for the common single-part message; the
-stdlib `email` package takes over for MIME multiparts and encoded words. What a list post
-means for a person — their own words rather than the quoted ones, whether it carries a patch,
-whether it asks a question — is decided here, from the message alone; threads are rebuilt
-across the whole archive by the store (`niche.store.mail`).
+Headers are read by a small parser and bodies decoded by hand for the common single-part message;
+the stdlib `email` package takes over for MIME multiparts and encoded words. Which words are the
+author's own and whether they ask a question is `niche.sources.mail.words`' job.
 """
 
 from __future__ import annotations
@@ -18,33 +13,16 @@ import email
 import email.header
 import email.policy
 import email.utils
-import gzip
 import hashlib
 import html
-import os
 import re
-import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import BinaryIO
 
-from niche.sources.git import BadRecord
+from niche.sources.contract import BadRecord
+from niche.sources.mail.mbox import RawMessage
+from niche.sources.mail.words import asks_question, own_words, patch_prose
 
-# A message bigger than this (say a 50 MB attachment) is quarantined, not parsed; only its first
-# bytes are kept, so memory stays bounded however large the archive's worst message.
-MAX_MESSAGE_BYTES = int(os.environ.get("NICHE_MAIL_MAX_BYTES") or 20 * 1024 * 1024)
-KEPT_OF_OVERSIZE = 64 * 1024
-
-# The mbox separator: "From <sender> <asctime date>". Pipermail writes the sender as "a at b",
-# git format-patch as a commit hash; requiring the date keeps body lines that start with
-# "From " (in mboxo archives, which do not escape them) from splitting a message.
-_FROM_LINE = re.compile(
-    rb"From \S.*?(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} "
-    rb"+\d{1,2}:\d\d"
-)
-_MBOXRD_FROM = re.compile(rb"(?m)^>(>*From )")
 # An RFC 5322 field name, then the value with its folded continuation lines.
 _HEADER = re.compile(rb"^([!-9;-~]+)[ \t]*:[ \t]*(.*(?:\n[ \t].*)*)", re.M)
 _WANTED = {
@@ -73,29 +51,7 @@ _MONTH_NUMBER = {
 }
 _ENVELOPE_DATE = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? .*\d{4}")
 _PATCH_SUBJECT = re.compile(r"\[[^\]]*\bPATCH\b[^\]]*\]", re.I)
-_DIFF = re.compile(r"^(diff --git |Index: |--- \S.*\n\+\+\+ \S.*\n@@ )", re.M)
-_QUESTION_MARK = re.compile(r"\?+(\s|$)")
-_URL_TAIL = re.compile(r"://\S*")  # a URL's "?" is no question
-# "On Mon, Bob wrote:", Gmail's "2016-04-14 11:06 GMT+02:00 Bob <bob at x.org>:" — any line that
-# ends in a colon right before a quote introduces it.
-_ATTRIBUTION_END = re.compile(r":[ \t]*\r?\n(?:[ \t]*\r?\n)?(?=[ \t]*>)")
-_QUOTED = re.compile(r"\n[ \t]*>[^\n]*")  # searched in "\n" + text, like _CUT below
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fwd?|antw|r)\s*(\[\d+\])?\s*:\s*|\[[^\]]*\]\s*)+", re.I)
-# Where a post stops being its author's words: signature, forwarded or top-posted original,
-# the list's own footer, pipermail's note of a scrubbed attachment.
-# (Searched from a newline, not with ^ and re.M: a literal start lets the regex engine skip ahead.)
-_CUT = re.compile(
-    r"\n(-- ?|-{3,} ?Original Message ?-{3,}|_{20,}|-{5,} ?(Forwarded message|next part) ?-{5,})\r?(\n|$)", re.I
-)
-
-
-@dataclass(frozen=True, slots=True)
-class RawMessage:
-    data: bytes  # the message without its From_ line (only the start of it when oversize)
-    envelope: bytes  # the From_ line, b"" for maildir files
-    offset: int  # byte offset of the message in its (uncompressed) file
-    end: int  # byte offset just after it: where a resumed read starts
-    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,102 +77,6 @@ class Message:
     lossy: bool  # some text was in an unknown or wrong charset and was decoded by a fallback
 
 
-# -- splitting archives -------------------------------------------------------------------------
-
-
-def open_archive(stream: BinaryIO) -> BinaryIO:
-    """The stream's bytes, uncompressed when it is gzip (known by content, whatever the name)."""
-    magic = stream.read(2)
-    stream.seek(0)
-    return gzip.GzipFile(fileobj=stream, mode="rb") if magic == b"\x1f\x8b" else stream  # type: ignore[return-value]
-
-
-CHUNK = 1 << 20
-_CONTEXT = 16  # bytes kept before unscanned data, to see the blank line ahead of a separator
-
-
-def split_mbox(stream: BinaryIO, start: int = 0) -> Iterator[RawMessage | BadRecord]:
-    """Messages of an mbox stream, from byte offset start (which must begin a message).
-
-    The stream is read in large chunks and separators found with bytes.find, not line by line:
-    splitting costs little more than reading. Text before the first From_ line is not a message:
-    it comes back as a BadRecord, as does the end of a gzip archive cut short (the messages read
-    before the cut are kept).
-    """
-    stream.seek(start)  # gzip streams seek forward by decompressing
-    buf = b""  # unconsumed input; the current message begins at buf[begin]
-    begin = 0
-    msg_start, dropped, head = start, 0, b""  # dropped: bytes cut from an oversize message's middle
-    scan = 0  # where the search for the next separator resumes in buf
-    eof = False
-    while not eof:
-        try:
-            chunk = stream.read1(CHUNK)  # read1: what a cut-short gzip gave before the cut comes back
-        except (EOFError, OSError, zlib.error) as exc:
-            yield from _segment(buf[begin:], msg_start, dropped, head)
-            yield BadRecord(f"byte {msg_start + dropped + len(buf) - begin}", f"archive ends early: {exc}", b"")
-            return
-        eof = not chunk
-        buf, scan, begin = buf[begin:] + chunk, scan - begin, 0
-        while (found := buf.find(b"\nFrom ", scan)) >= 0:
-            i = found + 1
-            line_end = buf.find(b"\n", i)
-            if line_end < 0 and not eof:
-                break  # the candidate line is not all read yet
-            scan = i
-            after_blank = buf[found - 1 : found] == b"\n" or buf[found - 2 : found] == b"\n\r"
-            if after_blank and _FROM_LINE.match(buf, i, line_end if line_end >= 0 else len(buf)):
-                yield from _segment(buf[begin:i], msg_start, dropped, head)
-                msg_start += dropped + i - begin
-                begin, dropped, head = i, 0, b""
-        else:
-            scan = max(begin, len(buf) - _CONTEXT)
-        if len(buf) - begin > MAX_MESSAGE_BYTES + CHUNK:
-            head = head or buf[begin : begin + KEPT_OF_OVERSIZE]
-            cut = len(buf) - _CONTEXT
-            dropped += cut - begin
-            buf, begin, scan = buf[cut:], 0, 0
-    yield from _segment(buf[begin:], msg_start, dropped, head)
-
-
-def _segment(buf: bytes, offset: int, dropped: int, head: bytes) -> Iterator[RawMessage | BadRecord]:
-    """The message (or junk) between two separators; nothing for blank space."""
-    size = dropped + len(buf)
-    first = head or buf
-    is_message = first.startswith(b"From ") and _FROM_LINE.match(first)
-    if not is_message:
-        if first.strip():
-            why = "not an mbox message: text before the first 'From ' separator line"
-            yield BadRecord(f"byte {offset}", why, first[:KEPT_OF_OVERSIZE])
-        return
-    if dropped or size > MAX_MESSAGE_BYTES:
-        yield BadRecord(
-            f"byte {offset}",
-            f"message of {size / 1e6:.1f} MB is over the {MAX_MESSAGE_BYTES / 1e6:.0f} MB limit "
-            "(NICHE_MAIL_MAX_BYTES); kept unparsed",
-            first[:KEPT_OF_OVERSIZE],
-        )
-        return
-    envelope, _, data = buf.partition(b"\n")
-    if b">From " in data:  # mboxrd escaping, undone; rare, so looked for before the regex runs
-        data = _MBOXRD_FROM.sub(rb"\1", data)
-    yield RawMessage(data, envelope + b"\n", offset, offset + size, size)
-
-
-def read_message_file(path: Path) -> RawMessage | BadRecord:
-    """One message stored alone in a file (maildir, .eml)."""
-    size = path.stat().st_size
-    if size > MAX_MESSAGE_BYTES:
-        with path.open("rb") as f:
-            head = f.read(KEPT_OF_OVERSIZE)
-        return BadRecord(path.name, f"message of {size / 1e6:.1f} MB is over the limit; kept unparsed", head)
-    data = path.read_bytes()
-    return RawMessage(data, b"", 0, size, size)
-
-
-# -- parsing one message ------------------------------------------------------------------------
-
-
 def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
     """The post in a raw message, or a BadRecord saying why it is not one."""
     data = raw.data.replace(b"\r\n", b"\n") if b"\r\n" in raw.data[:4096] else raw.data
@@ -235,9 +95,7 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
         sent_at, tz = _envelope_date(raw.envelope), None
         from_envelope = sent_at is not None
     text, attachments, bad_body = _body(headers, body, raw.data)
-    diff = _DIFF.search(text) if "\n+++ " in text or "diff --git " in text or "Index: " in text else None
-    # A patch's own words are its description: git's "---" line ends it, the diff is code.
-    prose = text[: diff.start()].split("\n---\n", 1)[0] if diff else text
+    prose, diff = patch_prose(text)
     own, quoted = own_words(prose)
     references = tuple(_MESSAGE_ID.findall(headers.get("references", "")))
     in_reply_to = next(iter(_MESSAGE_ID.findall(headers.get("in-reply-to", ""))), None)
@@ -268,16 +126,10 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
         quoted_lines=quoted,
         is_patch=bool(diff or _PATCH_SUBJECT.search(subject))
         or any(a.endswith((".patch", ".diff")) or "x-patch" in a or "x-diff" in a for a in attachments),
-        asks_question=("?" in own and _asks(_URL_TAIL.sub("", own))) or thread_subject.endswith("?"),
+        asks_question=asks_question(own, thread_subject),
         attachments=attachments,
         lossy=lossy or bad_subject or bad_from or bad_body,
     )
-
-
-def _asks(text: str) -> bool:
-    """A question mark ends a word ("works?"), not a "." as where pipermail lost a character."""
-    return any(m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] in ")_")
-               for m in _QUESTION_MARK.finditer(text))  # fmt: skip
 
 
 def _headers(head: bytes) -> tuple[dict[str, str], bool]:
@@ -465,88 +317,3 @@ def _html_text(markup: str) -> str:
     markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
     markup = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", markup)
     return html.unescape(re.sub(r"<[^>]+>", "", markup))
-
-
-def own_words(text: str) -> tuple[str, int]:
-    """(the author's own words, number of quoted lines): quoted lines, the attribution line
-    before a quote, and everything after a signature, forwarded original or list footer are not
-    the author's. Whole-text regular expressions, not a loop over lines: archives are large."""
-    quoted = 0
-    text = "\n" + text
-    cut = _CUT.search(text)
-    if cut:
-        quoted = len(_QUOTED.findall(text, cut.end() - 1))
-        text = text[: cut.start()]
-    if ">" not in text:
-        return text.strip(), quoted
-    text, own_quoted = _QUOTED.subn("", _drop_attributions(text))
-    return text.strip(), quoted + own_quoted
-
-
-def _drop_attributions(text: str) -> str:
-    pieces, last = [], 0
-    for end in _ATTRIBUTION_END.finditer(text):
-        line_start = text.rfind("\n", 0, end.start()) + 1
-        if line_start >= last:
-            pieces.append(text[last:line_start])
-            last = end.end()
-    return "".join(pieces) + text[last:]
-
-
-# -- archives on the web ------------------------------------------------------------------------
-
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")  # fmt: skip
-_PIPERMAIL_ARCHIVE = re.compile(r"(\d{4})-(" + "|".join(m.title() for m in MONTHS) + r")\.txt(\.gz)?$")
-_MOD_MBOX_ARCHIVE = re.compile(r"(\d{4})(\d{2})\.mbox$")
-_HREF = re.compile(r"""href\s*=\s*["']?([^"'\s>]+)""", re.I)
-_HYPERKITTY_LIST = re.compile(r"^(.*?)/(?:hyperkitty/)?(?:archives/)?list/([^/]+@[^/]+)/?")
-
-
-@dataclass(frozen=True, slots=True)
-class Archive:
-    url: str
-    month: str  # 'YYYY-MM'
-
-
-def index_archives(index_html: str, index_url: str) -> list[Archive]:
-    """The monthly archives an index page links to, oldest first: a Mailman 2 pipermail index
-    (2016-April.txt.gz) or an Apache mod_mbox one (201604.mbox/thread)."""
-    base = index_url if index_url.endswith("/") else index_url.rsplit("/", 1)[0] + "/"
-    found: dict[str, Archive] = {}
-    for href in _HREF.findall(index_html):
-        name = href.split("?", 1)[0]
-        if name.endswith(".mbox/thread") or name.endswith(".mbox/date") or name.endswith(".mbox/author"):
-            name = name.rsplit("/", 1)[0]
-        pipermail = _PIPERMAIL_ARCHIVE.search(name)
-        mod_mbox = _MOD_MBOX_ARCHIVE.search(name)
-        if pipermail:
-            month = f"{pipermail.group(1)}-{MONTHS.index(pipermail.group(2).lower()) + 1:02d}"
-        elif mod_mbox:
-            month = f"{mod_mbox.group(1)}-{mod_mbox.group(2)}"
-        else:
-            continue
-        url = name if "://" in name else base + name.lstrip("/")
-        found.setdefault(month, Archive(url, month))
-    return sorted(found.values(), key=lambda a: a.month)
-
-
-def hyperkitty_list(url: str) -> tuple[str, str] | None:
-    """(site root, list address) when url is a HyperKitty list page, else None."""
-    match = _HYPERKITTY_LIST.match(url)
-    return (match.group(1), match.group(2)) if match else None
-
-
-def hyperkitty_archives(root: str, address: str, first: str, last: str) -> list[Archive]:
-    """HyperKitty's mbox export of each month from first to last ('YYYY-MM'), as HyperKitty
-    serves it: /hyperkitty/list/ADDR/export/NAME.mbox.gz?start=DATE&end=DATE."""
-    year, month = map(int, first.split("-"))
-    archives = []
-    while f"{year:04d}-{month:02d}" <= last:
-        following = (year + month // 12, month % 12 + 1)
-        start, end = f"{year:04d}-{month:02d}-01", f"{following[0]:04d}-{following[1]:02d}-01"
-        name = f"{year:04d}-{month:02d}"
-        url = f"{root}/hyperkitty/list/{address}/export/{address}-{name}.mbox.gz?start={start}&end={end}"
-        archives.append(Archive(url, name))
-        year, month = following
-    return archives

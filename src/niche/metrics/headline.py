@@ -43,12 +43,3 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
         "reviewers_vs_velocity": metrics.run(store, "reviewers_vs_velocity", **params),
         "quarantined": quarantined,
     }
-
-
-def to_json(value: Any) -> Any:
-    """The headline with dates as ISO strings, ready for json.dumps."""
-    if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
-    return metrics.jsonable(value)

@@ -1,4 +1,4 @@
-"""`niche report`: the dashboard as static files anyone can open or publish, offline."""
+"""The dashboard as static HTML files (`niche report`) anyone can open or publish, offline."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from niche.web.pages import PAGES, Site
 from niche.web.render import render
 
 
-def write_report(site: Site, out: Path) -> int:
+def write_static_site(site: Site, out: Path) -> int:
     """Write every page, a profile per person and the static assets under out; returns pages written."""
     (out / "people").mkdir(parents=True, exist_ok=True)
     written = 0

@@ -1,12 +1,8 @@
-"""The `niche` command: thin commands that parse options, call the library and render."""
+"""`niche sync ...`: bring sources into the database incrementally, then refresh what derives from them."""
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import os
-import secrets
-import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
@@ -17,24 +13,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from niche import __version__
 from niche.classify import Rules, classify
-from niche.cli_options import AsOfOption, JsonOption, MonthsOption, ShowEmails
-from niche.config import Config, load_config
+from niche.cli.console import err, fail
+from niche.config import Config
 from niche.credentials import strip_credentials, url_credentials
 from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
-from niche.insights_cli import niches, profile, recognition, reviews, signals, validate_app
 from niche.links.build import build_links
-from niche.links.trail import follow
-from niche.people_cli import identities_app, people_app
-from niche.report.summary import headline, to_json
-from niche.report.terminal import render_headline
 from niche.sources.git import discover_repositories
 from niche.sources.github import DEFAULT_API_URL
 from niche.sources.http import HttpClient
@@ -42,49 +31,14 @@ from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.store import Store
 from niche.store.bugs import BugSync, sync_launchpad
 from niche.store.commits import RepoSync, sync_repository
-from niche.store.db import DEFAULT_DB
 from niche.store.irc import sync_irc
 from niche.store.mail import MailSync, sync_mail
 from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
-from niche.web.pages import Site
-from niche.web.report import write_report
 
-app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
 sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.")
-app.add_typer(sync_app, name="sync")
-app.add_typer(people_app, name="people")
-app.add_typer(identities_app, name="identities")
-console = Console()
-err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
-
-DbOption = Annotated[Path, typer.Option("--db", envvar="NICHE_DB", help="Database file.", show_default=True)]
 
 
-def _version(value: bool) -> None:
-    if value:
-        console.print(f"niche {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    ctx: typer.Context,
-    db: DbOption = DEFAULT_DB,
-    config: Annotated[
-        Path | None, typer.Option("--config", envvar="NICHE_CONFIG", help="Project config; default ./niche.toml.")
-    ] = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    ctx.obj = {"db": db, "config": load_config(config)}
-
-
-def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {escape(message)}")
-
-
-def _derive(store: Store, config: Config) -> None:
+def derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
         resolve_people(store, load_overrides(config.people_overrides), config.bots)
@@ -92,7 +46,7 @@ def _derive(store: Store, config: Config) -> None:
         build_links(store)
 
 
-def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
+def sync_git_paths(store: Store, paths: list[Path]) -> list[RepoSync]:
     """Sync every repository under paths with a progress bar; a failing repository is reported, not fatal."""
     repos: list[Path] = []
     results: list[RepoSync] = []
@@ -122,7 +76,7 @@ def _sync_git(store: Store, paths: list[Path]) -> list[RepoSync]:
             progress.remove_task(task)
     for r in results:
         if r.error:
-            _fail(r.error)
+            fail(r.error)
             continue
         for warning in r.warnings:
             err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
@@ -140,7 +94,7 @@ def sync_git(
     ],
 ) -> None:
     """Ingest commits from git repositories (only what is new since the last sync)."""
-    _sync_then_derive(ctx, lambda store: any(r.error for r in _sync_git(store, paths)))
+    _sync_thenderive(ctx, lambda store: any(r.error for r in sync_git_paths(store, paths)))
 
 
 MaxWaitOption = Annotated[
@@ -168,7 +122,7 @@ def _report_reviews(results: list[ReviewSync | str]) -> bool:
     failed = False
     for r in results:
         if isinstance(r, str):
-            _fail(r)
+            fail(r)
             failed = True
         else:
             state = "unchanged" if r.unchanged else f"{r.changes:,} changes"
@@ -222,7 +176,7 @@ def _guarded(run: Callable[[], T]) -> T | None:
     try:
         return run()
     except NicheError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return None
 
 
@@ -269,13 +223,13 @@ def _report_quarantined(store: Store, since: datetime) -> None:
         err.print(f"... and {len(rows) - SHOWN_QUARANTINED} more: see `niche quarantine`")
 
 
-def _sync_then_derive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
+def _sync_thenderive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
     """Run a sync, refresh what derives from it, and exit 1 when any source failed."""
     with Store(ctx.obj["db"]) as store:
         started = datetime.now(UTC).replace(tzinfo=None)
         failed = sync(store)
         _report_quarantined(store, started)
-        _derive(store, ctx.obj["config"])
+        derive(store, ctx.obj["config"])
     if failed:
         raise typer.Exit(1)
 
@@ -292,7 +246,7 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         return
     config: Config = ctx.obj["config"]
     if not config.has_sources:
-        _fail("no sources to sync: list them in niche.toml, or name one, e.g. `niche sync git PATH`")
+        fail("no sources to sync: list them in niche.toml, or name one, e.g. `niche sync git PATH`")
         raise typer.Exit(2)
     gerrit = [(g.url, p, g.since) for g in config.gerrit for p in (g.projects or (None,))]
     github = [
@@ -303,7 +257,7 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
     ]
 
     def sync(store: Store) -> bool:
-        git_failed = any(r.error for r in _sync_git(store, list(config.git_paths)))
+        git_failed = any(r.error for r in sync_git_paths(store, list(config.git_paths)))
         export_failed = _import_exports(store, list(config.gerrit_exports))
         review_failed = _sync_reviews(store, gerrit, github, max_wait)
         mail = [(loc, m.list_name, m.since) for m in config.mail for loc in m.locations]
@@ -313,7 +267,7 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         launchpad_failed = _sync_launchpad(store, launchpad, max_wait)
         return launchpad_failed or irc_failed or mail_failed or review_failed or git_failed or export_failed
 
-    _sync_then_derive(ctx, sync)
+    _sync_thenderive(ctx, sync)
 
 
 @sync_app.command("gerrit")
@@ -331,7 +285,7 @@ def sync_gerrit_command(
     Anonymous for public servers; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD (an HTTP password)
     for private ones.
     """
-    _sync_then_derive(
+    _sync_thenderive(
         ctx, lambda store: _sync_reviews(store, [(url, p, since) for p in (project or [None])], [], max_wait)
     )
 
@@ -345,7 +299,7 @@ def sync_gerrit_export(
     ],
 ) -> None:
     """Ingest changes from a Gerrit query export (JSON lines), e.g. what an administrator ran over SSH."""
-    _sync_then_derive(ctx, lambda store: _import_exports(store, files))
+    _sync_thenderive(ctx, lambda store: _import_exports(store, files))
 
 
 ReposArgument = Annotated[list[str], typer.Argument(help="OWNER/REPO ...")]
@@ -358,10 +312,10 @@ def _sync_github(ctx: typer.Context, repos: list[str], since: str | None, api_ur
                  issues: bool) -> None:  # fmt: skip
     for repo in repos:
         if repo.count("/") != 1:
-            _fail(f"{repo}: expected OWNER/REPO")
+            fail(f"{repo}: expected OWNER/REPO")
             raise typer.Exit(2)
     github = [(api_url, r, since, issues) for r in repos]
-    _sync_then_derive(ctx, lambda store: _sync_reviews(store, [], github, max_wait))
+    _sync_thenderive(ctx, lambda store: _sync_reviews(store, [], github, max_wait))
 
 
 @sync_app.command("github")
@@ -405,7 +359,7 @@ def sync_mail_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest mailing-list posts: who started threads, who replied, answered questions, sent patches."""
-    _sync_then_derive(ctx, lambda store: _sync_mail(store, [(loc, list_name, since) for loc in locations], max_wait))
+    _sync_thenderive(ctx, lambda store: _sync_mail(store, [(loc, list_name, since) for loc in locations], max_wait))
 
 
 def _sync_launchpad(store: Store, projects: list[tuple[str, str, str | None]], max_wait: float) -> bool:
@@ -440,7 +394,7 @@ def sync_launchpad_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest Launchpad bugs: reports, comments, and triage (status, importance, assignee, tags, duplicates)."""
-    _sync_then_derive(ctx, lambda store: _sync_launchpad(store, [(api_url, p, since) for p in projects], max_wait))
+    _sync_thenderive(ctx, lambda store: _sync_launchpad(store, [(api_url, p, since) for p in projects], max_wait))
 
 
 def _sync_irc(store: Store, paths: list[tuple[Path, str | None, str]]) -> bool:
@@ -450,7 +404,7 @@ def _sync_irc(store: Store, paths: list[tuple[Path, str | None, str]]) -> bool:
         try:
             tz = ZoneInfo(tz_name)
         except (ZoneInfoNotFoundError, ValueError):
-            _fail(f"{tz_name}: not a timezone name (e.g. UTC, Europe/Berlin)")
+            fail(f"{tz_name}: not a timezone name (e.g. UTC, Europe/Berlin)")
             failed = True
             continue
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
@@ -480,141 +434,4 @@ def sync_irc_command(
     tz: Annotated[str, typer.Option("--tz", help="Timezone of times logged without an offset.")] = "UTC",
 ) -> None:
     """Ingest IRC logs (Supybot/Limnoria, MeetBot, irssi, WeeChat, ZNC): talk, answers, meetings, actions."""
-    _sync_then_derive(ctx, lambda store: _sync_irc(store, [(p, channel, tz) for p in paths]))
-
-
-@app.command()
-def analyze(
-    ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="Repositories or folders of repositories.")],
-    as_of: AsOfOption = None,
-    months: MonthsOption = 12,
-) -> None:
-    """Sync git repositories, then summarise who contributes and where."""
-    with Store(ctx.obj["db"]) as store:
-        results = _sync_git(store, paths)
-        _derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
-        render_headline(console, site.headline())
-        out = Path(ctx.obj["db"]).parent / "report"
-        with err.status("Writing the HTML report ..."):
-            write_report(site, out)
-    console.print(f"Report: {escape(str(out / 'index.html'))} (or `niche serve` to browse it live)")
-    if any(r.error for r in results):
-        raise typer.Exit(1)
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether every address host names is this machine's own."""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
-    except OSError as exc:
-        raise NicheError(f"cannot listen on {host}: {exc}") from exc
-    return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
-
-
-@app.command()
-def report(
-    ctx: typer.Context,
-    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write the report to.")] = Path("niche-report"),
-    as_of: AsOfOption = None,
-    months: MonthsOption = 12,
-    show_emails: ShowEmails = False,
-) -> None:
-    """Write the dashboard as static HTML anyone can open or publish; it works offline."""
-    with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
-        pages = write_report(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), out)
-    console.print(f"{pages:,} pages: {escape(str(out / 'index.html'))}")
-
-
-@app.command()
-def serve(
-    ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    token: Annotated[str | None, typer.Option(envvar="NICHE_TOKEN", help="Token visitors must give.")] = None,
-    as_of: AsOfOption = None,
-    months: MonthsOption = 12,
-    show_emails: ShowEmails = False,
-) -> None:
-    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality."""
-    import uvicorn  # here, not at the top: every other command starts faster without the web stack
-
-    from niche.web.app import create_app
-
-    if not token and not _is_loopback(host):
-        token = secrets.token_urlsafe(24)
-    with Store(ctx.obj["db"], read_only=True) as store:
-        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), token)
-        url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
-        err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-@app.command()
-def stats(
-    ctx: typer.Context,
-    as_json: JsonOption = False,
-    as_of: AsOfOption = None,
-    months: MonthsOption = 12,
-) -> None:
-    """The headline figures of what is already in the database."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        h = headline(store, as_of, months)
-    if as_json:
-        console.out(json.dumps(to_json(h), indent=2))
-    else:
-        render_headline(console, h)
-
-
-@app.command()
-def trail(
-    ctx: typer.Context,
-    item: Annotated[str, typer.Argument(help="A URL, Change-Id, bug number, commit hash or Message-ID.")],
-    hops: Annotated[int, typer.Option(min=0, max=5, help="How far to follow links.")] = 2,
-    as_json: JsonOption = False,
-) -> None:
-    """Follow the breadcrumbs: everything linked to ITEM across sources, in time order."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        items = follow(store, item, hops)
-    if as_json:
-        console.out(json.dumps([to_json(vars(i)) for i in items], indent=2))
-        return
-    if not items:
-        err.print(f"Nothing in the database is linked to {escape(item)}.")
-        raise typer.Exit(1)
-    for i in items:
-        when = f"{i.occurred_at:%Y-%m-%d %H:%M}" if i.occurred_at else "????-??-?? ??:??"
-        console.print(
-            f"{when}  [bold]{escape(i.item_kind)}[/bold] {escape(i.source_name)} {escape(i.item_id[:12])}"
-            f"  {escape(i.person or '?')}: {escape(i.title or '')}",
-            soft_wrap=True,
-        )
-        console.print(f"                  [dim]via {escape(', '.join(i.via))}[/dim]")
-
-
-@app.command()
-def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50) -> None:
-    """List bad input that was set aside, with where it came from and what was wrong."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        rows = store.con.execute(
-            "SELECT recorded_at, location, error FROM quarantine ORDER BY recorded_at DESC LIMIT ?", [limit]
-        ).fetchall()
-        total = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
-    for recorded_at, location, error in rows:
-        console.print(f"{recorded_at:%Y-%m-%d %H:%M} {escape(location)}: {escape(error)}")
-    console.print(f"{total} quarantined item(s)" + (f", {len(rows)} shown" if total > len(rows) else ""))
-
-
-for command in (profile, recognition, reviews, signals, niches):
-    app.command()(command)
-app.add_typer(validate_app, name="validate")
-
-
-def run() -> None:
-    """Console-script entry point: a NicheError is one clear line and exit status 2, not a traceback."""
-    try:
-        app()
-    except NicheError as exc:
-        _fail(str(exc))
-        raise SystemExit(2) from None
+    _sync_thenderive(ctx, lambda store: _sync_irc(store, [(p, channel, tz) for p in paths]))

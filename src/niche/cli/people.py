@@ -13,30 +13,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from niche.cli_options import ShowEmails
+from niche.cli.console import day, err, out
+from niche.cli.options import ShowEmails
 from niche.errors import NicheError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
-from niche.identity.people import load_identities, person_details, resolve_people, shown_email
+from niche.identity.people import load_identities, person_details, person_of, resolve_people, shown_email
 from niche.identity.resolve import Evidence, Identity, explain, resolve
 from niche.store import Store
 
 people_app = typer.Typer(help="People behind the identities: list, show, merge, split, explain.", no_args_is_help=True)
 identities_app = typer.Typer(help="Identity resolution without a database, for researchers.", no_args_is_help=True)
-out = Console()
-err = Console(stderr=True)
-
-
-def person_of(store: Store, selector: str) -> str:
-    keys = SelectorIndex(load_identities(store)).select(selector)
-    if not keys:
-        raise NicheError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
-    (person,) = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [keys[0]]).fetchone()
-    return person
 
 
 def _overrides(ctx: typer.Context) -> Overrides:
@@ -109,11 +99,6 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
         out.print(f"works for {escape(org)}: {day(start, 'ever')} to {day(end, 'now')} ({reason})")
     for role, count, first, last in roles:
         out.print(f"  {role:<14} {count:>7,}  {day(first, '?')} to {day(last, '?')}")
-
-
-def day(moment: datetime | None, otherwise: str = "?") -> str:
-    """A date as the CLI prints it, or `otherwise` when there is none."""
-    return f"{moment:%Y-%m-%d}" if moment else otherwise
 
 
 @people_app.command()

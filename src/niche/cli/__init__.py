@@ -1,0 +1,73 @@
+"""The `niche` command: thin commands that parse options, call the library and render.
+
+One module per group of commands: `sync` (bring sources in), `people` (identities and people),
+`insights` (profile, recognition, reviews, signals, niches, validate), `dashboard` (analyze,
+report, serve), `overview` (stats, trail, quarantine); `console` and `options` are what they
+share. A new command goes in the module of its group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from niche import __version__
+from niche.cli import dashboard, insights, overview
+from niche.cli.console import fail, out
+from niche.cli.options import DbOption
+from niche.cli.people import identities_app, people_app
+from niche.cli.sync import sync_app
+from niche.config import load_config
+from niche.errors import NicheError
+from niche.store.db import DEFAULT_DB
+
+app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
+app.add_typer(people_app, name="people")
+app.add_typer(identities_app, name="identities")
+app.add_typer(insights.validate_app, name="validate")
+for command in (
+    dashboard.analyze,
+    dashboard.report,
+    dashboard.serve,
+    overview.stats,
+    overview.trail,
+    overview.quarantine,
+    insights.profile,
+    insights.recognition,
+    insights.reviews,
+    insights.signals,
+    insights.niches,
+):
+    app.command()(command)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"niche {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: DbOption = DEFAULT_DB,
+    config: Annotated[
+        Path | None, typer.Option("--config", envvar="NICHE_CONFIG", help="Project config; default ./niche.toml.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    ctx.obj = {"db": db, "config": load_config(config)}
+
+
+def run() -> None:
+    """Console-script entry point: a NicheError is one clear line and exit status 2, not a traceback."""
+    try:
+        app()
+    except NicheError as exc:
+        fail(str(exc))
+        raise SystemExit(2) from None

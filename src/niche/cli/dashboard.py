@@ -1,0 +1,86 @@
+"""`niche analyze`, `niche report` and `niche serve`: the dashboard, as static files or live."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from niche.cli.console import err, out
+from niche.cli.headline import render_headline
+from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
+from niche.cli.sync import derive, sync_git_paths
+from niche.errors import NicheError
+from niche.store import Store
+from niche.web.pages import Site
+from niche.web.static_site import write_static_site
+
+
+def analyze(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Repositories or folders of repositories.")],
+    as_of: AsOfOption = None,
+    months: MonthsOption = 12,
+) -> None:
+    """Sync git repositories, then summarise who contributes and where."""
+    with Store(ctx.obj["db"]) as store:
+        results = sync_git_paths(store, paths)
+        derive(store, ctx.obj["config"])
+        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
+        render_headline(out, site.headline())
+        folder = Path(ctx.obj["db"]).parent / "report"
+        with err.status("Writing the HTML report ..."):
+            write_static_site(site, folder)
+    out.print(f"Report: {escape(str(folder / 'index.html'))} (or `niche serve` to browse it live)")
+    if any(r.error for r in results):
+        raise typer.Exit(1)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether every address host names is this machine's own."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError as exc:
+        raise NicheError(f"cannot listen on {host}: {exc}") from exc
+    return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+def report(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Option("-o", "--out", help="Folder to write the report to.")] = Path("niche-report"),
+    as_of: AsOfOption = None,
+    months: MonthsOption = 12,
+    show_emails: ShowEmails = False,
+) -> None:
+    """Write the dashboard as static HTML anyone can open or publish; it works offline."""
+    with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
+        pages = write_static_site(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), folder)
+    out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[str | None, typer.Option(envvar="NICHE_TOKEN", help="Token visitors must give.")] = None,
+    as_of: AsOfOption = None,
+    months: MonthsOption = 12,
+    show_emails: ShowEmails = False,
+) -> None:
+    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality."""
+    import uvicorn  # here, not at the top: every other command starts faster without the web stack
+
+    from niche.web.app import create_app
+
+    if not token and not _is_loopback(host):
+        token = secrets.token_urlsafe(24)
+    with Store(ctx.obj["db"], read_only=True) as store:
+        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), token)
+        url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
+        err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")

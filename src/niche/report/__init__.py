@@ -1,1 +1,0 @@
-"""Reports: the headline summary for the terminal and `--json`, later the HTML pages."""
