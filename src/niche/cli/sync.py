@@ -16,7 +16,8 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from niche.classify import Rules, classify
+from niche.classify import classify
+from niche.cli import sync_posts as posts
 from niche.cli.console import err, fail
 from niche.config import Config
 from niche.credentials import strip_credentials, url_credentials
@@ -42,7 +43,7 @@ def derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
         resolve_people(store, load_overrides(config.people_overrides), config.bots)
-        classify(store, Rules.load(config.raw))
+        classify(store, config.rules)
         build_links(store)
 
 
@@ -265,7 +266,9 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         irc_failed = _sync_irc(store, [(p, i.channel, i.timezone) for i in config.irc for p in i.paths])
         launchpad = [(lp.api_url or LAUNCHPAD_API_URL, p, lp.since) for lp in config.launchpad for p in lp.projects]
         launchpad_failed = _sync_launchpad(store, launchpad, max_wait)
-        return launchpad_failed or irc_failed or mail_failed or review_failed or git_failed or export_failed
+        posts_failed = posts.sync_posts(store, list(config.posts), list(config.feeds), max_wait, _client)
+        return (launchpad_failed or irc_failed or mail_failed or review_failed or git_failed or export_failed
+                or posts_failed)  # fmt: skip
 
     _sync_thenderive(ctx, sync)
 
@@ -435,3 +438,6 @@ def sync_irc_command(
 ) -> None:
     """Ingest IRC logs (Supybot/Limnoria, MeetBot, irssi, WeeChat, ZNC): talk, answers, meetings, actions."""
     _sync_thenderive(ctx, lambda store: _sync_irc(store, [(p, channel, tz) for p in paths]))
+
+
+posts.register(sync_app, _sync_thenderive, lambda base, token_env, **kw: _client(base, token_env, **kw))

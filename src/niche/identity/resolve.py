@@ -30,8 +30,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from niche.identity import normalize as norm
-from niche.identity.affiliations import PERSONAL_DOMAINS
 from niche.identity.bots import is_bot
+from niche.identity.organisations import shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class Identity:
     name: str | None
     email: str | None
     username: str | None = None
+    is_bot: bool = False  # the service itself says so (a Slack integration, a Discourse system user)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,8 @@ def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
     if norm.is_generic_name(tokens):
         tokens = ()
     nick = bool(tokens) and not any(c.isspace() for c in (ident.name or "").strip())
-    return _Prepared(ident, email, mailbox, tokens, nick, is_bot(ident.name, ident.email, ident.username, bots))
+    bot = ident.is_bot or is_bot(ident.name, ident.email, ident.username, bots)
+    return _Prepared(ident, email, mailbox, tokens, nick, bot)
 
 
 def _found_evidence(prepared: list[_Prepared]) -> Iterator[Evidence]:
@@ -234,7 +236,7 @@ def _corroborated(a: _Prepared, b: _Prepared) -> bool:
     if a.mailbox and a.mailbox == b.mailbox:
         return True
     domain = norm.email_domain(a.email)
-    return domain is not None and domain == norm.email_domain(b.email) and domain not in PERSONAL_DOMAINS
+    return domain is not None and domain == norm.email_domain(b.email) and not shipped().is_personal(domain)
 
 
 def _same_name(prepared: list[_Prepared]) -> Iterator[Evidence]:

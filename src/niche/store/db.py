@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 
 from niche.credentials import strip_credentials
-from niche.errors import NicheError, SchemaError
+from niche.errors import SchemaError, StoreError
 
 DEFAULT_DB = Path(".niche") / "niche.duckdb"
 # DuckDB would cache up to 80% of RAM; a bound keeps niche's memory flat however long the history
@@ -69,16 +69,16 @@ class Store:
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_db_path()
         if read_only and not self.path.exists():
-            raise NicheError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
+            raise StoreError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise NicheError(
+                raise StoreError(
                     f"{self.path}: the database is in use by another niche process; wait for it to finish"
                 ) from None
-            raise NicheError(f"{self.path}: cannot open the database: {exc}") from None
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
         self.con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
         self._item_tables: list[str] | None = None
         self._migrate(read_only)
@@ -251,6 +251,14 @@ class Store:
             },
             where="WHERE identity_id NOT IN (SELECT identity_id FROM identities)",
         )
+
+    def mark_bots(self, identity_ids: set[str]) -> None:
+        """Record that the service itself calls these identities bots (they never count as people)."""
+        if identity_ids:
+            self.con.execute(
+                "UPDATE identities SET is_bot = true WHERE identity_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(identity_ids)],
+            )
 
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""

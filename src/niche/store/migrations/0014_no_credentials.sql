@@ -1,4 +1,4 @@
--- niche schema 13: no logins in what is stored. Earlier versions kept the user and password a URL
+-- niche schema 14: no logins in what is stored. Earlier versions kept the user and password a URL
 -- carried (a git remote "https://oauth2:TOKEN@github.com/o/r", a Gerrit, Launchpad or archive URL
 -- "http://user:pw@host"), and read a .mailmap through a link (one to /proc/self/environ stored the
 -- process environment). Take them out; a repository's mailmap is read again, from HEAD's tree, by
@@ -13,6 +13,7 @@ UPDATE sync_state SET cursor = _niche_strip(cursor::VARCHAR)::JSON;
 UPDATE changes SET url = _niche_strip(url);
 UPDATE bugs SET url = _niche_strip(url);
 UPDATE link_items SET url = _niche_strip(url);
+UPDATE posts SET url = _niche_strip(url);
 UPDATE quarantine SET location = _niche_strip(location), error = _niche_strip(error);
 
 UPDATE sources SET source = _niche_strip(source) WHERE source LIKE 'mail:%@%';
