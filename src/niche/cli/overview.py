@@ -64,6 +64,11 @@ def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show
             "SELECT recorded_at, location, error FROM quarantine ORDER BY recorded_at DESC LIMIT ?", [limit]
         ).fetchall()
         total = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        cut = store.con.execute(
+            "SELECT item_id, detail FROM item_flags WHERE flag = 'field-cut' ORDER BY source, item_id LIMIT ?", [limit]
+        ).fetchall()
     for recorded_at, location, error in rows:
         out.print(f"{recorded_at:%Y-%m-%d %H:%M} {escape(location)}: {escape(error)}")
     out.print(f"{total} quarantined item(s)" + (f", {len(rows)} shown" if total > len(rows) else ""))
+    for item_id, detail in cut:  # read, but with a field cut to its bound
+        out.print(f"cut: {escape(item_id)}: {escape(detail)}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from niche.sources.bounds import SUBJECT_LIMIT, bounded
 from niche.sources.changes import Account, Change, Event, epoch
 from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
@@ -24,7 +25,7 @@ REST_OPTIONS = ("DETAILED_ACCOUNTS", "ALL_REVISIONS", "MESSAGES", "DETAILED_LABE
 PAGE_SIZE = 100
 _VOTE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)([+-]\d+)\b")
 _PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):?(.*)$", re.M)
-_COMMENT_COUNT = re.compile(r"^\s*\(\d+ (inline )?comments?\)\s*$", re.M)
+_COMMENT_COUNT = re.compile(r"^[ \t]*\(\d+ (inline )?comments?\)[ \t\r]*$", re.M)  # "^\s*" rescanned blank runs
 
 
 def _account(data: dict[str, Any] | None) -> Account | None:
@@ -107,7 +108,7 @@ def from_ssh(record: dict[str, Any]) -> Change:
         host=urlsplit(record.get("url") or "").hostname or "",
         project=record["project"],
         number=int(record["number"]),
-        subject=record.get("subject") or "",
+        subject=bounded(record.get("subject"), SUBJECT_LIMIT) or "",
         owner=owner,
         status=record.get("status") or ("NEW" if record.get("open") else "UNKNOWN"),
         created=record.get("createdOn"),
@@ -153,7 +154,7 @@ def from_rest(host: str, base_url: str, info: dict[str, Any], inline: dict[str, 
         host=host,
         project=info["project"],
         number=number,
-        subject=info.get("subject") or "",
+        subject=bounded(info.get("subject"), SUBJECT_LIMIT) or "",
         owner=owner,
         status=info.get("status") or "UNKNOWN",
         created=epoch(info.get("created")),

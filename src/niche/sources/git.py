@@ -13,12 +13,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.utils import parseaddr
 from functools import partial
 from pathlib import Path
 
 from niche.credentials import strip_credentials
 from niche.errors import SourceError
+from niche.sources.bounds import PATH_LIMIT, bounded, parse_address
 from niche.sources.contract import BadRecord, read_item
 
 # One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
@@ -98,9 +98,9 @@ class Commit:
         found = []
         for key, value in self.trailers:
             if key == "Co-Authored-By":
-                name, email = parseaddr(value)
+                name, email = parse_address(value)
                 if name or email:
-                    found.append((name or email, email))
+                    found.append((bounded(name or email) or "", bounded(email) or ""))
         return tuple(found)
 
 
@@ -150,6 +150,7 @@ def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
 def _parse_signature(name: bytes, email: bytes, date: bytes) -> tuple[Signature, bool]:
     name_text, lossy_name = decode_text(name)
     email_text, lossy_email = decode_text(email)
+    name_text, email_text = bounded(name_text) or "", bounded(email_text) or ""  # the record keeps them whole
     epoch, _, tz = date.decode("ascii").partition(" ")
     if len(tz) != 5 or tz[0] not in "+-" or not tz[1:].isdigit():
         raise ValueError(f"unreadable timezone {tz!r} in date {date!r}")
@@ -172,8 +173,8 @@ def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
         i += 1
         files.append(
             FileChange(
-                path=decode_text(path)[0],
-                old_path=decode_text(old_path)[0] if old_path is not None else None,
+                path=bounded(decode_text(path)[0], PATH_LIMIT) or "",
+                old_path=bounded(decode_text(old_path)[0], PATH_LIMIT) if old_path is not None else None,
                 added=None if added == b"-" else int(added),
                 deleted=None if deleted == b"-" else int(deleted),
             )

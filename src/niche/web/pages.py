@@ -189,4 +189,9 @@ class Site:
             """SELECT q.source, coalesce(s.name, q.source), q.item_id, q.location, q.error, q.recorded_at
                FROM quarantine q LEFT JOIN sources s USING (source) ORDER BY q.recorded_at DESC, q.source, q.item_id"""
         ).fetchall()
-        return {"quarantined": rows, "sources": self.headline()["sources"]}
+        cut = self.store.con.execute(
+            """SELECT coalesce(s.name, f.source), f.item_id, f.detail
+               FROM item_flags f LEFT JOIN sources s USING (source)
+               WHERE f.flag = 'field-cut' ORDER BY f.source, f.item_id, f.detail"""
+        ).fetchall()
+        return {"quarantined": rows, "cut": cut, "sources": self.headline()["sources"]}
