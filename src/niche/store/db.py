@@ -221,22 +221,27 @@ class Store:
             self.con.unregister("_niche_ids")
         return [r[0] for r in rows]
 
-    def insert(self, table: str, columns: Mapping[str, pa.Array | Sequence], where: str = "") -> None:
+    def insert(
+        self, table: str, columns: Mapping[str, pa.Array | Sequence], where: str = "", conflict: str = ""
+    ) -> None:
         """Insert columnar rows (matched to the table's columns by name) in one statement.
 
-        where filters the new rows, e.g. to skip those already present.
+        where filters the new rows, e.g. to skip those already present; conflict says what to do
+        with a row whose key is there already (an ON CONFLICT clause).
         """
         batch = pa.table(dict(columns))
         if batch.num_rows == 0:
             return
         self.con.register("_niche_batch", batch)
         try:
-            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _niche_batch {where}")
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _niche_batch {where} {conflict}")
         finally:
             self.con.unregister("_niche_batch")
 
     def add_identities(self, identities: Mapping[str, tuple[str, str | None, str | None, str | None]]) -> None:
-        """Insert identities not seen before: identity_id -> (source_kind, name, email, username)."""
+        """Insert identities not seen before, and fill in what an identity's earlier records left out
+        (an account first seen by number, later with its name): identity_id -> (source_kind, name,
+        email, username)."""
         if not identities:
             return
         kinds, names, emails, usernames = zip(*identities.values(), strict=True)
@@ -249,7 +254,9 @@ class Store:
                 "email": pa.array(emails, pa.string()),
                 "username": pa.array(usernames, pa.string()),
             },
-            where="WHERE identity_id NOT IN (SELECT identity_id FROM identities)",
+            conflict="ON CONFLICT (identity_id) DO UPDATE SET name = coalesce(identities.name, excluded.name), "
+            "email = coalesce(identities.email, excluded.email), "
+            "username = coalesce(identities.username, excluded.username)",
         )
 
     def mark_bots(self, identity_ids: set[str]) -> None:
