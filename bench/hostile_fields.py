@@ -74,7 +74,7 @@ def gerrit_change(name: str) -> None:
     author = {"_account_id": 8, "name": name, "username": name}
     info = {"_number": 1, "project": "p", "id": "p~main~I1", "owner": {"_account_id": 7, "name": name},
             "messages": [{"author": author, "message": "lgtm"}]}  # fmt: skip
-    change = gerrit.from_rest("h", "https://h", json.loads(json.dumps(info)), {})
+    change = gerrit.from_rest(json.loads(json.dumps(info)), "h", "https://h", {})
     _resolve("gerrit", [(e.who.name, e.who.email, e.who.username) for e in change.events if e.who])
 
 

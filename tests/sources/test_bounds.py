@@ -102,7 +102,7 @@ def test_json_names_are_cut_where_identities_are_made() -> None:
     name = "Ab " * BIG
     info = {"_number": 1, "project": "p", "id": "p~main~I1", "subject": "s" * BIG,
             "owner": {"_account_id": 7, "name": name, "username": "u" * BIG}}  # fmt: skip
-    change = gerrit.from_rest("h", "https://h", info, {})
+    change = gerrit.from_rest(info, "h", "https://h", {})
     assert isinstance(change.subject, Cut) and len(change.subject) == SUBJECT_LIMIT
     rows = Rows()
     owner = rows.identity("gerrit", change.owner.name, change.owner.email, change.owner.username)
