@@ -16,7 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 from fastapi.testclient import TestClient
 from pytest_httpserver import HTTPServer
@@ -26,16 +25,16 @@ from werkzeug import Request, Response
 from niche.cli import app
 from niche.credentials import strip_credentials, url_credentials
 from niche.store import Store
-from niche.store.db import MIGRATIONS
 from niche.web.app import create_app
 from niche.web.pages import PAGES, Site
 from tests.helpers.gitrepos import commit, git, init
+from tests.helpers.old_store import migration_with, store_before
 from tests.helpers.recordings import REPO, serve_github
 
 TOKEN = "ghp_nicheTestToken0000000000000000042"
 PASSWORD = "gerrit-http-password-7f3a9c"
 SECRETS = (TOKEN, PASSWORD)
-SCRUB = next(v for v, sql in MIGRATIONS if "no logins in what is stored" in sql)  # the upgrade that scrubs
+SCRUB = migration_with("no logins in what is stored")  # the upgrade under test
 
 
 def _hostile_repositories(tmp_path: Path) -> list[Path]:
@@ -202,12 +201,7 @@ def test_strip_credentials(text: str, shown: str | None) -> None:
 def test_a_store_written_before_keeps_no_login(tmp_path: Path) -> None:
     """The upgrade takes logins out of what an older niche stored, mail source keys included."""
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
-    for version, sql in MIGRATIONS:
-        if version < SCRUB:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    con = store_before(path, SCRUB)
     mail = f"mail:http://u:{PASSWORD}@lists.example.org/pipermail/dev/"
     remote = f"https://o:{TOKEN}@h/r"
     con.execute(

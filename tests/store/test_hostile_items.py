@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
 from typer.testing import CliRunner
 
@@ -17,13 +16,13 @@ from niche.cli import app
 from niche.sources.bounds import FIELD_LIMIT, SUBJECT_LIMIT
 from niche.store import Store
 from niche.store.commits import sync_repository
-from niche.store.db import MIGRATIONS
 from niche.store.mail import sync_mail, thread_messages
 from niche.web.pages import Site
 from tests.helpers.gitrepos import commit, init
+from tests.helpers.old_store import migration_with, store_before
 
 BIG = 100_000
-FLAGS = next(v for v, sql in MIGRATIONS if "CREATE TABLE item_flags" in sql)  # the upgrade that cuts old fields
+FLAGS = migration_with("CREATE TABLE item_flags")  # the upgrade under test
 
 
 def _mbox(*messages: str) -> bytes:
@@ -88,12 +87,7 @@ def test_a_store_written_before_with_a_huge_subject_syncs_again(
     """The upgrade cuts what an older niche stored whole, so the next sync works again."""
     monkeypatch.setenv("NICHE_MEMORY_LIMIT", "32MB")
     path, subject = tmp_path / "old.duckdb", "x" * 4_000_000
-    con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
-    for version, sql in MIGRATIONS:
-        if version < FLAGS:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, now())", [version])
+    con = store_before(path, FLAGS)
     con.execute(
         """INSERT INTO mail_messages (source, item_id, list, archive, archive_offset, synthetic_id, subject,
                   thread_subject, is_reply, sender_id, date_from_envelope, own_text, own_length, quoted_lines,
