@@ -50,10 +50,14 @@
     channels = ["abcdefghijkl"]
     [[gitter]]
     rooms = ["org/room"]                   # GITTER_TOKEN
+    [[zulip]]
+    url = "https://chat.zulip.org"         # ZULIP_EMAIL, ZULIP_API_KEY
+    streams = ["general"]
 
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
     overrides = "niche-people.toml"        # merges, splits, names, affiliations (niche people ...)
+    corrections = ["../governance/people.toml"]  # the community's reviewed corrections, applied first
 
     [roles]                                # see niche/classify/default_roles.toml
 
@@ -191,7 +195,8 @@ SECTIONS: dict[str, Section] = {
     "slack": Section({"channels": texts, "exports": paths, "api_url": url}, many=True),
     "mattermost": Section({"url": url, "channels": texts}, ("url", "channels"), many=True),
     "gitter": Section({"rooms": texts, "api_url": url}, ("rooms",), many=True),
-    "people": Section({"bots": texts, "overrides": text}),
+    "zulip": Section({"url": url, "streams": texts}, ("url", "streams"), many=True),
+    "people": Section({"bots": texts, "overrides": text, "corrections": paths}),
     # The role rules are checked by Rules.load: their lists are arrays of tables of their own.
     "roles": Section({"newcomer_days": whole(1, 36500), **dict.fromkeys(Rules.LISTS, anything)}),
     "insights": Section({"person_signals": flag}),
@@ -292,6 +297,7 @@ class Config:
     feeds: tuple[str, ...] = ()  # feed URLs, OPML files or URLs
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
+    people_corrections: tuple[Path, ...] = ()  # the community's reviewed corrections files, read first
     person_signals: bool = True  # overload and disengagement signals about named people
     rules: Rules = field(default_factory=Rules.load)  # the role rules: niche's, with the project's [roles]
     raw: dict[str, Any] = field(default_factory=dict)  # every section, checked, for the layers that read their own
@@ -340,6 +346,7 @@ def load_config(path: Path | None = None) -> Config:
         ),
         bots=people.get("bots", ()),
         people_overrides=path.parent / os.path.expanduser(people.get("overrides", DEFAULT_OVERRIDES)),
+        people_corrections=tuple(path.parent / p for p in people.get("corrections", ())),
         person_signals=raw.get("insights", {}).get("person_signals", True),
         posts=_post_sources(raw),
         feeds=(*raw.get("feeds", {}).get("urls", ()), *raw.get("feeds", {}).get("opml", ())),
@@ -349,7 +356,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _post_sources(raw: dict[str, Any]) -> tuple[PostSource, ...]:
-    """[[askbot]], [[stackexchange]], [[discourse]], [[slack]], [[mattermost]] and [[gitter]]."""
+    """[[askbot]], [[stackexchange]], [[discourse]], [[slack]], [[mattermost]], [[gitter]], [[zulip]]."""
     found = [PostSource(kind, s["url"]) for kind in ("askbot", "discourse") for s in raw.get(kind, [])]
     found += [PostSource("stackexchange", s["site"], s.get("api_url"), s.get("tagged"))
               for s in raw.get("stackexchange", [])]  # fmt: skip
@@ -358,4 +365,5 @@ def _post_sources(raw: dict[str, Any]) -> tuple[PostSource, ...]:
         found += [PostSource("slack-export", str(e)) for e in s.get("exports", ())]
     found += [PostSource("mattermost", c, s["url"]) for s in raw.get("mattermost", []) for c in s["channels"]]
     found += [PostSource("gitter", r, s.get("api_url")) for s in raw.get("gitter", []) for r in s["rooms"]]
+    found += [PostSource("zulip", stream, s["url"]) for s in raw.get("zulip", []) for stream in s["streams"]]
     return tuple(found)

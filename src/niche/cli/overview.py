@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from niche.cli.console import err, out
+from niche.cli.console import dated, err, out
 from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption
 from niche.links.trail import follow
@@ -25,7 +25,7 @@ def stats(
 ) -> None:
     """The headline figures of what is already in the database."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        h = headline(store, as_of, months)
+        h = headline(store, as_of, months)  # its panel says the dates
     if as_json:
         out.out(json.dumps(to_json(h), indent=2))
     else:
@@ -40,6 +40,7 @@ def trail(
 ) -> None:
     """Follow the breadcrumbs: everything linked to ITEM across sources, in time order."""
     with Store(ctx.obj["db"], read_only=True) as store:
+        dated(store)
         items = follow(store, item, hops)
     if as_json:
         out.out(json.dumps([to_json(vars(i)) for i in items], indent=2))
@@ -60,6 +61,7 @@ def trail(
 def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50) -> None:
     """List bad input that was set aside, with where it came from and what was wrong."""
     with Store(ctx.obj["db"], read_only=True) as store:
+        dated(store)
         rows = store.con.execute(
             "SELECT recorded_at, location, error FROM quarantine ORDER BY recorded_at DESC LIMIT ?", [limit]
         ).fetchall()

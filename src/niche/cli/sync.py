@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from niche.classify import classify
 from niche.cli import sync_posts as posts
-from niche.cli.console import err, fail
+from niche.cli.console import dated, err, fail
 from niche.config import Config
 from niche.credentials import strip_credentials, url_credentials
 from niche.errors import NicheError
@@ -42,7 +42,7 @@ sync_app = typer.Typer(help="Bring sources into the niche database, incrementall
 def derive(store: Store, config: Config) -> None:
     """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
     with err.status("Resolving people, classifying roles, indexing links ..."):
-        resolve_people(store, load_overrides(config.people_overrides), config.bots)
+        resolve_people(store, load_overrides(config.people_overrides, config.people_corrections), config.bots)
         classify(store, config.rules)
         build_links(store)
 
@@ -235,6 +235,7 @@ def _sync_thenderive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
         failed = sync(store)
         _report_quarantined(store, started)
         derive(store, ctx.obj["config"])
+        dated(store)
     if failed:
         raise typer.Exit(1)
 

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from niche import metrics
+from niche.metrics.window import data_window
 from niche.store import Store
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def headline(store: Store, as_of: datetime | None = None, months: int = 12, areas: int = 10) -> dict[str, Any]:
     """Contributors to date, monthly activity with newcomers and their retention, roles, areas,
-    bus and elephant factors, and code review: velocity, load and whether reviewers drive it."""
-    as_of = as_of or now_utc()
+    bus and elephant factors, and code review: velocity, load and whether reviewers drive it.
+    As of `as_of`, by default the newest activity (see metrics.window); `window` says which."""
+    window = data_window(store, as_of)
+    as_of = window.as_of
     params = {"as_of": as_of, "months": months, "limit": areas}
     sources = store.con.execute(
         """SELECT s.kind, s.name, s.location, s.synced_at,
@@ -27,6 +26,7 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
     bots = store.con.execute("SELECT count(*) FROM people WHERE is_bot").fetchone()[0]
     return {
         "as_of": as_of,
+        "window": window,
         "months": months,
         "sources": [dict(zip(("kind", "name", "location", "synced_at", "items"), s, strict=True)) for s in sources],
         "contributors_to_date": metrics.run(store, "contributors_to_date", **params)[0],
