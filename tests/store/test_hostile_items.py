@@ -13,12 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from niche.cli import app
+from niche.links.build import build_links
 from niche.sources.bounds import FIELD_LIMIT, SUBJECT_LIMIT
 from niche.store import Store
 from niche.store.commits import sync_repository
 from niche.store.mail import sync_mail, thread_messages
 from niche.web.pages import Site
-from tests.helpers.gitrepos import commit, init
+from tests.helpers.gitrepos import commit, git, init
 from tests.helpers.old_store import migration_with, store_before
 
 BIG = 100_000
@@ -168,3 +169,17 @@ def test_niche_sync_goes_on_past_a_hostile_archive(tmp_path: Path) -> None:
                       (SELECT count(*) FROM item_flags)"""
         ).fetchone()  # fmt: skip
     assert counts == (1, 1, 1, FIELD_LIMIT, 2)  # the nick is the identity's name and username: both cut
+
+
+def test_links_read_a_huge_text_by_its_head_and_tail(store: Store, tmp_path: Path) -> None:
+    """The breadcrumb index reads at most 64 KB from each end of a text, so a batch of 5,000
+    items never loads 5,000 huge messages; references at the start and trailers at the end stay."""
+    repo = init(tmp_path / "repo")
+    message = tmp_path / "message"  # over the 128 KB a command-line argument may hold
+    middle = "word " * 50_000 + "I" + "0" * 40 + " " + "word " * 50_000
+    message.write_text(f"Fix it\n\nSee https://review.opendev.org/c/x/+/12345\n{middle}\n\nCloses-Bug: #1234567\n")
+    git(repo, "commit", "-q", "--allow-empty", "-F", str(message))
+    sync_repository(store, repo)
+    build_links(store)
+    keys = {k for (k,) in store.con.execute("SELECT key FROM item_refs").fetchall()}
+    assert keys == {"gerrit:review.opendev.org/12345", "lp-bug:1234567"}  # the Change-Id in the middle is not read
