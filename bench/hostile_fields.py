@@ -182,7 +182,7 @@ def main() -> None:
     cases = {"baseline: copy and encode": _baseline} | {k: v for k, v in CASES.items() if args.only in k}
     head = "".join(f"{n // 1000:>9,} KB" for n in sizes)
     steps = "".join(f"{f'x{b // a} size':>12}" for a, b in itertools.pairwise(sizes))
-    print(f"{'case':38}{head}{steps}   (cost per character: x1 linear, x{sizes[-1] // sizes[-2]} quadratic)")
+    print(f"{'case':38}{head}{steps}   (cost per character: x1 when linear, the size's factor when quadratic)")
     for name, run in cases.items():
         times = [_timed(run, n, args.repeat) for n in sizes]
         per_char = [t / n for t, n in zip(times, sizes, strict=True)]

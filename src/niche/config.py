@@ -11,6 +11,10 @@
     [gerrit-export]
     files = ["wikimedia-changes.json"]     # `gerrit query --format=JSON` exports
 
+    [[gerrit-file]]
+    files = ["openstack-changes.json.gz"]  # saved REST answers (/changes/ with messages, revisions)
+    url = "https://review.opendev.org"     # the server they came from, for links
+
     [[github]]
     repos = ["chaoss/grimoirelab-perceval"]
     api_url = "https://api.github.com"     # GitHub Enterprise: https://HOST/api/v3
@@ -60,6 +64,10 @@
     corrections = ["../governance/people.toml"]  # the community's reviewed corrections, applied first
 
     [roles]                                # see niche/classify/default_roles.toml
+
+    [[cycles]]                             # release cycles; default OpenStack's (niche/metrics/cycles.toml)
+    name = "v2"
+    start = 2024-03-01                     # each runs until the next one starts
 
     [insights]
     person_signals = false                 # no overload/disengagement signals about named people
@@ -184,6 +192,8 @@ SECTIONS: dict[str, Section] = {
     "git": Section({"paths": paths}),
     "gerrit": Section({"url": url, "projects": texts, "since": day}, ("url",), many=True),
     "gerrit-export": Section({"files": paths}),
+    "gerrit-file": Section({"files": paths, "url": url}, ("files",), many=True),
+    "cycles": Section({"name": text, "start": day}, ("name", "start"), many=True),
     "github": Section({"repos": repos, "api_url": url, "since": day, "issues": flag}, ("repos",), many=True),
     "mail": Section({"locations": locations, "list": text, "since": day}, ("locations",), many=True),
     "launchpad": Section({"projects": texts, "api_url": url, "since": day}, ("projects",), many=True),
@@ -289,6 +299,7 @@ class Config:
     git_paths: tuple[Path, ...] = ()
     gerrit: tuple[GerritServer, ...] = ()
     gerrit_exports: tuple[Path, ...] = ()
+    gerrit_files: tuple[tuple[Path, str | None], ...] = ()  # saved REST answers, with the server they came from
     github: tuple[GitHubRepos, ...] = ()
     mail: tuple[MailSources, ...] = ()
     irc: tuple[IrcLogs, ...] = ()
@@ -308,6 +319,7 @@ class Config:
             self.git_paths
             or self.gerrit
             or self.gerrit_exports
+            or self.gerrit_files
             or self.github
             or self.mail
             or self.irc
@@ -335,6 +347,7 @@ def load_config(path: Path | None = None) -> Config:
         git_paths=raw.get("git", {}).get("paths", ()),
         gerrit=tuple(GerritServer(g["url"], g.get("projects", ()), g.get("since")) for g in raw.get("gerrit", [])),
         gerrit_exports=raw.get("gerrit-export", {}).get("files", ()),
+        gerrit_files=tuple((f, g.get("url")) for g in raw.get("gerrit-file", []) for f in g["files"]),
         github=tuple(
             GitHubRepos(g["repos"], g.get("api_url"), g.get("since"), g.get("issues", False))
             for g in raw.get("github", [])

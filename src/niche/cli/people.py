@@ -19,7 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from niche.cli.console import dated, day, err, out
-from niche.cli.options import ShowEmails
+from niche.cli.options import JsonOption, ShowEmails
+from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError, NotFoundError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
@@ -32,6 +33,8 @@ from niche.identity.people import (
     shown_email,
 )
 from niche.identity.resolve import Evidence, Identity, explain, resolve
+from niche.metrics.cycles import load_cycles, report_windows
+from niche.metrics.review_reports import punchcard as punchcard_of
 from niche.store import Store
 
 people_app = typer.Typer(help="People behind the identities: list, show, merge, split, explain.", no_args_is_help=True)
@@ -93,6 +96,19 @@ def list_people(
         shown = [escape(name), *([escape(email or "")] if show_emails else [])]
         table.add_row(*shown, str(idents), f"{contributions:,}", day(last_seen, ""), escape(org or "unknown"))
     out.print(table)
+
+
+@people_app.command()
+def punchcard(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
+              cycle: CycleOption = None, since: SinceOption = None, until: UntilOption = None,
+              as_json: JsonOption = False) -> None:  # fmt: skip
+    """Hour by weekday of everything one person did, in their own timezone offset."""
+    windows = report_windows(load_cycles(ctx.obj["config"].raw), cycle, since, until)
+    with Store(ctx.obj["db"], read_only=True) as store:
+        person = person_of(store, who)
+        rows = punchcard_of(store, person, windows)
+        name = person_details(store, person).name
+    render(out, "punchcard", windows, rows, [], 0, as_json, name)
 
 
 @people_app.command()
