@@ -15,15 +15,25 @@ from typer.testing import CliRunner
 from niche.cli import app
 from niche.links.build import build_links
 from niche.sources.bounds import FIELD_LIMIT, SUBJECT_LIMIT
+from niche.sources.git_repository import GitRepository
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.mail import sync_mail, thread_messages
+from niche.store.mail import thread_messages
+from niche.store.sync import SyncResult, sync
 from niche.web.pages import Site
 from tests.helpers.gitrepos import commit, git, init
 from tests.helpers.old_store import migration_with, store_before
 
 BIG = 100_000
 FLAGS = migration_with("CREATE TABLE item_flags")  # the upgrade under test
+
+
+def sync_mail(store: Store, path: str) -> SyncResult:
+    return sync(store, MailingList(path)).check()
+
+
+def sync_repository(store: Store, repo: Path) -> SyncResult:
+    return sync(store, GitRepository(repo)).check()
 
 
 def _mbox(*messages: str) -> bytes:
@@ -50,12 +60,12 @@ def test_mime_nested_a_thousand_deep_is_quarantined_and_the_rest_stored(store: S
     archive.write_bytes(_mbox(_post(1), _nested_mime(1000), _post(2, body="after the deep one")))
     assert 60_000 < archive.stat().st_size < 100_000
     result = sync_mail(store, str(archive))
-    assert (result.messages, result.quarantined) == (2, 1)
+    assert (result.new, result.quarantined) == (2, 1)
     [(error,)] = store.con.execute("SELECT error FROM quarantine").fetchall()
     assert error == "MIME parts nested 51 deep, over the limit of 50; kept unparsed"
     shallow = tmp_path / "shallow.mbox"
     shallow.write_bytes(_mbox(_nested_mime(20)))  # deep, but as deep as real forwards get: read
-    assert sync_mail(store, str(shallow)).messages == 1
+    assert sync_mail(store, str(shallow)).new == 1
 
 
 def test_a_huge_subject_neither_stalls_threading_nor_any_later_sync(
@@ -68,8 +78,8 @@ def test_a_huge_subject_neither_stalls_threading_nor_any_later_sync(
     big.write_bytes(_mbox(_post(1).replace("Subject: post 1", "Subject: " + "x" * 4_000_000), _post(2)))
     later.write_bytes(_mbox(_post(3, "In-Reply-To: <1@example.org>")))
     with Store(tmp_path / "niche.duckdb") as store:
-        assert sync_mail(store, str(big)).messages == 2
-        assert sync_mail(store, str(later)).messages == 1
+        assert sync_mail(store, str(big)).new == 2
+        assert sync_mail(store, str(later)).new == 1
         subjects = dict(store.con.execute("SELECT item_id, length(subject) FROM mail_messages").fetchall())
         parent = store.con.execute("SELECT parent_id FROM mail_messages WHERE item_id = '3@example.org'").fetchone()
         [(item, detail)] = store.con.execute("SELECT item_id, detail FROM item_flags").fetchall()
@@ -121,7 +131,7 @@ def test_git_sync_stores_a_hostile_commit_cut_and_flagged(store: Store, tmp_path
     sha = commit(repo, {"a.py": "1"}, f"hostile\n\n{co_author}", env={"GIT_AUTHOR_NAME": name})
     commit(repo, {"b.py": "2"}, "fine")
     result = sync_repository(store, repo)
-    assert (result.new_commits, result.quarantined) == (2, 0)
+    assert (result.new, result.quarantined) == (2, 0)
     names = sorted(len(n) for (n,) in store.con.execute("SELECT name FROM identities").fetchall())
     flags = store.con.execute("SELECT item_id, flag, detail FROM item_flags").fetchall()
     payload = store.con.execute("SELECT payload FROM raw_items WHERE item_id = ?", [sha]).fetchone()[0]
