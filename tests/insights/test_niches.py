@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from niche import metrics
-from niche.classify import classify
-from niche.identity import resolve_people
+from niche import Community, Config, metrics
 from niche.insights.niches import niches
-from niche.links.build import build_links
+from niche.sources.git_repository import GitRepository
+from niche.sources.github import GitHubListing
 from niche.sources.http import HttpClient
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.mail import sync_mail
-from niche.store.reviews import sync_github
+from niche.store.sync import sync
 from tests.helpers.cli import niche
 from tests.helpers.gitrepos import commit, init
 
@@ -91,15 +89,13 @@ def community(store: Store, fixtures: Path, tmp_path: Path, httpserver: HTTPServ
     httpserver.expect_request(f"/repos/{REPO}/issues/2/comments").respond_with_json([])
     httpserver.expect_request(f"/repos/{REPO}/issues/2/events").respond_with_json([])
     with HttpClient(httpserver.url_for("/")) as client:
-        sync_github(store, client, REPO, issues=True)
+        sync(store, GitHubListing(client, REPO, issues=True)).check()
     _mail(tmp_path / "nova-dev.mbox")
-    sync_mail(store, str(tmp_path / "nova-dev.mbox"))
+    sync(store, MailingList(str(tmp_path / "nova-dev.mbox"))).check()
     repo = init(tmp_path / "nova")
     _git(repo)
-    sync_repository(store, repo)
-    resolve_people(store)
-    classify(store)
-    build_links(store)
+    sync(store, GitRepository(repo)).check()
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     return store
 
 

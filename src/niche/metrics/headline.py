@@ -17,18 +17,14 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
     window = data_window(store, as_of)
     as_of = window.as_of
     params = {"as_of": as_of, "months": months, "limit": areas}
-    sources = store.con.execute(
-        """SELECT s.kind, s.name, s.location, s.synced_at,
-                  (SELECT count(*) FROM raw_items r WHERE r.source = s.source) AS items
-           FROM sources s ORDER BY s.kind, s.name"""
-    ).fetchall()
-    quarantined = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
-    bots = store.con.execute("SELECT count(*) FROM people WHERE is_bot").fetchone()[0]
+    sources = metrics.run(store, "sources")
+    quarantined = len(metrics.run(store, "quarantined", since=datetime.min))
+    bots = len(metrics.run(store, "bots"))
     return {
         "as_of": as_of,
         "window": window,
         "months": months,
-        "sources": [dict(zip(("kind", "name", "location", "synced_at", "items"), s, strict=True)) for s in sources],
+        "sources": sources,
         "contributors_to_date": metrics.run(store, "contributors_to_date", **params)[0],
         "bots_excluded": bots,
         "monthly_contributors": metrics.run(store, "monthly_contributors", **params),

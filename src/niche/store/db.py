@@ -200,15 +200,18 @@ class Store:
 
     def write_items(
         self, source: str, item_ids: Sequence[str], rows: Mapping[str, Mapping[str, pa.Array | list]]
-    ) -> None:
-        """Replace items: delete whatever was stored for item_ids, then insert rows per table.
+    ) -> int:
+        """Replace items: delete whatever was stored for item_ids, then insert rows per table;
+        returns how many of the items were stored before.
 
         rows maps a table name to its columns (name -> values); columns are matched by name, so a
         table's optional columns may be left out. Call inside transaction() with the cursor.
         """
-        self.delete_items(source, self._stored(source, item_ids))
+        stored = self._stored(source, item_ids)
+        self.delete_items(source, stored)
         for table, columns in rows.items():
             self.insert(table, columns)
+        return len(stored)
 
     def _stored(self, source: str, item_ids: Sequence[str]) -> list[str]:
         """Those of item_ids stored already. Every item has its raw_items row, so one look there
