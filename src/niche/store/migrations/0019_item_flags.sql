@@ -1,4 +1,4 @@
--- niche schema 17: notes on items that were read, but not whole. A field over its bound (a
+-- niche schema 19: notes on items that were read, but not whole. A field over its bound (a
 -- 100 KB display name, a 20 MB subject) is cut before it is parsed; the item is stored with the
 -- cut value, its raw item keeps the whole one, and this table says which field was cut. Keyed by
 -- (source, item_id) like every derived table, so a resync replaces an item's flags with it.

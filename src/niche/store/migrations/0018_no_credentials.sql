@@ -1,4 +1,4 @@
--- niche schema 16: no logins in what is stored. Earlier versions kept the user and password a URL
+-- niche schema 18: no logins in what is stored. Earlier versions kept the user and password a URL
 -- carried (a git remote "https://oauth2:TOKEN@github.com/o/r", a Gerrit, Launchpad or archive URL
 -- "http://user:pw@host"), and read a .mailmap through a link (one to /proc/self/environ stored the
 -- process environment). Take them out; a repository's mailmap is read again, from HEAD's tree, by
