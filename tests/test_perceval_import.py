@@ -71,6 +71,9 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
     try:
         url = _serve_list(server, fixtures)
         serve_gitlab(server, fixtures, merge_notes={2: _reviewed(fixtures)})
+        server.expect_request("/blog/feed.xml").respond_with_data((fixtures / "rss" / "rss_entries.xml").read_bytes(),
+                                                                  content_type="application/rss+xml")  # fmt: skip
+        feed = server.url_for("/blog/feed.xml")
         forge = server.url_for("").rstrip("/")
         group, project = GITLAB_PROJECT.split("/")
         out = [
@@ -80,6 +83,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
             _perceval(work / "supybot.jsonl", "supybot", "irc://irc.oftc.net/#ceph", str(logs)),
             *(_perceval(work / f"gitlab-{category}.jsonl", "gitlab", group, project, "--url", forge, "--category",
                         category, "--no-archive") for category in ("merge_request", "issue")),
+            _perceval(work / "rss.jsonl", "rss", feed),
         ]
         (work / "imported").mkdir()
         imported = niche("import", "perceval", *map(str, out), cwd=work / "imported")
@@ -91,12 +95,13 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
             niche("sync", "irc", str(logs), "--channel", "#ceph", cwd=work / "synced"),
             niche("sync", "gitlab", GITLAB_PROJECT, "--api-url", forge, cwd=work / "synced",
                   env={"GITLAB_TOKEN": None}),
+            niche("sync", "feeds", feed, cwd=work / "synced"),
         ]
     finally:
         server.stop()
     assert imported.returncode == 0, imported.stderr
     # the IRC sync quarantines one line of the logs (see below); every other sync is clean
-    assert [s.returncode for s in synced] == [0, 0, 0, 1, 0], [s.stderr for s in synced]
+    assert [s.returncode for s in synced] == [0, 0, 0, 1, 0, 0], [s.stderr for s in synced]
     return work / "imported" / ".niche" / "niche.duckdb", work / "synced" / ".niche" / "niche.duckdb", imported
 
 
@@ -174,6 +179,15 @@ def test_merge_requests_and_issues_are_the_same_activities(stores) -> None:
     # Perceval keeps each version without its diffs: a change's size is not known, not guessed
     size = "SELECT count(*) FROM changes WHERE insertions IS NOT NULL"
     assert _one(imported, size) == [(0,)] and _one(synced, size) == [(3,)]
+
+
+def test_blog_posts_are_the_same_activities(stores) -> None:
+    imported, synced, _ = stores
+    theirs, mine = _of(_activities(imported), "feed"), _of(_activities(synced), "feed")
+    entries = (need_fixtures() / "rss" / "rss_entries.xml").read_text().count("<item>")
+    assert theirs == mine and sum(mine.values()) == entries  # the recorded feed's entries, each by its author
+    links = "SELECT item_id, posted_at, title, url, links FROM posts ORDER BY ALL"
+    assert _one(imported, links) == _one(synced, links)  # the same breadcrumbs
 
 
 def test_gerrit_items_are_the_changes_of_the_query_they_hold(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ Each Perceval item holds what its service answered (`data`), as niche's connecto
 the item is handed to the parser niche's own connector uses for that data: a commit becomes the
 same `Commit`, a message is given back its headers and read by niche's mail parser, a day of
 Supybot lines is written out as its log file and read by niche's IRC parser, a Gerrit item is
-the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads. So
+the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads, an
+RSS item the feedparser entry niche's feed reader reads. So
 the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
 checks that on the same inputs read both ways.
 
@@ -30,16 +31,18 @@ from urllib.parse import urlsplit
 from niche.errors import SourceError
 from niche.sources import git, irc
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
+from niche.sources.feeds import entry_thread
 from niche.sources.gerrit import from_ssh
 from niche.sources.gitlab import issue_record, merge_request_change
 from niche.sources.mail.mbox import RawMessage
 from niche.sources.mail.message import parse_message
 from niche.sources.mail.source import Post
 
-# Perceval's backend_name -> the kind of niche source that reads the same data.
+# Perceval's backend_name -> the kind of niche source that reads the same data (NOUNS: what one
+# item of it is called; else the category's name).
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
-         "Gerrit": "gerrit", "GitLab": "gitlab"}  # fmt: skip
-NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change"}  # else the category's
+         "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed"}  # fmt: skip
+NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post"}
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -221,6 +224,9 @@ class PercevalItems:
         if self.kind == "gerrit":
             change = from_ssh(data)
             return change.key, "gerrit-change", change
+        if self.kind == "feed":  # the item is the entry; the feed's own title and author are not kept
+            thread = entry_thread(data, {})
+            return thread.item_id, "post-thread", thread
         host, project = _gitlab_project(self.origin.origin)
         if self.origin.category == "merge_request":
             change = merge_request_change(host, project, data, data.get("notes_data") or [],
