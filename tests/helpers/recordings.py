@@ -155,3 +155,29 @@ def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "m
         serve(f"{base}/versions", gitlab_recording(fixtures, f"merge_{n}_versions"))
         for i, version in enumerate(versions, start=1):
             serve(f"{base}/versions/{version}", gitlab_recording(fixtures, f"merge_{n}_version_{i}"))
+
+
+def discourse_recording(fixtures: Path, name: str) -> str:
+    return (fixtures / "discourse" / name).read_text()
+
+
+def serve_discourse(httpserver: HTTPServer, fixtures: Path, listing: str = "discourse_topics.json") -> list[str]:
+    """As Perceval's tests replay them: the latest topics (then an empty page), topics 1148 and 1149,
+    and for 1148's posts past the first twenty (ids 21 and 22) the one post recorded, 2500."""
+    asked: list[str] = []
+
+    def latest(request: Request) -> Response:
+        asked.append(request.args.get("page", ""))
+        page = listing if request.args.get("page", "0") == "0" else "discourse_topics_empty.json"
+        return Response(discourse_recording(fixtures, page), content_type="application/json")
+
+    httpserver.expect_request("/latest.json").respond_with_handler(latest)
+    for tid in (1148, 1149, 1150):
+        httpserver.expect_request(f"/t/{tid}.json").respond_with_data(
+            discourse_recording(fixtures, f"discourse_topic_{tid}.json"), content_type="application/json"
+        )
+    for pid in (21, 22):
+        httpserver.expect_request(f"/posts/{pid}.json").respond_with_data(
+            discourse_recording(fixtures, "discourse_post.json"), content_type="application/json"
+        )
+    return asked

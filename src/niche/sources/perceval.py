@@ -6,7 +6,8 @@ the item is handed to the parser niche's own connector uses for that data: a com
 same `Commit`, a message is given back its headers and read by niche's mail parser, a day of
 Supybot lines is written out as its log file and read by niche's IRC parser, a Gerrit item is
 the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads, an
-RSS item the feedparser entry niche's feed reader reads. So
+RSS item the feedparser entry niche's feed reader reads, a Discourse item the topic its reader
+reads. So
 the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
 checks that on the same inputs read both ways.
 
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 from niche.errors import SourceError
 from niche.sources import git, irc
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
+from niche.sources.discourse import topic_thread
 from niche.sources.feeds import entry_thread
 from niche.sources.gerrit import from_ssh
 from niche.sources.gitlab import issue_record, merge_request_change
@@ -41,8 +43,9 @@ from niche.sources.mail.source import Post
 # Perceval's backend_name -> the kind of niche source that reads the same data (NOUNS: what one
 # item of it is called; else the category's name).
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
-         "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed"}  # fmt: skip
-NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post"}
+         "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse"}  # fmt: skip
+NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
+         "discourse": "topic"}  # fmt: skip
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -153,6 +156,17 @@ def sources(paths: Sequence[Path]) -> list[PercevalItems]:
     return [PercevalItems(files, origin, count, bad_lines=i == 0) for i, (origin, count) in enumerate(found.items())]
 
 
+def without_strays(topic: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A Discourse topic without the posts of other topics Perceval added to it (a server can
+    answer a post id with another topic's post); niche's reader sets those aside too."""
+    stream = topic.get("post_stream")
+    if not isinstance(stream, dict) or not isinstance(stream.get("posts"), list):
+        return topic, []
+    posts = [p for p in stream["posts"] if not isinstance(p, dict) or p.get("topic_id") in (None, topic.get("id"))]
+    strays = [p for p in stream["posts"] if p not in posts]
+    return {**topic, "post_stream": {**stream, "posts": posts}}, strays
+
+
 # -- the source -----------------------------------------------------------------------------------
 
 
@@ -207,7 +221,13 @@ class PercevalItems:
                 said = f"Perceval backend {self.origin.backend!r} ({self.origin.category}): not read by niche; kept raw"
                 yield BadRecord(where, said, raw, uuid)
                 continue
-            found = read_item(partial(self._record, item["data"], raw, where), raw, where,
+            data = item["data"]
+            if self.kind == "discourse":
+                data, strays = without_strays(data)
+                for post in strays:
+                    yield BadRecord(f"{where}: post {post.get('id')}", f"a post of topic {post.get('topic_id')} in "
+                                    f"topic {data.get('id')}", json.dumps(post).encode())  # fmt: skip
+            found = read_item(partial(self._record, data, raw, where), raw, where,
                               f"unreadable {self.origin.backend} item", uuid)  # fmt: skip
             yield found if isinstance(found, BadRecord) else Item(found[0], found[1], raw, found[2])
 
@@ -226,6 +246,9 @@ class PercevalItems:
             return change.key, "gerrit-change", change
         if self.kind == "feed":  # the item is the entry; the feed's own title and author are not kept
             thread = entry_thread(data, {})
+            return thread.item_id, "post-thread", thread
+        if self.kind == "discourse":
+            thread = topic_thread(data, urlsplit(self.origin.origin).hostname or self.origin.origin)
             return thread.item_id, "post-thread", thread
         host, project = _gitlab_project(self.origin.origin)
         if self.origin.category == "merge_request":
