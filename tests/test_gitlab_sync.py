@@ -71,3 +71,16 @@ def test_reports_and_trail_read_gitlab(tmp_path: Path, fixtures: Path, httpserve
         assert ran.returncode == 0, (report, ran.stderr)
     profile = json.loads(niche("profile", f"gitlab:{merge['author']['username']}", "--json", cwd=tmp_path).stdout)
     assert profile["roles_by_year"]["2014"] == {"code": 3}  # the three merge requests it opened in 2014
+
+
+def test_gitlab_in_niche_toml(tmp_path: Path, fixtures: Path, httpserver: HTTPServer) -> None:
+    serve_gitlab(httpserver, fixtures)
+    (tmp_path / "niche.toml").write_text(
+        f'[[gitlab]]\nprojects = ["{GITLAB_PROJECT}"]\napi_url = "{httpserver.url_for("").rstrip("/")}"\n'
+    )
+    ran = niche("sync", cwd=tmp_path, env={"GITLAB_TOKEN": None, "CI_API_V4_URL": None})
+    assert ran.returncode == 0, ran.stderr
+    assert "3 new merge requests" in ran.stderr and "4 new issues" in ran.stderr  # issues by default
+    (tmp_path / "niche.toml").write_text('[[gitlab]]\nproject = ["x/y"]\n')
+    bad = niche("sync", cwd=tmp_path)
+    assert bad.returncode == 2 and "[[gitlab]] #1: unknown key 'project'; did you mean 'projects'?" in bad.stderr
