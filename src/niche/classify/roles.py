@@ -112,7 +112,7 @@ def classify_pending(store: Store, rules: Rules | None = None) -> int:
     rules = rules or Rules.load()
     done = 0
     while rows := store.con.execute(
-        f"SELECT rowid, source, item_id, kind, project, attrs FROM activities WHERE role IS NULL LIMIT {BATCH}"
+        f"SELECT rowid, source, item_id, kind, project, attrs FROM stored.activities WHERE role IS NULL LIMIT {BATCH}"
     ).fetchall():
         commits = _commit_details(store, {(r[1], r[2]) for r in rows if r[3] in COMMIT_KINDS})
         rowids, roles, reasons = [], [], []
@@ -130,8 +130,8 @@ def classify_pending(store: Store, rules: Rules | None = None) -> int:
         try:
             with store.transaction():
                 store.con.execute(
-                    """UPDATE activities SET role = r.role, role_rule = r.rule
-                       FROM _niche_roles r WHERE activities.rowid = r.rid"""
+                    """UPDATE stored.activities a SET role = r.role, role_rule = r.rule
+                       FROM _niche_roles r WHERE a.rowid = r.rid"""
                 )
         finally:
             store.con.unregister("_niche_roles")

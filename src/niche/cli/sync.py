@@ -30,6 +30,7 @@ from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.store import Store
 from niche.store.bugs import BugSync, sync_launchpad
 from niche.store.commits import RepoSync, sync_repository
+from niche.store.folds import fold_duplicates
 from niche.store.irc import sync_irc
 from niche.store.mail import MailSync, sync_mail
 from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
@@ -38,8 +39,10 @@ sync_app = typer.Typer(help="Bring sources into the niche database, incrementall
 
 
 def derive(store: Store, config: Config) -> None:
-    """Refresh what is derived from the synced data: people, roles, the breadcrumb index."""
-    with err.status("Resolving people, classifying roles, indexing links ..."):
+    """Refresh what is derived from the synced data: duplicate copies folded, people, roles, the
+    breadcrumb index."""
+    with err.status("Folding duplicates, resolving people, classifying roles, indexing links ..."):
+        fold_duplicates(store)
         resolve_people(store, load_overrides(config.people_overrides), config.bots)
         classify(store, Rules.load(config.raw))
         build_links(store)

@@ -20,7 +20,8 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
     params = {"as_of": as_of, "months": months, "limit": areas}
     sources = store.con.execute(
         """SELECT s.kind, s.name, s.location, s.synced_at,
-                  (SELECT count(*) FROM raw_items r WHERE r.source = s.source) AS items
+                  (SELECT count(*) FROM raw_items r WHERE r.source = s.source) AS items,
+                  (SELECT count(*) FROM folded_items f WHERE f.source = s.source) AS folded
            FROM sources s ORDER BY s.kind, s.name"""
     ).fetchall()
     quarantined = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
@@ -28,7 +29,10 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
     return {
         "as_of": as_of,
         "months": months,
-        "sources": [dict(zip(("kind", "name", "location", "synced_at", "items"), s, strict=True)) for s in sources],
+        "sources": [
+            dict(zip(("kind", "name", "location", "synced_at", "items", "folded"), s, strict=True)) for s in sources
+        ],
+        "duplicates_folded": sum(s[5] for s in sources),  # copies of items another route also brought
         "contributors_to_date": metrics.run(store, "contributors_to_date", **params)[0],
         "bots_excluded": bots,
         "monthly_contributors": metrics.run(store, "monthly_contributors", **params),

@@ -189,4 +189,5 @@ class Site:
             """SELECT q.source, coalesce(s.name, q.source), q.item_id, q.location, q.error, q.recorded_at
                FROM quarantine q LEFT JOIN sources s USING (source) ORDER BY q.recorded_at DESC, q.source, q.item_id"""
         ).fetchall()
-        return {"quarantined": rows, "sources": self.headline()["sources"]}
+        h = self.headline()
+        return {"quarantined": rows, "sources": h["sources"], "folded": h["duplicates_folded"]}
