@@ -39,20 +39,178 @@
     [insights]
     person_signals = false                 # no overload/disengagement signals about named people
 
-Other connectors add their own sections the same way.
+Every section and key is checked when the file is read: an unknown one (a misspelt `[[gerit]]`)
+or a value of the wrong type (`paths = "/x"` where a list belongs) is a one-line error naming the
+section and the key, never a silent default. A connector or layer that reads a new section adds
+it to SECTIONS below.
 """
 
 from __future__ import annotations
 
+import difflib
+import math
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from niche.errors import NicheError
+from niche.classify.roles import Rules
+from niche.errors import ConfigError
 
 DEFAULT_CONFIG = Path("niche.toml")
+DEFAULT_OVERRIDES = "niche-people.toml"
+
+
+# -- what each value may be: a check that returns the value as niche uses it, or raises ValueError
+# saying what was expected ----------------------------------------------------------------------
+
+
+def text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a non-empty string")
+    return value
+
+
+def texts(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"expected a list of strings, e.g. [{_shown(value)}]")
+    return tuple(value)
+
+
+def paths(value: Any) -> tuple[Path, ...]:
+    return tuple(Path(os.path.expanduser(p)) for p in texts(value))
+
+
+def locations(value: Any) -> tuple[str, ...]:
+    """Paths or URLs."""
+    return tuple(v if "://" in v else os.path.expanduser(v) for v in texts(value))
+
+
+def repos(value: Any) -> tuple[str, ...]:
+    found = texts(value)
+    for repo in found:
+        if repo.count("/") != 1 or repo.startswith("/") or repo.endswith("/"):
+            raise ValueError(f"expected OWNER/REPO, got {repo!r}")
+    return found
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected true or false, got {_shown(value)}")
+    return value
+
+
+def url(value: Any) -> str:
+    if not isinstance(value, str) or "://" not in value:
+        raise ValueError(f"expected a URL such as https://host, got {_shown(value)}")
+    return value.rstrip("/")
+
+
+def day(value: Any) -> str:
+    """A date (TOML date, or a string YYYY-MM-DD), as the string the sources send."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    try:
+        return datetime.fromisoformat(text(value)).date().isoformat() if "T" not in value else value
+    except (ValueError, TypeError):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {_shown(value)}") from None
+
+
+def timezone(value: Any) -> str:
+    try:
+        ZoneInfo(text(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"expected a timezone name such as UTC or Europe/Berlin, got {_shown(value)}") from None
+    return value
+
+
+def whole(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or value != int(value) or not low <= value <= high:  # fmt: skip
+            raise ValueError(f"expected a whole number from {low} to {high}, got {_shown(value)}")
+        return int(value)
+
+    return check
+
+
+def anything(value: Any) -> Any:
+    return value
+
+
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+@dataclass(frozen=True)
+class Section:
+    keys: Mapping[str, Callable[[Any], Any]]
+    required: tuple[str, ...] = ()
+    many: bool = False  # [[name]]: any number of entries
+
+
+SECTIONS: dict[str, Section] = {
+    "git": Section({"paths": paths}),
+    "gerrit": Section({"url": url, "projects": texts, "since": day}, ("url",), many=True),
+    "gerrit-export": Section({"files": paths}),
+    "github": Section({"repos": repos, "api_url": url, "since": day, "issues": flag}, ("repos",), many=True),
+    "mail": Section({"locations": locations, "list": text, "since": day}, ("locations",), many=True),
+    "launchpad": Section({"projects": texts, "api_url": url, "since": day}, ("projects",), many=True),
+    "irc": Section({"paths": paths, "channel": text, "timezone": timezone}, ("paths",), many=True),
+    "people": Section({"bots": texts, "overrides": text}),
+    # The role rules are checked by Rules.load: their lists are arrays of tables of their own.
+    "roles": Section({"newcomer_days": whole(1, 36500), **dict.fromkeys(Rules.LISTS, anything)}),
+    "insights": Section({"person_signals": flag}),
+}
+
+
+def _checked(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Every section and key of raw, checked and converted; ValueError naming the first wrong one."""
+    checked: dict[str, Any] = {}
+    for name, value in raw.items():
+        section = SECTIONS.get(name)
+        if section is None:
+            close = difflib.get_close_matches(name, list(SECTIONS), n=1)
+            hint = f"did you mean {_header(close[0], value)}?" if close else f"known: {', '.join(SECTIONS)}"
+            raise ValueError(f"unknown section {_header(name, value)}; {hint}")
+        entries = value if isinstance(value, list) else [value]
+        if not all(isinstance(e, dict) for e in entries) or (len(entries) > 1 and not section.many):
+            raise ValueError(f"[{name}] must be a table: {_header(name, [{}] if section.many else {})}")
+        checked[name] = [_entry(name, i, e, section) for i, e in enumerate(entries, 1)]
+        if not section.many:
+            checked[name] = checked[name][0]
+    return checked
+
+
+def _entry(name: str, number: int, entry: dict[str, Any], section: Section) -> dict[str, Any]:
+    where = f"[[{name}]] #{number}" if section.many else f"[{name}]"
+    out = {}
+    for key, value in entry.items():
+        check = section.keys.get(key)
+        if check is None:
+            raise ValueError(f"{where}: unknown key {key!r}{_suggest(key, section.keys)}")
+        try:
+            out[key] = check(value)
+        except ValueError as exc:
+            raise ValueError(f"{where} {key}: {exc}") from None
+    missing = [k for k in section.required if k not in entry]
+    if missing:
+        raise ValueError(f"{where}: {missing[0]!r} is required")
+    return out
+
+
+def _header(name: str, value: Any) -> str:
+    return f"[[{name}]]" if isinstance(value, list) else f"[{name}]"
+
+
+def _suggest(word: str, known: Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
 
 
 @dataclass(frozen=True)
@@ -91,9 +249,6 @@ class IrcLogs:
     timezone: str = "UTC"
 
 
-DEFAULT_OVERRIDES = "niche-people.toml"
-
-
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None
@@ -107,7 +262,8 @@ class Config:
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
     person_signals: bool = True  # overload and disengagement signals about named people
-    raw: dict[str, Any] = field(default_factory=dict)  # every section, for the layers that read their own
+    rules: Rules = field(default_factory=Rules.load)  # the role rules: niche's, with the project's [roles]
+    raw: dict[str, Any] = field(default_factory=dict)  # every section, checked, for the layers that read their own
 
     @property
     def has_sources(self) -> bool:
@@ -128,41 +284,30 @@ def load_config(path: Path | None = None) -> Config:
     if path is None:
         return Config()
     try:
-        raw = tomllib.loads(path.read_text())
-        return Config(
-            path=path,
-            git_paths=tuple(Path(os.path.expanduser(p)) for p in raw.get("git", {}).get("paths", [])),
-            gerrit=tuple(
-                GerritServer(g["url"], tuple(g.get("projects", [])), g.get("since")) for g in raw.get("gerrit", [])
-            ),
-            gerrit_exports=tuple(Path(os.path.expanduser(p)) for p in raw.get("gerrit-export", {}).get("files", [])),
-            github=tuple(
-                GitHubRepos(tuple(g["repos"]), g.get("api_url"), g.get("since"), bool(g.get("issues")))
-                for g in raw.get("github", [])
-            ),
-            mail=tuple(
-                MailSources(tuple(_expand(loc) for loc in m["locations"]), m.get("list"), m.get("since"))
-                for m in raw.get("mail", [])
-            ),
-            irc=tuple(
-                IrcLogs(tuple(Path(_expand(p)) for p in i["paths"]), i.get("channel"), i.get("timezone", "UTC"))
-                for i in raw.get("irc", [])
-            ),
-            launchpad=tuple(
-                LaunchpadProjects(tuple(lp["projects"]), lp.get("api_url"), lp.get("since"))
-                for lp in raw.get("launchpad", [])
-            ),
-            bots=tuple(raw.get("people", {}).get("bots", [])),
-            people_overrides=path.parent
-            / os.path.expanduser(raw.get("people", {}).get("overrides", DEFAULT_OVERRIDES)),
-            person_signals=bool(raw.get("insights", {}).get("person_signals", True)),
-            raw=raw,
-        )
+        raw = _checked(tomllib.loads(path.read_text()))
+        rules = Rules.load(raw)
     except OSError as exc:
-        raise NicheError(f"{path}: cannot read the config: {exc.strerror}") from None
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise NicheError(f"{path}: not a valid niche config: {exc}") from None
-
-
-def _expand(location: str) -> str:
-    return location if "://" in location else os.path.expanduser(location)
+        raise ConfigError(f"{path}: cannot read the config: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a valid niche config: {exc}") from None
+    people = raw.get("people", {})
+    return Config(
+        path=path,
+        git_paths=raw.get("git", {}).get("paths", ()),
+        gerrit=tuple(GerritServer(g["url"], g.get("projects", ()), g.get("since")) for g in raw.get("gerrit", [])),
+        gerrit_exports=raw.get("gerrit-export", {}).get("files", ()),
+        github=tuple(
+            GitHubRepos(g["repos"], g.get("api_url"), g.get("since"), g.get("issues", False))
+            for g in raw.get("github", [])
+        ),
+        mail=tuple(MailSources(m["locations"], m.get("list"), m.get("since")) for m in raw.get("mail", [])),
+        irc=tuple(IrcLogs(i["paths"], i.get("channel"), i.get("timezone", "UTC")) for i in raw.get("irc", [])),
+        launchpad=tuple(
+            LaunchpadProjects(lp["projects"], lp.get("api_url"), lp.get("since")) for lp in raw.get("launchpad", [])
+        ),
+        bots=people.get("bots", ()),
+        people_overrides=path.parent / os.path.expanduser(people.get("overrides", DEFAULT_OVERRIDES)),
+        person_signals=raw.get("insights", {}).get("person_signals", True),
+        rules=rules,
+        raw=raw,
+    )

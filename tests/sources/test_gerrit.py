@@ -186,6 +186,24 @@ def test_rest_invalid_json_is_quarantined(store: Store, httpserver: HTTPServer) 
     assert error.startswith("unreadable page of changes (S=0)")
 
 
+def test_a_change_of_the_wrong_shape_is_quarantined(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    """An owner that is a string, not an account (AttributeError in the reader): that change is set
+    aside, the others are stored."""
+    changes = list(_distinct(_records(fixtures)).values())[:3]
+    page = [to_change_info(r) for r in changes]
+    page[1]["owner"] = "jdoe"
+    httpserver.expect_request("/changes/").respond_with_data(")]}'\n" + json.dumps(page))
+    for info, r in zip(page, changes, strict=True):
+        httpserver.expect_request(f"/changes/{info['id']}/comments").respond_with_data(
+            ")]}'\n" + json.dumps(_inline(r))
+        )
+    with HttpClient(httpserver.url_for("")) as client:
+        result = sync_gerrit(store, client)
+    assert (result.changes, result.quarantined) == (2, 1)
+    error = store.con.execute("SELECT error FROM quarantine").fetchone()[0]
+    assert error.startswith("unreadable change: AttributeError")
+
+
 def test_a_change_missing_fields_still_counts(store: Store, fixtures: Path) -> None:
     record = dict(_records(fixtures)[0])
     del record["owner"], record["patchSets"]

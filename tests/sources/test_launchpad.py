@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+from functools import partial
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from niche.classify import Rules, classify_pending
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
-from niche.sources.launchpad import BUG_ERRORS, LaunchpadReader, _activity_kind
+from niche.sources.launchpad import Bug, LaunchpadReader, _activity_kind
 from niche.store import Store
 from niche.store.bugs import sync_launchpad
 from tests.helpers.recordings import TARGET, launchpad_recording, serve_launchpad
@@ -92,6 +93,18 @@ def test_broken_bug_is_quarantined_and_the_rest_goes_on(store: Store, fixtures: 
     assert location.endswith("/bugs/2") and error.startswith("unusable bug: JSONDecodeError")
 
 
+def test_a_bug_of_the_wrong_shape_is_quarantined(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    """An owner link that is a number, not a URL (AttributeError deep in the reader): one bug set
+    aside, not the whole sync stopped."""
+    httpserver.expect_request("/1.0/bugs/2").respond_with_data('{"id": 2, "owner_link": 5}')  # served first
+    serve_launchpad(httpserver, fixtures)
+    with HttpClient(httpserver.url_for("/1.0")) as client:
+        result = sync_launchpad(store, client, TARGET)
+    assert (result.bugs, result.quarantined) == (2, 1)
+    location, error = store.con.execute("SELECT location, error FROM quarantine").fetchone()
+    assert location.endswith("/bugs/2") and error.startswith("unusable bug: AttributeError")
+
+
 _fields = ["id", "title", "description", "owner_link", "date_created", "date_last_updated", "tags",
            "information_type", "duplicate_of_link", "security_related", "private", "web_link"]  # fmt: skip
 
@@ -103,6 +116,6 @@ _OFFLINE_READER.person = lambda link: None  # type: ignore[method-assign]  # no 
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from(_fields), JSON), st.lists(st.dictionaries(st.text(max_size=12), JSON)))
 def test_any_bug_answer_is_a_bug_or_a_clear_error(data: dict, activity: list) -> None:
-    """What Launchpad answers is outside data: any shape either parses or raises what bug() quarantines."""
-    with contextlib.suppress(*BUG_ERRORS):  # exactly what LaunchpadReader.bug quarantines
-        _OFFLINE_READER._bug({}, data, [], activity)
+    """What Launchpad answers is outside data: any shape becomes a bug or a quarantined record."""
+    bug = read_item(partial(_OFFLINE_READER._bug, {}, data, [], activity), b"", "bug", "unusable bug")
+    assert isinstance(bug, Bug) or (isinstance(bug, BadRecord) and bug.error.startswith("unusable bug: "))

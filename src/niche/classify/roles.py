@@ -15,7 +15,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
@@ -49,21 +49,18 @@ class Rules:
     places: tuple[Rule, ...]
     newcomer_days: int = 90  # someone is a newcomer this long after their first contribution
 
+    LISTS: ClassVar[tuple[str, ...]] = ("paths", "repos", "messages", "kinds", "places")
+
     @classmethod
     def load(cls, project_config: dict[str, Any] | None = None) -> Rules:
-        """The shipped rules, with any `[roles]` lists of a project's config replacing them."""
+        """The shipped rules, with any `[roles]` lists of a project's config replacing them; a rule
+        that is not one (an unknown role, a pattern that is no regular expression) is a ValueError
+        naming it."""
         config = tomllib.loads((resources.files("niche.classify") / "default_roles.toml").read_text())["roles"]
         config.update((project_config or {}).get("roles", {}))
-        compiled = {}
-        for section in ("paths", "repos", "messages", "kinds", "places"):
-            rules = []
-            for entry in config.get(section, []):
-                if entry["role"] not in ROLES:
-                    known = ", ".join(ROLES)
-                    raise ValueError(f"unknown role {entry['role']!r} in [roles.{section}]; roles: {known}")
-                patterns = entry.get("patterns") or [entry["kind"]]
-                rules.append(Rule(entry["role"], tuple(re.compile(p) for p in patterns), entry.get("when")))
-            compiled[section] = tuple(rules)
+        compiled = {
+            section: tuple(_rule(section, entry) for entry in _entries(config, section)) for section in cls.LISTS
+        }
         return cls(**compiled, newcomer_days=int(config.get("newcomer_days", cls.newcomer_days)))
 
     def of_path(self, path: str) -> tuple[str, str]:
@@ -105,6 +102,29 @@ class Rules:
                 reason = f"kind {kind}" + (f" with {rule.when}" if rule.when else "")
                 return rule.role, reason
         return None
+
+
+def _entries(config: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    entries = config.get(section, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise ValueError(f"[[roles.{section}]] must be tables with a role and patterns")
+    return entries
+
+
+def _rule(section: str, entry: dict[str, Any]) -> Rule:
+    where = f"[[roles.{section}]] of role {entry.get('role')!r}"
+    if entry.get("role") not in ROLES:
+        raise ValueError(f"unknown role {entry.get('role')!r} in [roles.{section}]; roles: {', '.join(ROLES)}")
+    patterns = entry.get("patterns") or [entry.get("kind")]
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise ValueError(f"{where}: patterns must be a list of regular expressions (strings)")
+    when = entry.get("when")
+    if when is not None and not isinstance(when, str):
+        raise ValueError(f"{where}: when must be the name of an attribute")
+    try:
+        return Rule(entry["role"], tuple(re.compile(p) for p in patterns), when)
+    except re.error as exc:
+        raise ValueError(f"{where}: {exc.pattern!r} is not a regular expression: {exc}") from None
 
 
 def classify_pending(store: Store, rules: Rules | None = None) -> int:

@@ -15,7 +15,7 @@ from niche.cli.console import err, out
 from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
 from niche.cli.sync import derive, sync_git_paths
-from niche.errors import NicheError
+from niche.errors import ConfigError
 from niche.store import Store
 from niche.web.pages import Site
 from niche.web.static_site import write_static_site
@@ -46,7 +46,7 @@ def _is_loopback(host: str) -> bool:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except OSError as exc:
-        raise NicheError(f"cannot listen on {host}: {exc}") from exc
+        raise ConfigError(f"cannot listen on {host}: {exc}") from exc
     return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
 
 

@@ -15,7 +15,7 @@ from rich.table import Table
 from niche import metrics
 from niche.cli.console import day, err, out
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails
-from niche.errors import NicheError
+from niche.errors import ConfigError
 from niche.identity.people import person_details, person_of, shown_email
 from niche.insights.niches import niches as find_niches
 from niche.insights.signals import workloads
@@ -173,7 +173,7 @@ def signals(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 2
     Each compares the last 3 months with the person's own previous year and the community's norms.
     A prompt to check in with someone, never a verdict."""
     if not ctx.obj["config"].person_signals:
-        raise NicheError(SIGNALS_OFF)
+        raise ConfigError(SIGNALS_OFF)
     with Store(ctx.obj["db"], read_only=True) as store:
         found = [w for w in workloads(store, as_of or now_utc()) if w.signals][:limit]
     if as_json:

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from niche.cli.console import day, err, out
 from niche.cli.options import ShowEmails
-from niche.errors import NicheError
+from niche.errors import ConfigError, NotFoundError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
 from niche.identity.people import load_identities, person_details, person_of, resolve_people, shown_email
@@ -105,7 +105,7 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
 def merge(ctx: typer.Context, who: Annotated[list[str], typer.Argument(help="Two or more identities.")]) -> None:
     """Say that these identities are one person (kept in the overrides file)."""
     if len(who) < 2:
-        raise NicheError("merge needs at least two identities")
+        raise ConfigError("merge needs at least two identities")
     overrides = _overrides(ctx)
     overrides.merge(list(who))
     _apply(ctx, overrides, f"merged {', '.join(who)}")
@@ -140,7 +140,7 @@ def set_person(
     if org is not None:
         overrides.add_affiliation(who, org, start and start.date(), until and until.date())
     elif start or until:
-        raise NicheError("--from and --until go with --org")
+        raise ConfigError("--from and --until go with --org")
     _apply(ctx, overrides, f"set {who}")
 
 
@@ -151,7 +151,7 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         index = SelectorIndex(load_identities(store))
         a, b = index.select(first)[:1], index.select(second)[:1]
         if not a or not b:
-            raise NicheError(f"{first if not a else second}: no identity matches")
+            raise NotFoundError(f"{first if not a else second}: no identity matches")
         rows = store.con.execute("SELECT a, b, rule, detail FROM identity_evidence").fetchall()
         label = "source_kind || ' ' || coalesce(name, username, '?')"
         labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM identities").fetchall())
@@ -179,7 +179,7 @@ def resolve_csv(
     with handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or not {"name", "email"} <= set(reader.fieldnames):
-            raise NicheError(f"{source}: needs a header with at least the columns name,email")
+            raise ConfigError(f"{source}: needs a header with at least the columns name,email")
         rows = list(reader)
         fields = list(reader.fieldnames)
     identities = [

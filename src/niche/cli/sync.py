@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from niche.classify import Rules, classify
+from niche.classify import classify
 from niche.cli.console import err, fail
 from niche.config import Config
 from niche.errors import NicheError
@@ -44,7 +44,7 @@ def derive(store: Store, config: Config) -> None:
     with err.status("Folding duplicates, resolving people, classifying roles, indexing links ..."):
         fold_duplicates(store)
         resolve_people(store, load_overrides(config.people_overrides), config.bots)
-        classify(store, Rules.load(config.raw))
+        classify(store, config.rules)
         build_links(store)
 
 

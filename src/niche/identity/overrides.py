@@ -36,7 +36,7 @@ from typing import Any
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
 
-from niche.errors import NicheError
+from niche.errors import ConfigError
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period
 from niche.identity.resolve import Identity
@@ -97,7 +97,7 @@ class Overrides:
 
     def save(self) -> None:
         if self.path is None:
-            raise NicheError("no people overrides file to write to")
+            raise ConfigError("no people overrides file to write to")
         self.path.write_text(tomlkit.dumps(self.document))
 
     def stated_periods(self, index: SelectorIndex) -> dict[str, list[Period]]:
@@ -119,7 +119,7 @@ def load_overrides(path: Path) -> Overrides:
         overrides.merges, overrides.splits, overrides.people, overrides.affiliations, overrides.domains  # noqa: B018
         return overrides
     except (TOMLKitError, KeyError, TypeError, AttributeError) as exc:
-        raise NicheError(f"{path}: not a valid people overrides file: {exc}") from None
+        raise ConfigError(f"{path}: not a valid people overrides file: {exc}") from None
 
 
 def _moment(value: date | datetime | str | None) -> datetime | None:

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from niche.errors import NicheError
+from niche.errors import NotFoundError
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, domain_map, periods_from_uses, with_stated
 from niche.identity.mailmap import Mailmap, mailmap_evidence
@@ -37,7 +37,7 @@ def person_of(store: Store, selector: str) -> str:
     """The person an identity selector (email, kind:username, name:Full Name, id) names."""
     keys = SelectorIndex(load_identities(store)).select(selector)
     if not keys:
-        raise NicheError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
+        raise NotFoundError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
     (person,) = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [keys[0]]).fetchone()
     return person
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
-from niche.errors import NicheError
+from niche.errors import NicheError, NotFoundError
 from niche.store import Store
 
 _SQL = resources.files("niche.metrics") / "sql"
@@ -24,7 +24,7 @@ def available() -> list[str]:
 def sql_of(name: str) -> str:
     path = _SQL / f"{name}.sql"
     if not path.is_file():
-        raise NicheError(f"no metric named {name!r}; known metrics: {', '.join(available())}")
+        raise NotFoundError(f"no metric named {name!r}; known metrics: {', '.join(available())}")
     return path.read_text()
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
 
 XSSI_PREFIX = ")]}'"
@@ -172,19 +173,26 @@ def parse_rest_json(text: str) -> Any:
     return json.loads(text.removeprefix(XSSI_PREFIX))
 
 
+def _from_export_line(line: bytes) -> Change | None:
+    """The change on one line of an export; None for the statistics line that ends it."""
+    record = json.loads(line)
+    return None if record.get("type") == "stats" else from_ssh(record)
+
+
 def read_ssh_export(path: Path) -> Iterator[tuple[Change | BadRecord, bytes]]:
     """Changes from a file of `gerrit query --format=JSON` output, one JSON object per line."""
     with path.open("rb") as lines:
         for lineno, line in enumerate(lines, 1):
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-                if record.get("type") == "stats":
-                    continue
-                yield from_ssh(record), line
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                yield BadRecord(f"{path}:{lineno}", f"unreadable Gerrit change: {exc}", line), line
+            change = read_item(partial(_from_export_line, line), line, f"{path}:{lineno}", "unreadable Gerrit change")
+            if change is not None:
+                yield change, line
+
+
+def _from_rest_with_comments(client: HttpClient, host: str, info: dict[str, Any]) -> Change:
+    comments = client.get(f"/changes/{quote(info['id'], safe='')}/comments")
+    return from_rest(host, client.base_url, info, parse_rest_json(comments.text))
 
 
 def fetch_changes(client: HttpClient, query: str, host: str) -> Iterator[tuple[Change | BadRecord, bytes]]:
@@ -201,14 +209,8 @@ def fetch_changes(client: HttpClient, query: str, host: str) -> Iterator[tuple[C
             return  # the next page's offset is unknown; the next sync retries from the cursor
         for info in page:
             raw = json.dumps(info).encode()
-            try:
-                comments = client.get(f"/changes/{quote(info['id'], safe='')}/comments")
-                yield from_rest(host, client.base_url, info, parse_rest_json(comments.text)), raw
-            except (ValueError, KeyError, TypeError) as exc:
-                yield (
-                    BadRecord(f"{client.base_url} change {info.get('_number', '?')}", f"unreadable change: {exc}", raw),
-                    raw,
-                )
+            where = f"{client.base_url} change {info.get('_number', '?') if isinstance(info, dict) else '?'}"
+            yield read_item(partial(_from_rest_with_comments, client, host, info), raw, where, "unreadable change"), raw
         if not page or not page[-1].get("_more_changes"):
             return
         start += len(page)

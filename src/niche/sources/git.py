@@ -14,10 +14,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parseaddr
+from functools import partial
 from pathlib import Path
 
 from niche.errors import SourceError
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
 
 # One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
 # with `-z` the numstat entries, each NUL-terminated, and an empty entry between commits.
@@ -238,11 +239,9 @@ def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
 def parse_log(chunks: Iterable[bytes], repo: str) -> Iterator[Commit | BadRecord]:
     """Parse a `git log` stream made with LOG_FORMAT; a bad record never stops the stream."""
     for tokens in _records(chunks):
-        try:
-            yield parse_record(tokens)
-        except (ValueError, IndexError, UnicodeDecodeError) as exc:
-            head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
-            yield BadRecord(f"{repo}@{head}", f"unparseable commit record: {exc}", b"\0".join(tokens))
+        head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
+        yield read_item(partial(parse_record, tokens), b"\0".join(tokens), f"{repo}@{head}",
+                        "unparseable commit record", head)  # fmt: skip
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -15,12 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.github.com"
-# What a malformed answer raises while one item is read: it is quarantined, the sync goes on.
-ITEM_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 REVIEW_VALUES = {"APPROVED": 1, "CHANGES_REQUESTED": -1, "COMMENTED": 0, "DISMISSED": 0}
 
 
@@ -200,27 +198,29 @@ class GitHubRepo:
     def _issue(self, issue: dict) -> tuple[Issue | BadRecord, bytes]:
         number = issue.get("number")
         base = f"/repos/{self.repo}/issues/{number}"
-        try:
-            comments = self._all(f"{base}/comments") if issue.get("comments") else []
-            events = self._all(f"{base}/events")
-            raw = json.dumps({"issue": issue, "comments": comments, "events": events}).encode()
-            return issue_record(self.repo, issue, comments, events), raw
-        except ITEM_ERRORS as exc:
-            where = f"{self.client.base_url}{base}"
-            return BadRecord(where, f"unreadable issue #{number}: {exc}", json.dumps(issue).encode()), b""
+        read: dict[str, Any] = {}
+
+        def parse() -> Issue:
+            read["comments"] = self._all(f"{base}/comments") if issue.get("comments") else []
+            read["events"] = self._all(f"{base}/events")
+            return issue_record(self.repo, issue, read["comments"], read["events"])
+
+        found = read_item(parse, json.dumps(issue).encode(), f"{self.client.base_url}{base}",
+                          f"unreadable issue #{number}")  # fmt: skip
+        return found, b"" if isinstance(found, BadRecord) else json.dumps({"issue": issue, **read}).encode()
 
     def _pull_request(self, issue: dict) -> tuple[Change | BadRecord, bytes]:
         number = issue.get("number")
         base = f"/repos/{self.repo}"
-        try:
-            pull = self.client.get(f"{base}/pulls/{number}").json()
-            reviews = self._all(f"{base}/pulls/{number}/reviews")
-            review_comments = self._all(f"{base}/pulls/{number}/comments")
-            comments = self._all(f"{base}/issues/{number}/comments") if issue.get("comments") else []
-            raw = json.dumps(
-                {"pull": pull, "reviews": reviews, "review_comments": review_comments, "comments": comments}
-            ).encode()
-            return pull_request_change(self.host, self.repo, pull, reviews, review_comments, comments), raw
-        except ITEM_ERRORS as exc:
-            where = f"{self.client.base_url}{base}/pulls/{number}"
-            return BadRecord(where, f"unreadable pull request #{number}: {exc}", json.dumps(issue).encode()), b""
+        read: dict[str, Any] = {}
+
+        def parse() -> Change:
+            read["pull"] = self.client.get(f"{base}/pulls/{number}").json()
+            read["reviews"] = self._all(f"{base}/pulls/{number}/reviews")
+            read["review_comments"] = self._all(f"{base}/pulls/{number}/comments")
+            read["comments"] = self._all(f"{base}/issues/{number}/comments") if issue.get("comments") else []
+            return pull_request_change(self.host, self.repo, **read)
+
+        found = read_item(parse, json.dumps(issue).encode(), f"{self.client.base_url}{base}/pulls/{number}",
+                          f"unreadable pull request #{number}")  # fmt: skip
+        return found, b"" if isinstance(found, BadRecord) else json.dumps(read).encode()

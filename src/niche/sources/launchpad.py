@@ -16,14 +16,12 @@ from urllib.parse import urlsplit
 
 from niche.errors import SourceError
 from niche.sources.changes import epoch
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.launchpad.net/1.0"
 STATUSES = ("New", "Incomplete", "Opinion", "Invalid", "Won't Fix", "Expired", "Confirmed", "Triaged", "In Progress",
             "Fix Committed", "Fix Released", "Incomplete (with response)", "Incomplete (without response)")  # fmt: skip
-# What a malformed answer raises while a bug is read: it is quarantined, the sync goes on.
-BUG_ERRORS = (KeyError, TypeError, ValueError, AttributeError)
 TRIAGE_STATUSES = {"Confirmed", "Triaged", "Incomplete", "Invalid", "Won't Fix", "Opinion", "Expired"}
 
 
@@ -108,16 +106,16 @@ class LaunchpadReader:
     def bug(self, task: dict[str, Any]) -> tuple[Bug | BadRecord, bytes]:
         """The bug a task belongs to, with its messages and activity log; raw is what was read."""
         link = task.get("bug_link") or ""
-        try:
-            data = self.client.get(_link_path(link, self.client)).json()
-            messages = list(_collection(self.client, f"/bugs/{data['id']}/messages"))
-            activity = list(_collection(self.client, f"/bugs/{data['id']}/activity"))
-            raw = json.dumps({"task": task, "bug": data, "messages": messages, "activity": activity}).encode()
-            return self._bug(task, data, messages, activity), raw
-        except (KeyError, TypeError, ValueError) as exc:
-            return BadRecord(
-                link or "bug task", f"unusable bug: {type(exc).__name__}: {exc}", json.dumps(task).encode()
-            ), b""
+        read: dict[str, Any] = {}
+
+        def parse() -> Bug:
+            read["bug"] = data = self.client.get(_link_path(link, self.client)).json()
+            read["messages"] = list(_collection(self.client, f"/bugs/{data['id']}/messages"))
+            read["activity"] = list(_collection(self.client, f"/bugs/{data['id']}/activity"))
+            return self._bug(task, data, read["messages"], read["activity"])
+
+        found = read_item(parse, json.dumps(task).encode(), link or "bug task", "unusable bug")
+        return found, b"" if isinstance(found, BadRecord) else json.dumps({"task": task, **read}).encode()
 
     def _bug(self, task: dict, data: dict, messages: list[dict], activity: list[dict]) -> Bug:
         owner = self.person(data.get("owner_link"))

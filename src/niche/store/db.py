@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from niche.errors import NicheError, SchemaError
+from niche.errors import SchemaError, StoreError
 
 DEFAULT_DB = Path(".niche") / "niche.duckdb"
 # DuckDB would cache up to 80% of RAM; a bound keeps niche's memory flat however long the history
@@ -72,16 +72,16 @@ class Store:
     def __init__(self, path: Path | str | None = None, read_only: bool = False):
         self.path = Path(path) if path is not None else default_db_path()
         if read_only and not self.path.exists():
-            raise NicheError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
+            raise StoreError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise NicheError(
+                raise StoreError(
                     f"{self.path}: the database is in use by another niche process; wait for it to finish"
                 ) from None
-            raise NicheError(f"{self.path}: cannot open the database: {exc}") from None
+            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
         self.con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
         self._item_tables: list[str] | None = None
         self._stored_names: set[str] | None = None

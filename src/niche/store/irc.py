@@ -11,10 +11,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
+from functools import partial
 from pathlib import Path
 
 from niche.errors import SourceError
 from niche.sources import irc
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.git import decode_text
 from niche.store.db import Store
 from niche.store.rows import Rows
@@ -104,11 +106,15 @@ def sync_irc(store: Store, path: Path, channel: str | None = None, tz: tzinfo = 
                 data = file.read_bytes()
                 text, _ = decode_text(data)
                 item_id = _item_id(root, file)
-                log = irc.parse_log(text, file.name, tz)
-                place = channel or irc.channel_of(file.name) or log.channel or root.name
-                write_log(rows, store, source, item_id, data, log, place)
                 stat = file.stat()
                 cursor["files"][item_id] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+                log = read_item(partial(irc.parse_log, text, file.name, tz), data, str(file), "unreadable log", item_id)
+                if isinstance(log, BadRecord):
+                    store.quarantine(source, log.key, log.location, log.error, log.raw)
+                    result.quarantined += 1
+                    continue
+                place = channel or irc.channel_of(file.name) or log.channel or root.name
+                write_log(rows, store, source, item_id, data, log, place)
                 result.lines += len(log.lines)
                 result.meetings += len(log.meetings)
                 result.quarantined += min(len(log.bad), MAX_BAD_LINES + 1)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ import pyarrow as pa
 
 from niche.errors import SourceError
 from niche.sources import mail
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
 from niche.store.db import Store
 from niche.store.rows import Rows
@@ -90,6 +91,11 @@ def write_messages(store: Store, source: str, list_name: str, items: Iterable[Pa
     return len(latest)
 
 
+def _parse(raw: mail.RawMessage, location: str) -> mail.Message | BadRecord:
+    return read_item(partial(mail.parse_message, raw, location), raw.envelope + raw.data, location,
+                     "unreadable message")  # fmt: skip
+
+
 def _fingerprint(raw: mail.RawMessage) -> str:
     return hashlib.blake2b(raw.envelope + raw.data, digest_size=16).hexdigest()
 
@@ -133,7 +139,7 @@ class _MailReader:
                 self._add(key, Parsed(BadRecord(f"{label}: {raw.location}", raw.error, raw.raw), None, label))
             else:
                 self.last_read[key] = raw
-                self._add(key, Parsed(mail.parse_message(raw, f"{label}: byte {raw.offset}"), raw, label))
+                self._add(key, Parsed(_parse(raw, f"{label}: byte {raw.offset}"), raw, label))
         self._place(key)
         self.cursor["archives"][key] |= done_state
 
@@ -145,7 +151,7 @@ class _MailReader:
             if isinstance(raw, BadRecord):
                 self._add(key, Parsed(BadRecord(str(path), raw.error, raw.raw), None, str(path)))
             else:
-                self._add(key, Parsed(mail.parse_message(raw, str(path)), raw, str(path)))
+                self._add(key, Parsed(_parse(raw, str(path)), raw, str(path)))
         self.cursor["archives"][key] = done_state
 
     def _add(self, key: str, parsed: Parsed) -> None:
