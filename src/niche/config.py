@@ -30,6 +30,27 @@
     channel = "#openstack-nova"            # when file names do not say it
     timezone = "UTC"                       # of times logged without an offset
 
+    [[askbot]]                             # Q&A sites and forums
+    url = "https://ask.openstack.org"
+    [[stackexchange]]
+    site = "stackoverflow"
+    tagged = "openstack-nova"              # only questions with this tag
+    [[discourse]]
+    url = "https://discourse.example.org"
+
+    [feeds]                                # blogs: feed URLs, and planets' OPML lists of feeds
+    urls = ["https://blog.example.org/feed.xml"]
+    opml = ["planet.opml"]
+
+    [[slack]]                              # chat: channel ids (SLACK_TOKEN), workspace export zips
+    channels = ["C011DUKE8"]
+    exports = ["slack-export.zip"]
+    [[mattermost]]
+    url = "https://chat.example.org"       # MATTERMOST_TOKEN
+    channels = ["abcdefghijkl"]
+    [[gitter]]
+    rooms = ["org/room"]                   # GITTER_TOKEN
+
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
     overrides = "niche-people.toml"        # merges, splits, names, affiliations (niche people ...)
@@ -60,6 +81,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from niche.classify.roles import Rules
 from niche.errors import ConfigError
+from niche.store.post_sources import PostSource
 
 DEFAULT_CONFIG = Path("niche.toml")
 DEFAULT_OVERRIDES = "niche-people.toml"
@@ -162,6 +184,13 @@ SECTIONS: dict[str, Section] = {
     "mail": Section({"locations": locations, "list": text, "since": day}, ("locations",), many=True),
     "launchpad": Section({"projects": texts, "api_url": url, "since": day}, ("projects",), many=True),
     "irc": Section({"paths": paths, "channel": text, "timezone": timezone}, ("paths",), many=True),
+    "askbot": Section({"url": url}, ("url",), many=True),
+    "stackexchange": Section({"site": text, "tagged": text, "api_url": url}, ("site",), many=True),
+    "discourse": Section({"url": url}, ("url",), many=True),
+    "feeds": Section({"urls": texts, "opml": locations}),
+    "slack": Section({"channels": texts, "exports": paths, "api_url": url}, many=True),
+    "mattermost": Section({"url": url, "channels": texts}, ("url", "channels"), many=True),
+    "gitter": Section({"rooms": texts, "api_url": url}, ("rooms",), many=True),
     "people": Section({"bots": texts, "overrides": text}),
     # The role rules are checked by Rules.load: their lists are arrays of tables of their own.
     "roles": Section({"newcomer_days": whole(1, 36500), **dict.fromkeys(Rules.LISTS, anything)}),
@@ -259,6 +288,8 @@ class Config:
     mail: tuple[MailSources, ...] = ()
     irc: tuple[IrcLogs, ...] = ()
     launchpad: tuple[LaunchpadProjects, ...] = ()
+    posts: tuple[PostSource, ...] = ()  # Q&A sites, forums, chat channels and exports
+    feeds: tuple[str, ...] = ()  # feed URLs, OPML files or URLs
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
     person_signals: bool = True  # overload and disengagement signals about named people
@@ -275,6 +306,8 @@ class Config:
             or self.mail
             or self.irc
             or self.launchpad
+            or self.posts
+            or self.feeds
         )
 
 
@@ -308,6 +341,21 @@ def load_config(path: Path | None = None) -> Config:
         bots=people.get("bots", ()),
         people_overrides=path.parent / os.path.expanduser(people.get("overrides", DEFAULT_OVERRIDES)),
         person_signals=raw.get("insights", {}).get("person_signals", True),
+        posts=_post_sources(raw),
+        feeds=(*raw.get("feeds", {}).get("urls", ()), *raw.get("feeds", {}).get("opml", ())),
         rules=rules,
         raw=raw,
     )
+
+
+def _post_sources(raw: dict[str, Any]) -> tuple[PostSource, ...]:
+    """[[askbot]], [[stackexchange]], [[discourse]], [[slack]], [[mattermost]] and [[gitter]]."""
+    found = [PostSource(kind, s["url"]) for kind in ("askbot", "discourse") for s in raw.get(kind, [])]
+    found += [PostSource("stackexchange", s["site"], s.get("api_url"), s.get("tagged"))
+              for s in raw.get("stackexchange", [])]  # fmt: skip
+    for s in raw.get("slack", []):
+        found += [PostSource("slack", c, s.get("api_url")) for c in s.get("channels", ())]
+        found += [PostSource("slack-export", str(e)) for e in s.get("exports", ())]
+    found += [PostSource("mattermost", c, s["url"]) for s in raw.get("mattermost", []) for c in s["channels"]]
+    found += [PostSource("gitter", r, s.get("api_url")) for s in raw.get("gitter", []) for r in s["rooms"]]
+    return tuple(found)

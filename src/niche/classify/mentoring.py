@@ -24,6 +24,12 @@ UNION ALL
 SELECT a.rowid, b.owner_id, 'answered bug ' || coalesce(b.project || ' ', '') || '#' || b.number
 FROM stored.activities a JOIN bugs b USING (source, item_id)
 WHERE a.kind LIKE '%.comment%' AND a.role IN ('user_support', 'discussion')
+UNION ALL
+SELECT a.rowid, parent.author_id, 'answered "' || coalesce(parent.title, left(parent.text, 60)) || '"'
+FROM activities a
+JOIN posts p ON p.source = a.source AND p.post_id = a.object_id
+JOIN posts parent ON parent.source = p.source AND parent.post_id = p.parent_id
+WHERE a.kind IN ('forum.answer', 'forum.reply', 'chat.message') AND a.role IN ('user_support', 'discussion')
 """
 
 _MARK = f"""

@@ -35,9 +35,17 @@ class Rule:
     role: str
     patterns: tuple[re.Pattern[str], ...]
     when: str | None = None  # an attribute that must be true (kind rules only)
+    tags: tuple[re.Pattern[str], ...] = ()  # one of the activity's tags must match (kind rules only)
 
     def matches(self, text: str) -> re.Pattern[str] | None:
         return next((p for p in self.patterns if p.search(text)), None)
+
+    def tagged(self, attrs: dict[str, Any]) -> str | None:
+        """The first of the activity's tags that one of the rule's tag patterns matches."""
+        tags = attrs.get("tags")
+        if not isinstance(tags, list):
+            return None
+        return next((t for t in tags if isinstance(t, str) and any(p.search(t) for p in self.tags)), None)
 
 
 @dataclass(frozen=True)
@@ -98,9 +106,13 @@ class Rules:
             if place and pattern and not kind.startswith(("commit.", "review.")):
                 return rule.role, f"in {place}, which matches {pattern.pattern}"
         for rule in self.kinds:
-            if rule.matches(kind) and (rule.when is None or attrs.get(rule.when)):
-                reason = f"kind {kind}" + (f" with {rule.when}" if rule.when else "")
-                return rule.role, reason
+            if not rule.matches(kind) or (rule.when and not attrs.get(rule.when)):
+                continue
+            tag = rule.tagged(attrs) if rule.tags else None
+            if rule.tags and tag is None:
+                continue
+            reason = f"kind {kind}" + (f" with {rule.when}" if rule.when else "") + (f" tagged {tag!r}" if tag else "")
+            return rule.role, reason
         return None
 
 
@@ -121,8 +133,11 @@ def _rule(section: str, entry: dict[str, Any]) -> Rule:
     when = entry.get("when")
     if when is not None and not isinstance(when, str):
         raise ValueError(f"{where}: when must be the name of an attribute")
+    tags = entry.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise ValueError(f"{where}: tags must be a list of regular expressions (strings)")
     try:
-        return Rule(entry["role"], tuple(re.compile(p) for p in patterns), when)
+        return Rule(entry["role"], tuple(re.compile(p) for p in patterns), when, tuple(re.compile(t) for t in tags))
     except re.error as exc:
         raise ValueError(f"{where}: {exc.pattern!r} is not a regular expression: {exc}") from None
 

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from niche.classify import classify
+from niche.cli import sync_posts as posts
 from niche.cli.console import err, fail
 from niche.config import Config
 from niche.errors import NicheError
@@ -266,7 +267,9 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         irc_failed = _sync_irc(store, [(p, i.channel, i.timezone) for i in config.irc for p in i.paths])
         launchpad = [(lp.api_url or LAUNCHPAD_API_URL, p, lp.since) for lp in config.launchpad for p in lp.projects]
         launchpad_failed = _sync_launchpad(store, launchpad, max_wait)
-        return launchpad_failed or irc_failed or mail_failed or review_failed or git_failed or export_failed
+        posts_failed = posts.sync_posts(store, list(config.posts), list(config.feeds), max_wait, _client)
+        return (launchpad_failed or irc_failed or mail_failed or review_failed or git_failed or export_failed
+                or posts_failed)  # fmt: skip
 
     _sync_thenderive(ctx, sync)
 
@@ -436,3 +439,6 @@ def sync_irc_command(
 ) -> None:
     """Ingest IRC logs (Supybot/Limnoria, MeetBot, irssi, WeeChat, ZNC): talk, answers, meetings, actions."""
     _sync_thenderive(ctx, lambda store: _sync_irc(store, [(p, channel, tz) for p in paths]))
+
+
+posts.register(sync_app, _sync_thenderive, lambda base, token_env, **kw: _client(base, token_env, **kw))

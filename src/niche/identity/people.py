@@ -28,7 +28,8 @@ class PeopleSummary:
 
 def load_identities(store: Store) -> list[Identity]:
     rows = store.con.execute(
-        "SELECT identity_id, source_kind, name, email, username FROM identities ORDER BY identity_id"
+        """SELECT identity_id, source_kind, name, email, username, coalesce(is_bot, false)
+           FROM identities ORDER BY identity_id"""
     ).fetchall()
     return [Identity(*row) for row in rows]
 

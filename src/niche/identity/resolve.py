@@ -41,6 +41,7 @@ class Identity:
     name: str | None
     email: str | None
     username: str | None = None
+    is_bot: bool = False  # the service itself says so (a Slack integration, a Discourse system user)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,8 @@ def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
     if norm.is_generic_name(tokens):
         tokens = ()
     nick = bool(tokens) and not any(c.isspace() for c in (ident.name or "").strip())
-    return _Prepared(ident, email, mailbox, tokens, nick, is_bot(ident.name, ident.email, ident.username, bots))
+    bot = ident.is_bot or is_bot(ident.name, ident.email, ident.username, bots)
+    return _Prepared(ident, email, mailbox, tokens, nick, bot)
 
 
 def _found_evidence(prepared: list[_Prepared]) -> Iterator[Evidence]:

@@ -58,6 +58,22 @@ PROVIDERS: list[Provider] = [
                   concat_ws(chr(10), m.own_text, 'In-Reply-To: <' || m.in_reply_to || '>')
            FROM mail_messages m""",
     ),
+    Provider(
+        # One item per thread (a question with its answers, a topic, a chat message, a blog entry),
+        # shown as its first post; the words and links of all its posts make its references.
+        "posts",
+        """SELECT p.source, p.item_id,
+                  first(CASE p.kind WHEN 'message' THEN 'chat' WHEN 'blog_post' THEN 'blog' ELSE p.kind END
+                        ORDER BY p.post_id <> p.thread_id, p.posted_at),
+                  first(coalesce(p.title, left(p.text, 80)) ORDER BY p.post_id <> p.thread_id, p.posted_at),
+                  first(p.url ORDER BY p.post_id <> p.thread_id, p.posted_at),
+                  min(p.posted_at),
+                  first(p.author_id ORDER BY p.post_id <> p.thread_id, p.posted_at),
+                  [],
+                  string_agg(concat_ws(chr(10), p.text, array_to_string(p.links, chr(10))), chr(10))
+           FROM posts p
+           GROUP BY p.source, p.item_id""",
+    ),
 ]
 
 

@@ -269,6 +269,14 @@ class Store:
             where="WHERE identity_id NOT IN (SELECT identity_id FROM identities)",
         )
 
+    def mark_bots(self, identity_ids: set[str]) -> None:
+        """Record that the service itself calls these identities bots (they never count as people)."""
+        if identity_ids:
+            self.con.execute(
+                "UPDATE identities SET is_bot = true WHERE identity_id IN (SELECT unnest(?::VARCHAR[]))",
+                [sorted(identity_ids)],
+            )
+
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""
         self.con.execute("DELETE FROM quarantine WHERE source = ? AND item_id = ?", [source, item_id])

@@ -22,6 +22,7 @@ class Rows:
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, list]] = {}
         self.identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        self.bots: set[str] = set()  # identities the service itself calls bots
         self.fetched_at = int(time.time())
 
     def add(self, table: str, **values: object) -> None:
@@ -37,14 +38,18 @@ class Rows:
     def raw(self, source: str, item_id: str, kind: str, payload: bytes) -> None:
         self.add("raw_items", source=source, item_id=item_id, kind=kind, payload=payload, fetched_at=self.fetched_at)
 
-    def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None) -> str:
+    def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None,
+                 bot: bool = False) -> str:  # fmt: skip
         key = identity_id(source_kind, name, email, username)
         self.identities.setdefault(key, (source_kind, name, email, username))
+        if bot:
+            self.bots.add(key)
         return key
 
     def write(self, store: Store, source: str, item_ids: Iterable[str]) -> None:
         """Replace the items in the store (call inside a transaction)."""
         store.add_identities(self.identities)
+        store.mark_bots(self.bots)
         tables = {table: {c: _column(c, v) for c, v in columns.items()} for table, columns in self.tables.items()}
         store.write_items(source, list(item_ids), tables)
 

@@ -1,0 +1,95 @@
+"""Mattermost and Gitter, replayed from real recorded API answers through a local server."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from niche.classify import Rules, classify
+from niche.identity import resolve_people
+from niche.sources import gitter, mattermost
+from niche.sources.http import HttpClient
+from niche.sources.posts import PARSE_ERRORS, Thread
+from niche.store import Store
+from niche.store.posts import sync_threads
+from tests.helpers.strategies import JSON
+
+
+def _load(fixtures: Path, folder: str, name: str) -> str:
+    return (fixtures / folder / name).read_text()
+
+
+def test_mattermost_channel(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    pages = ["mattermost_posts.json", "mattermost_posts_next.json", "mattermost_posts_empty.json"]
+    httpserver.expect_request("/api/v4/channels/abcdefghijkl").respond_with_data(
+        _load(fixtures, "mattermost", "mattermost_channel.json"))  # fmt: skip
+    httpserver.expect_request("/api/v4/channels/abcdefghijkl/posts").respond_with_handler(
+        lambda r: Response(_load(fixtures, "mattermost", pages[int(r.args.get("page", "0"))])))  # fmt: skip
+    users = {json.loads(_load(fixtures, "mattermost", f))["id"]: f
+             for f in ("mattermost_user_sduenas.json", "mattermost_user_valcos.json")}  # fmt: skip
+
+    def user(request: Request) -> Response:
+        return Response(_load(fixtures, "mattermost", users[request.path.rsplit("/", 1)[-1]]))
+
+    httpserver.expect_request(f"/api/v4/users/{next(iter(users))}").respond_with_handler(user)
+    httpserver.expect_request(f"/api/v4/users/{list(users)[1]}").respond_with_handler(user)
+    with HttpClient(httpserver.url_for("/api/v4")) as client:
+        reader = mattermost.MattermostReader(client, "abcdefghijkl")
+        place = reader.name()
+        result = sync_threads(store, "mattermost:abcdefghijkl", "mattermost", place, client.base_url,
+                              lambda cursor: reader.read(cursor, place))  # fmt: skip
+    recorded = [p for name in pages[:2] for p in json.loads(_load(fixtures, "mattermost", name))["posts"].values()]
+    spoken = [p for p in recorded if not p["type"].startswith("system_")]
+    assert (result.threads, result.quarantined) == (len(recorded), 0) == (9, 0)
+    assert store.con.execute("SELECT count(*) FROM posts").fetchone()[0] == len(spoken) == 7
+    replies = store.con.execute("SELECT post_id, parent_id FROM posts WHERE parent_id IS NOT NULL").fetchall()
+    assert replies == [(p["id"], p["root_id"]) for p in spoken if p["root_id"]]
+    resolve_people(store)
+    classify(store, Rules.load())
+    by = dict(store.con.execute(
+        """SELECT p.name, count(*) FROM activities a JOIN person_identities USING (identity_id)
+           JOIN people p USING (person_id) GROUP BY 1""").fetchall())  # fmt: skip
+    names = {uid: json.loads(_load(fixtures, "mattermost", f))["username"] for uid, f in users.items()}
+    expected: dict[str, int] = {}
+    for p in spoken:
+        expected[names[p["user_id"]]] = expected.get(names[p["user_id"]], 0) + 1
+    assert by == expected
+    assert store.cursor("mattermost:abcdefghijkl") == {"create_at": max(p["create_at"] for p in recorded)}
+
+
+def test_gitter_room(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    pages = ["message_page_1", "message_page_2", "message_empty"]
+    asked: list[dict] = []
+
+    def messages(request: Request) -> Response:
+        asked.append(dict(request.args))
+        return Response(_load(fixtures, "gitter", pages[len(asked) - 1]))
+
+    httpserver.expect_request("/v1/rooms").respond_with_data(_load(fixtures, "gitter", "rooms"))
+    room = next(r for r in json.loads(_load(fixtures, "gitter", "rooms")) if r["uri"] == "testapicomm/community")
+    httpserver.expect_request(f"/v1/rooms/{room['id']}/chatMessages").respond_with_handler(messages)
+    with HttpClient(httpserver.url_for("/v1")) as client:
+        reader = gitter.GitterReader(client, "testapicomm/community")
+        result = sync_threads(store, "gitter:testapicomm/community", "gitter", "testapicomm/community",
+                              client.base_url, reader.read)  # fmt: skip
+    recorded = [m for name in pages for m in json.loads(_load(fixtures, "gitter", name))]
+    assert (result.threads, result.quarantined) == (len(recorded), 0) == (2, 0)
+    assert [a.get("beforeId") for a in asked] == [None, recorded[0]["id"], recorded[1]["id"]]
+    rows = store.con.execute(
+        "SELECT i.name, i.username, p.text FROM posts p JOIN identities i ON i.identity_id = p.author_id ORDER BY 3"
+    ).fetchall()
+    assert rows == [(m["fromUser"]["displayName"], m["fromUser"]["username"], m["text"]) for m in recorded]
+    assert store.cursor("gitter:testapicomm/community") == {"after": max(m["id"] for m in recorded)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(item=JSON)
+def test_any_json_is_a_post_or_a_clear_error(item: object) -> None:
+    for parse in (mattermost.post_thread, gitter.message_thread):
+        with contextlib.suppress(*PARSE_ERRORS):
+            assert isinstance(parse(item, "#c"), Thread)  # type: ignore[arg-type]
