@@ -132,3 +132,4 @@ def test_irc_logs_read_through_two_folders_count_once(fixtures: Path, tmp_path: 
     _niche(db, "sync", "irc", str(tmp_path / "logs"))  # the same files again, through their parent folder
     assert _count(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'") == once > 0
     assert _count(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'irc-log:%'") == 2
+

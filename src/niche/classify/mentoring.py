@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from niche.store import Store
 
-# Each activity that answers someone: who it answers (an identity) and what, in words.
+# Each activity that answers someone: who it answers (an identity) and what, in words. Activities
+# are read with their rowid from stored.activities (every copy: views have no rowid).
 _COUNTERPARTS = """
 SELECT a.rowid AS rid, c.owner_id AS other, 'reviewed change ' || c.project || '#' || c.number AS what
 FROM stored.activities a JOIN changes c USING (source, item_id)
@@ -26,7 +27,7 @@ FROM stored.activities a JOIN bugs b USING (source, item_id)
 WHERE a.kind LIKE '%.comment%' AND a.role IN ('user_support', 'discussion')
 UNION ALL
 SELECT a.rowid, parent.author_id, 'answered "' || coalesce(parent.title, left(parent.text, 60)) || '"'
-FROM activities a
+FROM stored.activities a
 JOIN posts p ON p.source = a.source AND p.post_id = a.object_id
 JOIN posts parent ON parent.source = p.source AND parent.post_id = p.parent_id
 WHERE a.kind IN ('forum.answer', 'forum.reply', 'chat.message') AND a.role IN ('user_support', 'discussion')
