@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from niche.identity.affiliations import Period, domain_map, periods_from_uses, with_stated
 from tests.helpers.cli import niche
 from tests.helpers.gitrepos import commit, git, init
 
@@ -124,29 +122,3 @@ def test_standalone_resolver_reads_and_writes_csv(tmp_path: Path) -> None:
     assert "5 identities, 3 people" in done.stderr
     bad = niche("identities", "resolve", str(tmp_path / "missing.csv"), cwd=tmp_path)
     assert bad.returncode != 0 and "missing.csv" in bad.stderr
-
-
-def test_periods_follow_the_addresses_and_stated_ones_win() -> None:
-    day = lambda y, m: datetime(y, m, 1)  # noqa: E731
-    uses = [
-        ("Red Hat", day(2012, 1), day(2015, 6)),
-        (None, day(2010, 1), day(2020, 1)),
-        ("IBM", day(2016, 1), day(2018, 1)),
-    ]
-    derived = periods_from_uses(uses)
-    assert [(p.org, p.start, p.end) for p in derived] == [
-        (None, day(2010, 1), day(2012, 1)),
-        ("Red Hat", day(2012, 1), day(2015, 6)),
-        (None, day(2015, 6), day(2016, 1)),
-        ("IBM", day(2016, 1), day(2018, 1)),
-        (None, day(2018, 1), None),
-    ]
-    stated = with_stated(derived, [Period("Example", day(2014, 1), day(2017, 1), "stated")])
-    assert [(p.org, p.start, p.end) for p in stated if p.org] == [
-        ("Red Hat", day(2012, 1), day(2014, 1)),
-        ("Example", day(2014, 1), day(2017, 1)),
-        ("IBM", day(2017, 1), day(2018, 1)),
-    ]
-    domains = domain_map({"startup.example": "Startup", "redhat.com": ""})
-    assert domains.org_of("a@us.ibm.com") == "IBM" and domains.org_of("a@startup.example") == "Startup"
-    assert domains.org_of("a@redhat.com") is None and domains.org_of("a@gmail.com") is None

@@ -1,20 +1,25 @@
-"""Who someone worked for, and when: email domains mapped to organisations, then periods.
+"""Who someone worked for, and when: periods worked out from the addresses a person used.
 
 Contributions are attributed to the employer of the day (people change jobs and keep
-contributing), so an affiliation is a period, not a label: from the first day a person used an
-address of an organisation until the first day of the next one. A user's stated periods win
-over anything derived from addresses.
+contributing), so an affiliation is a period, not a label. A period runs from the first to the
+last day a person was seen using an organisation's address, in any source; a wrong employer is
+worse than none, so:
+
+- addresses that name no employer (personal, unknown) neither start nor end a period: a Gmail
+  commit among Red Hat ones is Red Hat's, one after the last Red Hat address is nobody's;
+- a period ends with the last activity seen there, not "until now" or "until the next job";
+- a commit is seen when it was last written, its committer date when the author committed it:
+  Gerrit keeps a change's first author date through months of revisions, which would start a
+  new employer's period too early. The period still covers that commit's own author date, back
+  to the end of the period before;
+- what a person or the community stated wins over all of it.
 """
 
 from __future__ import annotations
 
-import itertools
-import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
-from functools import cache
-from importlib import resources
+from datetime import date, datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,74 +30,40 @@ class Period:
     reason: str
 
 
-@dataclass(frozen=True)
-class DomainMap:
-    orgs: Mapping[str, str]  # domain -> organisation
-    personal: frozenset[str]  # mail providers: no employer
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One day a person used an organisation's address (org None: an address naming no employer)."""
 
-    def org_of(self, email: str | None) -> str | None:
-        """The organisation of an address, by its domain or the nearest parent domain listed."""
-        if not email or "@" not in email:
-            return None
-        labels = email.rsplit("@", 1)[1].lower().split(".")
-        for i in range(len(labels) - 1):
-            domain = ".".join(labels[i:])
-            if domain in self.personal:
-                return None
-            if domain in self.orgs:
-                return self.orgs[domain]
-        return None
+    day: date  # when the address was last written (committer date for one's own commits)
+    since: date  # the earliest day the same contribution claims (its author date)
+    org: str | None
 
 
-@cache
-def _shipped() -> dict:
-    return tomllib.loads(resources.files("niche.identity").joinpath("domains.toml").read_text())
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day)
 
 
-PERSONAL_DOMAINS = frozenset(_shipped()["personal"])
-
-
-def domain_map(extra: Mapping[str, str] = {}) -> DomainMap:
-    """The shipped map with a user's additions (domain -> organisation; "" marks a personal domain)."""
-    orgs = {domain: org for org, domains in _shipped()["organisations"].items() for domain in domains}
-    personal = set(PERSONAL_DOMAINS)
-    for domain, org in extra.items():
-        domain = domain.lower()
-        if org:
-            orgs[domain] = org
-            personal.discard(domain)
+def periods_from_seen(seen: Iterable[Seen], reason: str = "email domain") -> list[Period]:
+    """Employment periods from the days a person was seen at organisations (see the module doc)."""
+    runs: list[list] = []  # [org, first day seen, last day seen, earliest day claimed]
+    for s in sorted((s for s in seen if s.org), key=lambda s: (s.day, s.org)):
+        if runs and runs[-1][0] == s.org:
+            runs[-1][2] = s.day
+            runs[-1][3] = min(runs[-1][3], s.since)
         else:
-            personal.add(domain)
-            orgs.pop(domain, None)
-    return DomainMap(orgs, frozenset(personal))
-
-
-def periods_from_uses(uses: Iterable[tuple[str | None, datetime, datetime]]) -> list[Period]:
-    """Employment periods from when each address was used: (org, first, last), org None for a
-    personal or unknown address (its periods say "employer unknown"; the caller drops them).
-
-    From any moment the organisation is the one whose use began most recently and goes on;
-    when none goes on, the last one carries on; the first period starts with the first use and the last
-    one stays open.
-    """
-    uses = sorted(uses, key=lambda u: (u[1], u[2]))
-    if not uses:
-        return []
-    moments = sorted({t for _, first, last in uses for t in (first, last)})
+            runs.append([s.org, s.day, s.day, min(s.since, s.day)])
     periods: list[Period] = []
-    for moment in moments:
-        covering = [u for u in uses if u[1] == moment or u[1] <= moment < u[2]]  # what holds from this moment
-        org = max(covering, key=lambda u: u[1])[0] if covering else periods[-1].org
-        if not periods or periods[-1].org != org:
-            periods.append(Period(org, moment, None, "email domain"))
-    return [
-        Period(p.org, p.start, following.start, p.reason) for p, following in itertools.pairwise(periods)
-    ] + periods[-1:]
+    for org, _, last, since in runs:
+        start = _midnight(since)
+        if periods and start < periods[-1].end:
+            start = periods[-1].end
+        periods.append(Period(org, start, _midnight(last) + timedelta(days=1), reason))
+    return periods
 
 
 def with_stated(derived: list[Period], stated: list[Period]) -> list[Period]:
-    """Derived periods with the user's stated ones laid over them: a stated period wins wherever it
-    covers, derived periods keep what is left on either side."""
+    """Derived periods with stated ones laid over them: a stated period wins wherever it covers,
+    derived periods keep what is left on either side."""
     result = list(derived)
     for own in stated:
         kept = []

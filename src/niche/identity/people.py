@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pyarrow as pa
 
 from niche.errors import NotFoundError
 from niche.identity import normalize as norm
-from niche.identity.affiliations import Period, domain_map, periods_from_uses, with_stated
+from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
 from niche.identity.mailmap import Mailmap, mailmap_evidence
+from niche.identity.organisations import shipped
 from niche.identity.overrides import Overrides, SelectorIndex
 from niche.identity.resolve import Evidence, Identity, Resolution, resolve
 from niche.store import Store
@@ -116,25 +117,40 @@ def _describe(
 def _affiliations(
     store: Store, identities: list[Identity], resolution: Resolution, overrides: Overrides, index: SelectorIndex
 ) -> list[tuple[str, Period]]:
-    domains = domain_map(overrides.domains)
-    org_of = {i.key: domains.org_of(norm.canonical_email(i.email)) for i in identities}
-    spans = store.con.execute(
-        "SELECT identity_id, min(occurred_at), max(occurred_at) FROM activities "
-        "WHERE occurred_at IS NOT NULL GROUP BY identity_id"
-    ).fetchall()
-    uses: dict[str, list] = defaultdict(list)
-    for key, first, last in spans:  # personal and unknown addresses count too: they end a period
+    orgs = shipped().with_domains(overrides.domains)
+    domain_org = {i.key: orgs.org_of(norm.find_email(i.email, i.name)) for i in identities}
+    seen: dict[str, list[Seen]] = defaultdict(list)
+    for key, since, day in store.con.execute(_SEEN).fetchall():
         if key in resolution.person_of:
-            uses[resolution.person_of[key]].append((org_of.get(key), first, last))
+            org = domain_org[key] and orgs.employer(domain_org[key], datetime(day.year, day.month, day.day))
+            seen[resolution.person_of[key]].append(Seen(day, since, org))
     stated: dict[str, list[Period]] = defaultdict(list)
     for key, periods in overrides.stated_periods(index).items():
-        stated[resolution.person_of[key]] += periods
+        stated[resolution.person_of[key]] += [replace(p, org=orgs.canonical(p.org)) for p in periods]
     return [
         (person, period)
-        for person in uses.keys() | stated.keys()
-        for period in with_stated(periods_from_uses(uses.get(person, [])), stated.get(person, []))
+        for person in seen.keys() | stated.keys()
+        for period in with_stated(periods_from_seen(seen.get(person, [])), stated.get(person, []))
         if period.org is not None
     ]
+
+
+# The days each address was seen in use. Only sources that record the address with the
+# contribution date it: a commit's author and committer, a mail's From line. A review server or
+# tracker reports an account's address as it is when niche reads it (Gerrit's 2011 reviews come
+# back with addresses of companies founded in 2015), which joins identities but dates nothing.
+# A commit its author also committed under the same address was last written on its committer
+# date; under another address, that one is seen then instead (as the commit's committer).
+_SEEN = """
+    SELECT a.identity_id, CAST(a.occurred_at AS DATE) AS since,
+           CAST(CASE WHEN c.committer_id = a.identity_id THEN greatest(a.occurred_at, c.committer_at)
+                     ELSE a.occurred_at END AS DATE) AS day
+    FROM activities a
+    JOIN identities i ON i.identity_id = a.identity_id AND i.source_kind IN ('git', 'mail')
+    LEFT JOIN commits c ON a.kind = 'commit.authored' AND c.source = a.source AND c.item_id = a.item_id
+    WHERE a.occurred_at IS NOT NULL
+    GROUP BY ALL
+"""
 
 
 def _write(

@@ -30,8 +30,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from niche.identity import normalize as norm
-from niche.identity.affiliations import PERSONAL_DOMAINS
 from niche.identity.bots import is_bot
+from niche.identity.organisations import shipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +236,7 @@ def _corroborated(a: _Prepared, b: _Prepared) -> bool:
     if a.mailbox and a.mailbox == b.mailbox:
         return True
     domain = norm.email_domain(a.email)
-    return domain is not None and domain == norm.email_domain(b.email) and domain not in PERSONAL_DOMAINS
+    return domain is not None and domain == norm.email_domain(b.email) and not shipped().is_personal(domain)
 
 
 def _same_name(prepared: list[_Prepared]) -> Iterator[Evidence]:
