@@ -86,6 +86,7 @@ class Commit:
     files: tuple[FileChange, ...]
     raw: bytes  # the record exactly as git printed it, kept so it can be re-parsed later
     lossy_text: bool  # some bytes were not UTF-8 and were decoded by fallback
+    lines_unknown: bool = False  # file contents missing (a partial clone): names known, line counts not
 
     @property
     def is_merge(self) -> bool:
@@ -160,9 +161,15 @@ def _parse_signature(name: bytes, email: bytes, date: bytes) -> tuple[Signature,
 
 
 def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
+    """Files from numstat entries, or from `--raw --no-renames` entries (a ':modes ids status'
+    token, then the path), which name the files without reading their contents."""
     files = []
     i = 0
     while i < len(entries):
+        if entries[i].lstrip(b"\n").startswith(b":"):
+            files.append(FileChange(decode_text(entries[i + 1])[0], None, None, None))
+            i += 2
+            continue
         added, deleted, path = entries[i].lstrip(b"\n").split(b"\t", 2)
         old_path = None
         if not path:  # rename or copy: the two paths follow as separate entries
@@ -180,8 +187,9 @@ def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
     return tuple(files)
 
 
-def parse_record(tokens: list[bytes]) -> Commit:
-    """Build a Commit from one record's NUL-separated tokens (header fields, then numstat)."""
+def parse_record(tokens: list[bytes], lines_unknown: bool = False) -> Commit:
+    """Build a Commit from one record's NUL-separated tokens (header fields, then numstat or raw
+    entries); lines_unknown when its files' contents could not be read."""
     if len(tokens) < HEADER_FIELDS or not tokens[0].startswith(b"\x1e"):
         raise ValueError(f"record has {len(tokens)} fields, expected at least {HEADER_FIELDS}")
     sha = tokens[0][1:].decode("ascii")
@@ -200,13 +208,14 @@ def parse_record(tokens: list[bytes]) -> Commit:
         files=_parse_numstat(tokens[HEADER_FIELDS:]),
         raw=b"\0".join(tokens),
         lossy_text=lossy_a or lossy_c or lossy_m,
+        lines_unknown=lines_unknown,
     )
 
 
 _RECORD_START = re.compile(rb"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})")
 
 
-def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+def log_records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
     """Group the NUL-separated token stream into one token list per commit.
 
     A record is HEADER_FIELDS tokens taken by position (names and messages may hold any byte
@@ -236,12 +245,17 @@ def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
         yield record
 
 
-def parse_log(chunks: Iterable[bytes], repo: str) -> Iterator[Commit | BadRecord]:
+def parse_log(chunks: Iterable[bytes], repo: str, lines_unknown: bool = False) -> Iterator[Commit | BadRecord]:
     """Parse a `git log` stream made with LOG_FORMAT; a bad record never stops the stream."""
-    for tokens in _records(chunks):
-        head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
-        yield read_item(partial(parse_record, tokens), b"\0".join(tokens), f"{repo}@{head}",
-                        "unparseable commit record", head)  # fmt: skip
+    for tokens in log_records(chunks):
+        yield parse_tokens(tokens, repo, lines_unknown)
+
+
+def parse_tokens(tokens: list[bytes], repo: str, lines_unknown: bool = False) -> Commit | BadRecord:
+    """One record of log_records as a Commit, or the BadRecord that says why it is not one."""
+    head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
+    return read_item(partial(parse_record, tokens, lines_unknown), b"\0".join(tokens), f"{repo}@{head}",
+                     "unparseable commit record", head)  # fmt: skip
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -250,7 +264,9 @@ def _git(repo: Path, *args: str) -> str:
     return result.stdout.decode(errors="replace")
 
 
-_GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+# Git never fetches an object on demand: in a partial clone that would download file contents
+# one request at a time. GIT_NO_LAZY_FETCH says so; no transport being allowed makes sure.
+_GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_NO_LAZY_FETCH": "1", "GIT_ALLOW_PROTOCOL": ""}
 
 
 def git_dir(path: Path) -> Path:
@@ -341,6 +357,26 @@ def reachable_commits(repo: Path, tips: list[str]) -> set[str]:
     return set(_git(repo, "rev-list", *tips, "--").split()) if tips else set()
 
 
+def missing_objects(repo: Path, tips: list[str], exclude: list[str]) -> set[str]:
+    """Objects that commits reachable from tips but not from exclude need and the repository
+    lacks (a partial clone's file contents, a damaged pack); never fetched."""
+    result = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--objects", "--missing=print", "--stdin"],
+        input=_stdin_revisions(tips, exclude), capture_output=True, env=_GIT_ENV, check=False,
+    )  # fmt: skip
+    _check(repo, "rev-list", result.returncode, result.stderr)
+    return {line[1:].strip() for line in result.stdout.decode("ascii", "replace").splitlines() if line.startswith("?")}
+
+
+def is_partial_clone(repo: Path) -> bool:
+    """Whether a promisor remote is meant to supply what is missing (`git clone --filter=...`)."""
+    out = subprocess.run(
+        ["git", "-C", str(repo), "config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
+        capture_output=True, env=_GIT_ENV, check=False,
+    ).stdout.decode(errors="replace")  # fmt: skip
+    return any(line.split(" ", 1)[-1].strip().lower() not in ("false", "") for line in out.splitlines())
+
+
 def is_shallow(repo: Path) -> bool:
     return _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true"
 
@@ -398,14 +434,19 @@ def rev_list(repo: Path, tips: list[str], exclude: list[str]) -> Iterator[Iterat
         _check(repo, "rev-list", returncode, stderr_file.read())
 
 
-def log_commits(repo: Path, shas: list[str]) -> bytes:
-    """`git log` output (LOG_FORMAT, numstat) for exactly these commits, in this order.
+NUMSTAT = ("--numstat",)
+NAMES_ONLY = ("--raw", "--no-renames", "--no-abbrev")  # reads trees, never file contents
+
+
+def log_commits(repo: Path, shas: list[str], diff: tuple[str, ...] = NUMSTAT) -> bytes:
+    """`git log` output (LOG_FORMAT, then the `diff` entries: numstat, raw, or none) for exactly
+    these commits, in this order.
 
     One process per block of commits, never per commit; several blocks can run at once.
     """
     args = [
         "git", "-C", str(repo), "-c", "core.quotepath=off", "log", "--no-walk=unsorted", "--stdin",
-        "--numstat", "-z", "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap",
+        *diff, "-z", "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap",
         "--no-show-signature",
     ]  # fmt: skip
     result = subprocess.run(args, input=_stdin_revisions(shas, []), capture_output=True, env=_GIT_ENV, check=False)

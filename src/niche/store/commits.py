@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from niche.sources import git
+from niche.sources.commit_log import CommitLog
 from niche.sources.contract import BadRecord
 from niche.store.db import Store, identity_id, valid_epoch
 
@@ -86,8 +87,8 @@ class _Batch:
         self.raw["payload"].append(c.raw)
         author = self._identity(c.author.name, c.author.email)
         committer = self._identity(c.committer.name, c.committer.email)
-        added = sum(f.added or 0 for f in c.files)
-        deleted = sum(f.deleted or 0 for f in c.files)
+        added = None if c.lines_unknown else sum(f.added or 0 for f in c.files)
+        deleted = None if c.lines_unknown else sum(f.deleted or 0 for f in c.files)
         author_at, committer_at = valid_epoch(c.author.epoch), valid_epoch(c.committer.epoch)
         values = (
             sha,
@@ -110,13 +111,15 @@ class _Batch:
             added,
             deleted,
             c.lossy_text,
+            c.lines_unknown,
         )
         for column, value in zip(self.commits, values, strict=True):
             self.commits[column].append(value)
         for f in c.files:
             for column, value in zip(self.files, (sha, f.path, f.old_path, f.added, f.deleted), strict=True):
                 self.files[column].append(value)
-        attrs = json.dumps({"files": len(c.files), "added": added, "deleted": deleted, "merge": c.is_merge})
+        facts = {"files": len(c.files), "added": added, "deleted": deleted, "merge": c.is_merge}
+        attrs = json.dumps(facts | {"lines_unknown": True} if c.lines_unknown else facts)
         self._activity(sha, "commit.authored", author, author_at, c.author.tz_minutes, attrs)
         for name, email in c.co_authors:
             # A co-author's own clock is unknown: the commit's time, no offset.
@@ -192,6 +195,7 @@ _COMMIT_COLUMNS = (
     "lines_added",
     "lines_deleted",
     "lossy_text",
+    "lines_unknown",
 )
 
 
@@ -206,17 +210,17 @@ def git_jobs() -> int:
     return max(1, int(os.environ.get("NICHE_GIT_JOBS") or os.cpu_count() or 1))
 
 
-def _logged(gdir: Path, blocks: Iterable[list[str]]) -> Iterator[tuple[list[str], bytes]]:
-    """git's output for each block, in block order, with up to git_jobs() blocks logged at once.
+def _logged(log: CommitLog, blocks: Iterable[list[str]]) -> Iterator[tuple[list[str], list[git.Commit | BadRecord]]]:
+    """The commits of each block, in block order, with up to git_jobs() blocks logged at once.
 
     Computing diffs is what costs; it runs in git processes on every core while this process
     parses and writes the previous block. At most jobs + 1 blocks are held in memory.
     """
     jobs = git_jobs()
     with ThreadPoolExecutor(jobs, thread_name_prefix="git-log") as pool:
-        pending: deque[tuple[list[str], Future[bytes]]] = deque()
+        pending: deque[tuple[list[str], Future[list[git.Commit | BadRecord]]]] = deque()
         for block in blocks:
-            pending.append((block, pool.submit(git.log_commits, gdir, block)))
+            pending.append((block, pool.submit(log.read, block)))
             if len(pending) > jobs:
                 shas, future = pending.popleft()
                 yield shas, future.result()
@@ -266,12 +270,13 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
     if progress:
         progress(done, total)
     if total > skip:
+        log = CommitLog(gdir, name, tips, base)
         with git.rev_list(gdir, tips, base) as hashes:
             blocks = _batches(islice(hashes, skip, None), BATCH_COMMITS)
-            for shas, output in _logged(gdir, blocks):
+            for shas, items in _logged(log, blocks):
                 batch = _Batch(source, name)
                 with store.transaction():
-                    for item in git.parse_log([output], name):
+                    for item in items:
                         if isinstance(item, BadRecord):
                             store.quarantine(
                                 source, item.location.rpartition("@")[2], item.location, item.error, item.raw
@@ -288,6 +293,8 @@ def sync_repository(store: Store, path: Path, progress: Progress | None = None) 
                 result.new_commits += len(batch.ids)
                 if progress:
                     progress(done, total)
+        if note := log.note(path):
+            result.warnings.append(note)
     with store.transaction():
         store.set_cursor(source, {"tips": tips})
         store.mark_synced(source)
