@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from niche.cli import app
 from niche.store import Store
-from niche.store.folds import fold_duplicates
 from tests.helpers.gitrepos import commit, git, init
 
 
@@ -69,14 +68,18 @@ def test_removing_the_counted_route_brings_the_other_copy_back(fixtures: Path, t
     pages = [fixtures / "gerrit" / f"gerrit_reviews_page_{n}" for n in (2, 3)]
     db = tmp_path / "n.duckdb"
     _niche(db, "sync", "gerrit-export", *map(str, pages))
-    with Store(db) as store:
+    with Store(db, read_only=True) as store:
         kept = store.con.execute("SELECT DISTINCT kept_source FROM folded_items").fetchall()
-        assert kept == [(f"gerrit-export:{pages[0].resolve()}",)]  # page 2 has the later update of both
-        store.delete_items(kept[0][0], store.item_ids(kept[0][0]))
-        assert fold_duplicates(store) == 0
+    assert kept == [(f"gerrit-export:{pages[0].resolve()}",)]  # page 2 has the later update of both
+    _niche(db, "sources", "remove", str(pages[0]), "--yes")
+    with Store(db, read_only=True) as store:
         rows = store.con.execute("SELECT source, item_id FROM changes ORDER BY item_id").fetchall()
         assert rows == [(f"gerrit-export:{pages[1].resolve()}", i) for i in
                         ("operations/mediawiki-config#416224", "operations/puppet#415887")]  # fmt: skip
+        assert store.con.execute("SELECT count(*) FROM folded_items").fetchone()[0] == 0
+        assert store.con.execute("SELECT count(*) FROM stored.changes").fetchone()[0] == 2
+    reviews = json.loads(_niche(db, "reviews", "--by", "name:Hashar", "--as-of", "2018-03-31", "--json"))["reviews"]
+    assert [(r["item_id"], r["vote"]) for r in reviews if r["vote"]] == [("operations/mediawiki-config#416224", 2)]
 
 
 def _message_ids(*paths: Path) -> set[str]:

@@ -2,7 +2,7 @@
 
 One module per group of commands: `sync` (bring sources in), `people` (identities and people),
 `insights` (profile, recognition, reviews, signals, niches, validate), `dashboard` (analyze,
-report, serve), `overview` (stats, trail, quarantine); `console` and `options` are what they
+report, serve), `overview` (stats, trail, quarantine), `sources` (list, remove); `console` and `options` are what they
 share. A new command goes in the module of its group.
 """
 
@@ -18,6 +18,7 @@ from niche.cli import dashboard, insights, overview
 from niche.cli.console import fail, out
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
+from niche.cli.sources import sources_app
 from niche.cli.sync import sync_app
 from niche.config import load_config
 from niche.errors import NicheError
@@ -27,6 +28,7 @@ app = typer.Typer(help="Make every kind of contribution to an open-source commun
 app.add_typer(sync_app, name="sync")
 app.add_typer(people_app, name="people")
 app.add_typer(identities_app, name="identities")
+app.add_typer(sources_app, name="sources")
 app.add_typer(insights.validate_app, name="validate")
 for command in (
     dashboard.analyze,

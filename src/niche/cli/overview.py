@@ -15,6 +15,7 @@ from niche.links.trail import follow
 from niche.metrics import to_json
 from niche.metrics.headline import headline
 from niche.store import Store
+from niche.store.sources import find_source
 
 
 def stats(
@@ -57,13 +58,29 @@ def trail(
         out.print(f"                  [dim]via {escape(', '.join(i.via))}[/dim]")
 
 
-def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50) -> None:
-    """List bad input that was set aside, with where it came from and what was wrong."""
-    with Store(ctx.obj["db"], read_only=True) as store:
+def quarantine(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None, typer.Argument(help="Only this source: its name, location (path or URL) or key.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget these entries (after fixing the input).")] = False,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+) -> None:
+    """List bad input that was set aside, with where it came from and what was wrong; --clear forgets it."""
+    with Store(ctx.obj["db"], read_only=not clear) as store:
+        key = find_source(store, source) if source else None
+        if clear:
+            cleared = store.clear_quarantine(key)
+            where = f" from {escape(key)}" if key else ""
+            out.print(f"{cleared} quarantined item(s) cleared{where}", soft_wrap=True)
+            return
+        where = "WHERE source = ?" if key else ""
+        params = [key] if key else []
         rows = store.con.execute(
-            "SELECT recorded_at, location, error FROM quarantine ORDER BY recorded_at DESC LIMIT ?", [limit]
+            f"SELECT recorded_at, location, error FROM quarantine {where} ORDER BY recorded_at DESC LIMIT ?",
+            [*params, limit],
         ).fetchall()
-        total = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        total = store.con.execute(f"SELECT count(*) FROM quarantine {where}", params).fetchone()[0]
     for recorded_at, location, error in rows:
-        out.print(f"{recorded_at:%Y-%m-%d %H:%M} {escape(location)}: {escape(error)}")
+        out.print(f"{recorded_at:%Y-%m-%d %H:%M} {escape(location)}: {escape(error)}", soft_wrap=True)  # one per line
     out.print(f"{total} quarantined item(s)" + (f", {len(rows)} shown" if total > len(rows) else ""))

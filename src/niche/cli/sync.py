@@ -423,7 +423,7 @@ def _sync_irc(store: Store, paths: list[tuple[Path, str | None, str]]) -> bool:
                 failed = True
                 continue
         unchanged = f", {r.unchanged} unchanged" if r.unchanged else ""
-        bad = f", {r.quarantined} bad lines quarantined" if r.quarantined else ""
+        bad = f", {r.quarantined} quarantined" if r.quarantined else ""
         err.print(f"{escape(str(path))}: {r.files} log files, {r.lines:,} lines, {r.meetings} meetings{unchanged}{bad}")
     return failed
 

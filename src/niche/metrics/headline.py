@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
 from niche import metrics
 from niche.store import Store
+from niche.store.sources import list_sources
 
 
 def now_utc() -> datetime:
@@ -18,21 +20,14 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
     bus and elephant factors, and code review: velocity, load and whether reviewers drive it."""
     as_of = as_of or now_utc()
     params = {"as_of": as_of, "months": months, "limit": areas}
-    sources = store.con.execute(
-        """SELECT s.kind, s.name, s.location, s.synced_at,
-                  (SELECT count(*) FROM raw_items r WHERE r.source = s.source) AS items,
-                  (SELECT count(*) FROM folded_items f WHERE f.source = s.source) AS folded
-           FROM sources s ORDER BY s.kind, s.name"""
-    ).fetchall()
+    sources = [asdict(s) for s in list_sources(store)]
     quarantined = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
     bots = store.con.execute("SELECT count(*) FROM people WHERE is_bot").fetchone()[0]
     return {
         "as_of": as_of,
         "months": months,
-        "sources": [
-            dict(zip(("kind", "name", "location", "synced_at", "items", "folded"), s, strict=True)) for s in sources
-        ],
-        "duplicates_folded": sum(s[5] for s in sources),  # copies of items another route also brought
+        "sources": sources,
+        "duplicates_folded": sum(s["folded"] for s in sources),  # copies of items another route also brought
         "contributors_to_date": metrics.run(store, "contributors_to_date", **params)[0],
         "bots_excluded": bots,
         "monthly_contributors": metrics.run(store, "monthly_contributors", **params),

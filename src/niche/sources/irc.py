@@ -6,6 +6,8 @@ Formats, recognised line by line so a file may mix them:
   irssi                           09:16 <@nick> text, with "--- Log opened/Day changed" dates
   ZNC, MeetBot .log.txt           [09:16:21] <nick> text / 09:16:21 <nick> text, the date taken
                                   from the file name (#chan_20121017.log, nova.2023-01-10-16.00.log.txt)
+A file may be gzip-compressed (known by its content), as rotated logs are. A file that is no log
+at all (binary, or not one line in any known format) is one BadRecord, not one per line.
 Times without an offset are in the log's timezone (UTC unless told). Within a log, nick
 changes are followed: whoever "is now known as" another nick keeps being credited as the nick
 they were first seen with. MeetBot commands (#startmeeting, #chair, #topic, #action, #agreed,
@@ -15,13 +17,20 @@ of action items.
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
+from pathlib import Path
 
-from niche.sources.contract import BadRecord
+from niche.sources.contract import BadRecord, read_item
+from niche.sources.git import decode_text
 
 QUESTION_WINDOW = timedelta(minutes=30)  # how long a question waits for its answer
+GZIP_MAGIC = b"\x1f\x8b"
+SAMPLE_BYTES = 1 << 16  # what a quarantined file keeps of itself, to look at
 
 _SUPYBOT = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)([+-]\d{4}|Z)?\s+(.*)$")
 _WEECHAT = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\t([^\t]*)\t(.*)$")
@@ -76,6 +85,42 @@ class Log:
     nick_changes: list[tuple[datetime, str, str]] = field(default_factory=list)
     bad: list[BadRecord] = field(default_factory=list)
     channel: str | None = None
+
+
+def read_log_file(path: Path, tz: tzinfo = UTC) -> tuple[bytes, Log | BadRecord]:
+    """A log file's bytes (uncompressed) and what it says, or the one BadRecord, naming the file,
+    that says why it is no chat log."""
+    data, cut = _read(path)
+    if b"\0" in data:
+        return data, BadRecord(str(path), "a binary file, not a chat log", data[:SAMPLE_BYTES])
+    text, _ = decode_text(data)
+    log = read_item(partial(parse_log, text, path.name.removesuffix(".gz"), tz), data, str(path), "unreadable log")
+    if isinstance(log, BadRecord):
+        return data, BadRecord(log.location, log.error, data[:SAMPLE_BYTES])
+    written = [line for line in text.splitlines() if line.strip()]
+    if written and len(log.bad) == len(written):
+        error = f"not a chat log in any known format: none of its {len(written):,} lines reads as one"
+        return data, BadRecord(str(path), f"{error} (first: {written[0][:80]!r})", data[:SAMPLE_BYTES])
+    if cut:
+        cut_short = f"the gzip file ends early ({cut}); the lines before are kept"
+        log.bad.append(BadRecord(f"byte {len(data)}", cut_short, b""))
+    return data, log
+
+
+def _read(path: Path) -> tuple[bytes, str | None]:
+    """The file's bytes, through gzip when it is one; with why a gzip file was cut short."""
+    with path.open("rb") as stream:
+        if stream.read(2) != GZIP_MAGIC:
+            return path.read_bytes(), None
+        stream.seek(0)
+        parts: list[bytes] = []
+        with gzip.GzipFile(fileobj=stream) as unzipped:
+            try:
+                while chunk := unzipped.read1(1 << 20):
+                    parts.append(chunk)
+            except (EOFError, OSError, zlib.error) as exc:
+                return b"".join(parts), str(exc)
+    return b"".join(parts), None
 
 
 def parse_log(text: str, file_name: str, tz: tzinfo = UTC) -> Log:

@@ -277,6 +277,17 @@ class Store:
                 [sorted(identity_ids)],
             )
 
+    def clear_quarantine(self, source: str | None = None, item_id: str | None = None) -> int:
+        """Forget set-aside input: all of it, one source's, or what one item of a source left there
+        (its own entry and those of its parts, 'ITEM: line 12'); returns how many entries went."""
+        where, params = "WHERE true", []
+        if source is not None:
+            where, params = "WHERE source = ?", [source]
+        if item_id is not None:
+            where += " AND (item_id = ? OR starts_with(item_id, ?))"
+            params += [item_id, f"{item_id}: "]
+        return self.con.execute(f"DELETE FROM quarantine {where}", params).fetchone()[0]
+
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""
         self.con.execute("DELETE FROM quarantine WHERE source = ? AND item_id = ?", [source, item_id])

@@ -1,8 +1,8 @@
 """Sync IRC logs (one file a channel-day, as loggers and eavesdrop write them) into the store.
 
 A log file is one item: a log that grew since the last sync (today's) is read again whole and
-replaces what it had stored; unchanged files are skipped by size and modification time. Each
-batch of files is committed with the cursor that covers it.
+replaces what it had stored, quarantine entries included; unchanged files are skipped by size
+and modification time. Each batch of files is committed with the cursor that covers it.
 """
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
-from functools import partial
 from pathlib import Path
 
 from niche.errors import SourceError
 from niche.sources import irc
-from niche.sources.contract import BadRecord, read_item
-from niche.sources.git import decode_text
+from niche.sources.contract import BadRecord
 from niche.store.db import Store
 from niche.store.rows import Rows
 
 BATCH_FILES = 100
-MAX_BAD_LINES = 20  # per file: a log in an unknown format is one problem, not ten thousand
+MAX_BAD_LINES = 20  # per file; a file in no known format at all is one entry (irc.read_log_file)
 
 
 @dataclass
@@ -39,14 +37,15 @@ def _epoch(when) -> int | None:
     return int(when.replace(tzinfo=UTC).timestamp()) if when else None
 
 
-def write_log(rows: Rows, store: Store, source: str, item_id: str, data: bytes, log: irc.Log, channel: str) -> None:
-    """Rows for one parsed log file; its bad lines are quarantined."""
+def write_log(rows: Rows, store: Store, source: str, item_id: str, path: Path, data: bytes, log: irc.Log,
+              channel: str) -> None:  # fmt: skip
+    """Rows for one parsed log file; its bad lines are quarantined, named by the file's full path."""
     rows.raw(source, item_id, "irc-log", data)
     for bad in log.bad[:MAX_BAD_LINES]:
-        store.quarantine(source, f"{item_id}: {bad.location}", f"{item_id}: {bad.location}", bad.error, bad.raw)
+        store.quarantine(source, f"{item_id}: {bad.location}", f"{path}: {bad.location}", bad.error, bad.raw)
     if len(log.bad) > MAX_BAD_LINES:
         more = len(log.bad) - MAX_BAD_LINES
-        store.quarantine(source, f"{item_id}: more", item_id, f"{more} more unparseable lines not listed", None)
+        store.quarantine(source, f"{item_id}: more", str(path), f"{more} more unparseable lines not listed", None)
 
     def person(nick: str) -> str:
         return rows.identity("irc", nick, None, nick)
@@ -103,18 +102,17 @@ def sync_irc(store: Store, path: Path, channel: str | None = None, tz: tzinfo = 
         rows = Rows()
         with store.transaction():
             for file in pending:
-                data = file.read_bytes()
-                text, _ = decode_text(data)
                 item_id = _item_id(root, file)
                 stat = file.stat()
                 cursor["files"][item_id] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-                log = read_item(partial(irc.parse_log, text, file.name, tz), data, str(file), "unreadable log", item_id)
+                store.clear_quarantine(source, item_id)  # what an earlier read of the file set aside
+                data, log = irc.read_log_file(file, tz)
                 if isinstance(log, BadRecord):
-                    store.quarantine(source, log.key, log.location, log.error, log.raw)
+                    store.quarantine(source, item_id, log.location, log.error, log.raw)
                     result.quarantined += 1
                     continue
                 place = channel or irc.channel_of(file.name) or log.channel or root.name
-                write_log(rows, store, source, item_id, data, log, place)
+                write_log(rows, store, source, item_id, file, data, log, place)
                 result.lines += len(log.lines)
                 result.meetings += len(log.meetings)
                 result.quarantined += min(len(log.bad), MAX_BAD_LINES + 1)
