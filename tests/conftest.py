@@ -9,6 +9,7 @@ import stamina
 
 from niche.store import Store
 from tests.helpers.fixtures import need_fixtures
+from tests.helpers.openstack_reviews import build_store
 
 
 @pytest.fixture
@@ -29,3 +30,10 @@ def _no_backoff_sleep():
     stamina.set_testing(True, attempts=6)
     yield
     stamina.set_testing(False)
+
+
+@pytest.fixture(scope="session")
+def openstack_2011(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store of the 5,934 real OpenStack changes of 2011-2012, built once for the session."""
+    need_fixtures()
+    return build_store(tmp_path_factory.mktemp("openstack") / "niche.duckdb")

@@ -50,6 +50,9 @@
     channels = ["abcdefghijkl"]
     [[gitter]]
     rooms = ["org/room"]                   # GITTER_TOKEN
+    [[zulip]]
+    url = "https://chat.zulip.org"         # ZULIP_EMAIL, ZULIP_API_KEY
+    streams = ["general"]
 
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
@@ -191,6 +194,7 @@ SECTIONS: dict[str, Section] = {
     "slack": Section({"channels": texts, "exports": paths, "api_url": url}, many=True),
     "mattermost": Section({"url": url, "channels": texts}, ("url", "channels"), many=True),
     "gitter": Section({"rooms": texts, "api_url": url}, ("rooms",), many=True),
+    "zulip": Section({"url": url, "streams": texts}, ("url", "streams"), many=True),
     "people": Section({"bots": texts, "overrides": text}),
     # The role rules are checked by Rules.load: their lists are arrays of tables of their own.
     "roles": Section({"newcomer_days": whole(1, 36500), **dict.fromkeys(Rules.LISTS, anything)}),
@@ -349,7 +353,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _post_sources(raw: dict[str, Any]) -> tuple[PostSource, ...]:
-    """[[askbot]], [[stackexchange]], [[discourse]], [[slack]], [[mattermost]] and [[gitter]]."""
+    """[[askbot]], [[stackexchange]], [[discourse]], [[slack]], [[mattermost]], [[gitter]], [[zulip]]."""
     found = [PostSource(kind, s["url"]) for kind in ("askbot", "discourse") for s in raw.get(kind, [])]
     found += [PostSource("stackexchange", s["site"], s.get("api_url"), s.get("tagged"))
               for s in raw.get("stackexchange", [])]  # fmt: skip
@@ -358,4 +362,5 @@ def _post_sources(raw: dict[str, Any]) -> tuple[PostSource, ...]:
         found += [PostSource("slack-export", str(e)) for e in s.get("exports", ())]
     found += [PostSource("mattermost", c, s["url"]) for s in raw.get("mattermost", []) for c in s["channels"]]
     found += [PostSource("gitter", r, s.get("api_url")) for s in raw.get("gitter", []) for r in s["rooms"]]
+    found += [PostSource("zulip", stream, s["url"]) for s in raw.get("zulip", []) for stream in s["streams"]]
     return tuple(found)

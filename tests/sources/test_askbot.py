@@ -117,7 +117,7 @@ def test_question_page_author_and_editor(fixtures: Path) -> None:
     assert found["updated_by"]["username"] == "todofixthis"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(item=JSON)
 def test_any_json_is_a_thread_or_a_clear_error(item: object) -> None:
     try:

@@ -89,7 +89,7 @@ def test_accepted_solution(fixtures: Path) -> None:
     assert [(p.post_id, p.parent_id) for p in thread.posts if p.accepted] == [("post/4396", "post/4387")]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(item=JSON)
 def test_any_json_is_a_thread_or_a_clear_error(item: object) -> None:
     with contextlib.suppress(*PARSE_ERRORS):

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
+from niche.errors import SourceError
 from niche.sources import gerrit
 from niche.sources.http import HttpClient
 from niche.store import Store
+from niche.store.db import identity_id
 from niche.store.reviews import import_gerrit_export, sync_gerrit
+from tests.helpers.gerrit_server import serve_gerrit
+from tests.helpers.openstack_reviews import changes_2015
+from tests.sources.test_gerrit_messages import MEANING
 
 PAGES = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
 
@@ -56,8 +64,10 @@ def test_import_export_into_the_store(store: Store, fixtures: Path, tmp_path: Pa
     distinct = _distinct(_records(fixtures))
     assert (result.changes, result.quarantined) == (4, 1)  # 6 records, 2 of them repeats
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == len(distinct) == 4
-    approvals = sum(len(ps.get("approvals", [])) for r in distinct.values() for ps in r["patchSets"])
-    assert store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0] == approvals
+    # --all-approvals repeats a vote Gerrit copied onto a rebased patch set, with its first time.
+    approvals = {(r["number"], a["by"]["username"], a["type"], a["value"], a["grantedOn"])
+                 for r in distinct.values() for ps in r["patchSets"] for a in ps.get("approvals", [])}  # fmt: skip
+    assert store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0] == len(approvals)
     inline = sum(len(ps.get("comments", [])) for r in distinct.values() for ps in r["patchSets"])
     assert store.con.execute("SELECT count(*) FROM review_events WHERE inline").fetchone()[0] == inline == 2
     [(location, error)] = store.con.execute("SELECT location, error FROM quarantine").fetchall()
@@ -119,17 +129,9 @@ def _inline(r: dict) -> dict:
 
 
 def _serve(httpserver: HTTPServer, changes: list[dict], page_size: int = 2) -> None:
-    def listing(request: Request) -> Response:
-        start = int(request.args.get("S", 0))
-        page = [to_change_info(r) for r in changes[start : start + page_size]]
-        if start + page_size < len(changes):
-            page[-1]["_more_changes"] = True
-        return Response(")]}'\n" + json.dumps(page), content_type="application/json")
-
-    httpserver.expect_request("/changes/").respond_with_handler(listing)
-    for r in changes:
-        change_id = to_change_info(r)["id"]
-        httpserver.expect_request(f"/changes/{change_id}/comments").respond_with_data(")]}'\n" + json.dumps(_inline(r)))
+    by_number = {r["number"]: r for r in changes}
+    serve_gerrit(httpserver, [to_change_info(r) for r in changes], lambda info: _inline(by_number[info["_number"]]),
+                 page_size)  # fmt: skip
 
 
 def test_rest_paging_and_incremental_resync(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
@@ -192,16 +194,12 @@ def test_a_change_of_the_wrong_shape_is_quarantined(store: Store, fixtures: Path
     changes = list(_distinct(_records(fixtures)).values())[:3]
     page = [to_change_info(r) for r in changes]
     page[1]["owner"] = "jdoe"
-    httpserver.expect_request("/changes/").respond_with_data(")]}'\n" + json.dumps(page))
-    for info, r in zip(page, changes, strict=True):
-        httpserver.expect_request(f"/changes/{info['id']}/comments").respond_with_data(
-            ")]}'\n" + json.dumps(_inline(r))
-        )
+    serve_gerrit(httpserver, page, page_size=3)
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
     assert (result.changes, result.quarantined) == (2, 1)
     error = store.con.execute("SELECT error FROM quarantine").fetchone()[0]
-    assert error.startswith("unreadable change: AttributeError")
+    assert error.startswith("unreadable change: TypeError: an account is an object or an account number")
 
 
 def test_a_change_missing_fields_still_counts(store: Store, fixtures: Path) -> None:
@@ -213,11 +211,67 @@ def test_a_change_missing_fields_still_counts(store: Store, fixtures: Path) -> N
     assert "merged" in kinds and "vote" not in kinds  # votes live in patch sets, which are missing
 
 
-def test_votes_in_rest_messages() -> None:
-    votes = gerrit.votes_in_message(None, 1, "Patch Set 3: Code-Review+2 Workflow+1 Verified-1\n\nlgtm")
-    assert [(v.patchset, v.label, v.value) for v in votes] == [
-        (3, "Code-Review", 2),
-        (3, "Workflow", 1),
-        (3, "Verified", -1),
+def test_a_vote_copied_onto_a_rebased_patch_set_is_one_vote(fixtures: Path) -> None:
+    record = _distinct(_records(fixtures))[416224]
+    copied = [ps["number"] for ps in record["patchSets"] for a in ps.get("approvals", [])
+              if a["by"]["username"] == "maurelio"]  # fmt: skip
+    assert copied == [2, 3]  # Gerrit lists maurelio's +1 on patch set 3 too, with the same time
+    votes = [
+        (e.patchset, e.value)
+        for e in gerrit.from_ssh(record).events
+        if e.kind == "vote" and e.who.username == "maurelio"
     ]
-    assert gerrit.votes_in_message(None, 1, "Patch Set 2: -Code-Review") == []
+    assert votes == [(2, 1)]
+
+
+def test_changes_are_addressed_as_gerrit_reads_them(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
+    """The id Gerrit returns is URL-encoded already; quoting it again (%252F) is a 404 on a real
+    server, and on the replay server too, which reads paths as Gerrit does."""
+    changes = list(_distinct(_records(fixtures)).values())
+    _serve(httpserver, changes)
+    info = to_change_info(changes[0])
+    assert "%2F" in info["id"]
+    with HttpClient(httpserver.url_for("")) as client:
+        with pytest.raises(SourceError, match="HTTP 404"):
+            client.get(f"/changes/{quote(info['id'], safe='')}/comments")
+        assert client.get(f"/changes/{info['id']}/comments").status_code == 200
+        result = sync_gerrit(store, client)
+    assert (result.changes, result.quarantined) == (len(changes), 0)
+    asked = [request.path for request, _ in httpserver.log if request.path.endswith("/comments")]
+    assert asked[-len(changes) :] == [f"/changes/{r['number']}/comments" for r in changes]
+
+
+def _votes_stated(message: str) -> list[tuple[str | None, int]]:
+    """The votes on a message's first line, read here with the test's own table of wordings."""
+    match = re.match(r"Patch Set \d+: ([^\n]+)", message)
+    words = re.sub(r"\(\d+ (inline )?comments?\)", "", match.group(1)).strip() if match else ""
+    if words and all(re.fullmatch(r"[A-Za-z][\w-]*[+-]\d+|-[A-Za-z][\w-]*", t) for t in words.split()):
+        return [(label, int(value)) for label, value in re.findall(r"([A-Za-z][\w-]*?)([+-]\d+)", words)]
+    return [MEANING[w.strip()] for w in words.split(";") if w.strip() in MEANING]
+
+
+def test_the_2015_answer_replayed_as_a_live_sync(store: Store, httpserver: HTTPServer) -> None:
+    """The 102 changes exactly as review.openstack.org answered in 2015, through the live REST path."""
+    raw = changes_2015()
+    serve_gerrit(httpserver, raw, page_size=25)
+    with HttpClient(httpserver.url_for("")) as client:
+        result = sync_gerrit(store, client)
+    assert (result.changes, result.quarantined, result.requests, result.unread) == (102, 0, 5 + 102, [])
+    stored = store.con.execute(
+        "SELECT project, number, subject, status, insertions, deletions, change_id FROM changes ORDER BY number"
+    ).fetchall()
+    assert stored == sorted(
+        [(c["project"], c["_number"], c["subject"], c["status"], c["insertions"], c["deletions"], c["change_id"])
+         for c in raw], key=lambda row: row[1])  # fmt: skip
+    expected = Counter(
+        (m["author"]["_account_id"], label, value) for c in raw for m in c["messages"]
+        for label, value in _votes_stated(m["message"])
+    )  # fmt: skip
+    accounts = {identity_id("gerrit", None, None, f"localhost/{a}"): a for a, _, _ in expected}
+    rows = store.con.execute(
+        "SELECT identity_id, label, value, count(*) FROM review_events WHERE kind = 'vote' GROUP BY ALL"
+    ).fetchall()
+    got = Counter({(accounts[i], label, v): n for i, label, v, n in rows})
+    assert got == expected and sum(got.values()) > 400
+    uploads = sum(len(c["revisions"]) for c in raw)
+    assert store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'patchset'").fetchone()[0] == uploads

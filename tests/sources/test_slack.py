@@ -126,7 +126,7 @@ def test_thread_replies_and_mentions(store: Store) -> None:
     assert message_thread(question, "#help").posts[0].asks_question
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(item=JSON)
 def test_any_json_is_a_message_or_a_clear_error(item: object) -> None:
     with contextlib.suppress(*PARSE_ERRORS):

@@ -72,7 +72,7 @@ def test_an_api_error_stops_with_its_message(store: Store, httpserver: HTTPServe
         raise AssertionError("an API error must stop the sync")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(item=JSON)
 def test_any_json_is_a_thread_or_a_clear_error(item: object) -> None:
     with contextlib.suppress(*PARSE_ERRORS):

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from niche.store import Store
-from niche.web.app import create_app
+from niche.web.app import create_app, site_snapshots
 from niche.web.pages import PAGES, Site
 from niche.web.render import render, safe_url
 from niche.web.static_site import write_static_site
@@ -76,8 +76,8 @@ def test_vendored_vega_matches_its_checksums() -> None:
 
 
 def test_server_pages_are_read_only(community_db: Path) -> None:
-    with Store(community_db, read_only=True) as store:
-        client = TestClient(create_app(Site(store, AS_OF, 12)))
+    with site_snapshots(community_db, as_of=AS_OF, months=12) as snapshots:
+        client = TestClient(create_app(snapshots), base_url="http://localhost")
         for name, _ in PAGES:
             response = client.get(f"/{name}.html")
             assert response.status_code == 200, name
@@ -96,8 +96,8 @@ def test_server_pages_are_read_only(community_db: Path) -> None:
 
 
 def test_server_needs_the_token_it_was_given(community_db: Path) -> None:
-    with Store(community_db, read_only=True) as store:
-        client = TestClient(create_app(Site(store, AS_OF, 12), token="s3cret"))
+    with site_snapshots(community_db, as_of=AS_OF, months=12) as snapshots:
+        client = TestClient(create_app(snapshots, token="s3cret"))
         assert client.get("/index.html").status_code == 401
         assert client.get("/index.html", params={"token": "wrong"}).status_code == 401
         assert client.get("/index.html", params={"token": "s3cret"}).status_code == 200
@@ -140,3 +140,19 @@ def test_signals_on_profiles_follow_the_switch(community_db: Path) -> None:
         assert on.per_person()["signals"].keys() <= {
             p for (p,) in store.con.execute("SELECT person_id FROM people").fetchall()
         }
+
+
+def test_charts_count_in_whole_numbers_name_roles_in_words_and_say_when_empty(community_db: Path) -> None:
+    """Issue 17.4: people are counted in whole numbers on every count axis; roles are words; a
+    window with no data says so instead of drawing '0.000000' axes."""
+    with Store(community_db, read_only=True) as store:
+        site = Site(store, AS_OF, 12)
+        charts = site.index()["charts"] | site.roles()["charts"]
+        empty = Site(store, datetime(2005, 1, 1), 12)
+        html = render(empty, "index", empty.index())
+    for name in ("active", "by_role", "newcomers", "roles"):
+        count_axis = next(e for e in charts[name]["encoding"].values() if e.get("type") == "quantitative")
+        assert count_axis["axis"] == {"format": "d", "tickMinStep": 1}, name
+    roles = {v["role"] for v in charts["by_role"]["data"]["values"] + charts["roles"]["data"]["values"]}
+    assert roles and not any("_" in r for r in roles) and "review" in roles
+    assert html.count("No data for this window.") == 3 and 'id="spec-active"' not in html

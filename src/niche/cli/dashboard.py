@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import signal
 import socket
+import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from niche.cli.console import err, out
+from niche.cli.console import dated, err, out, show_window
 from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
 from niche.cli.sync import derive, sync_git_paths
@@ -31,7 +34,7 @@ def analyze(
     with Store(ctx.obj["db"]) as store:
         results = sync_git_paths(store, paths)
         derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)
+        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)  # the panel says the dates
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
@@ -58,8 +61,10 @@ def report(
     show_emails: ShowEmails = False,
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
-    with Store(ctx.obj["db"], read_only=True) as store, err.status("Writing the HTML report ..."):
-        pages = write_static_site(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), folder)
+    with Store(ctx.obj["db"], read_only=True) as store:
+        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals)
+        with err.status("Writing the HTML report ..."):
+            pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")
 
 
@@ -72,15 +77,26 @@ def serve(
     months: MonthsOption = 12,
     show_emails: ShowEmails = False,
 ) -> None:
-    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality."""
+    """Browse the dashboard live (read-only): overview, roles, people, review, health, trail, data quality.
+
+    `niche sync` can run meanwhile (e.g. on a schedule): the server reads a snapshot of the
+    database and picks up each finished sync within seconds."""
     import uvicorn  # here, not at the top: every other command starts faster without the web stack
 
-    from niche.web.app import create_app
+    from niche.web.app import create_app, site_snapshots
 
     if not token and not _is_loopback(host):
         token = secrets.token_urlsafe(24)
-    with Store(ctx.obj["db"], read_only=True) as store:
-        app = create_app(Site(store, as_of, months, show_emails, ctx.obj["config"].person_signals), token)
+    options = {"as_of": as_of, "months": months, "show_emails": show_emails,
+               "person_signals": ctx.obj["config"].person_signals}  # fmt: skip
+    with ExitStack() as stack:
+        with err.status("Reading the database ..."):
+            snapshots = stack.enter_context(site_snapshots(ctx.obj["db"], **options))
+        with snapshots.reading() as snapshot:
+            show_window(snapshot.prepared.window)
+        app = create_app(snapshots, token)
         url = f"http://{host}:{port}/index.html" + (f"?token={token}" if token else "")
         err.print(f"niche is serving {escape(str(ctx.obj['db']))} at {escape(url)} (Ctrl-C stops it)")
+        # uvicorn re-raises SIGTERM once it has stopped: make that an exit that removes the snapshots
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -27,9 +27,13 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
     lines.append(" contributors to date")
     if total["first_contribution"]:
         lines.append(f" (since {total['first_contribution']:%Y-%m-%d})")
-    lines.append(f" · {latest:,} active in {months[-1]['month']:%B %Y}" if months else "")
+    window = h["window"]
+    lines.append(f" · {latest:,} active in {window.month_label(months[-1]['month'])}" if months else "")
     lines.append(f"\n{sum(s['items'] for s in repos):,} commits in {len(repos)} repositories")
     lines.append(f" · {h['bots_excluded']} bot accounts not counted as people", style="dim")
+    lines.append(f"\n{window.describe()}", style="dim")
+    if window.warning():
+        lines.append(f"\nwarning: {window.warning()}", style="yellow")
     console.print(Panel(lines, title=f"niche · as of {h['as_of']:%Y-%m-%d}", expand=False))
 
     console.print(Group(*_activity_tables(h), *_health_tables(h), *_review_tables(h)))
@@ -59,7 +63,7 @@ def _activity_tables(h: dict[str, Any]) -> list[Any]:
     for m in months:
         cohort = retention.get(m["month"], {})
         table.add_row(
-            f"{m['month']:%Y-%m}",
+            h["window"].month_label(m["month"]),
             str(m["active_contributors"]),
             _bar(m["active_contributors"], top),
             str(m["newcomers"]),

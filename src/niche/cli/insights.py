@@ -13,7 +13,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from niche import metrics
-from niche.cli.console import day, err, out
+from niche.cli.console import dated, day, err, out
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails
 from niche.errors import ConfigError
 from niche.identity.people import person_details, person_of, shown_email
@@ -21,7 +21,6 @@ from niche.insights.niches import niches as find_niches
 from niche.insights.signals import workloads
 from niche.insights.validate import backtest
 from niche.metrics import to_json
-from niche.metrics.headline import now_utc
 from niche.store import Store
 
 validate_app = typer.Typer(help="Check niche's signals against what really happened.", no_args_is_help=True)
@@ -39,8 +38,8 @@ def profile(ctx: typer.Context, who: WhoArgument, as_of: AsOfOption = None, mont
     """One person: role mix over the years, areas, who they work with, affiliations, review depth.
 
     First and last activity, and (unless turned off in niche.toml) signals worth a check-in."""
-    as_of = as_of or now_utc()
     with Store(ctx.obj["db"], read_only=True) as store:
+        as_of = dated(store, as_of).as_of
         person = person_of(store, who)
         details = person_details(store, person)
         params = {"as_of": as_of, "person_id": person}
@@ -101,7 +100,7 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
 
     Triage, deep review, user support, discussion, CI/infra, docs, tests, security, mentoring, meetings."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        rows = metrics.run(store, "recognition", as_of=as_of or now_utc(), months=months, limit=limit)
+        rows = metrics.run(store, "recognition", as_of=dated(store, as_of).as_of, months=months, limit=limit)
     rows = [r for r in rows if role in (None, r["role"])]
     if as_json:
         _dump(rows)
@@ -129,8 +128,8 @@ def reviews(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOption =
 
     Comments and their length, inline comments, time from patch set to vote, change size, possible
     rubber stamps (a silent +vote on 100+ changed lines) and agreement with the final outcome."""
-    params = {"as_of": as_of or now_utc(), "months": months}
     with Store(ctx.obj["db"], read_only=True) as store:
+        params = {"as_of": dated(store, as_of).as_of, "months": months}
         reviewer = person_of(store, by) if by else None
         each = [r for r in metrics.run(store, "review_depth", **params) if r["person_id"] == reviewer] if by else []
         depth = metrics.run(store, "reviewer_depth", **params)
@@ -175,7 +174,7 @@ def signals(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 2
     if not ctx.obj["config"].person_signals:
         raise ConfigError(SIGNALS_OFF)
     with Store(ctx.obj["db"], read_only=True) as store:
-        found = [w for w in workloads(store, as_of or now_utc()) if w.signals][:limit]
+        found = [w for w in workloads(store, dated(store, as_of).as_of) if w.signals][:limit]
     if as_json:
         _dump([{"person_id": w.person_id, "name": w.name, "risk": w.risk, "signals": [vars(s) for s in w.signals]}
                for w in found])  # fmt: skip
@@ -197,8 +196,8 @@ def niches(ctx: typer.Context,
 
     Untriaged bugs, changes waiting for review, unanswered questions, docs left behind by their code
     and areas only one person knows, each with a link and why it was suggested."""
-    as_of = as_of or now_utc()
     with Store(ctx.obj["db"], read_only=True) as store:
+        as_of = dated(store, as_of).as_of
         person = person_of(store, who) if who else None
         found = find_niches(store, as_of, months, person, interests.split(","), limit)
     if as_json:
@@ -230,6 +229,7 @@ def validate_overload(
     At many past dates, score everyone active, then check who contributed nothing in the following
     months; the baseline ranks by activity count alone."""
     with Store(ctx.obj["db"], read_only=True) as store, Progress(console=err, transient=True) as bar:
+        dated(store)
         task = bar.add_task("Backtesting ...", total=None)
         result = backtest(
             store, every, horizon, k, progress=lambda n, total: bar.update(task, completed=n, total=total)

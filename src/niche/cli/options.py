@@ -9,7 +9,10 @@ from typing import Annotated
 import typer
 
 AsOfOption = Annotated[
-    datetime | None, typer.Option("--as-of", help="Compute figures as of this date (UTC); default now.")
+    datetime | None,
+    typer.Option(
+        "--as-of", help="Compute figures as of this date (UTC); default: the newest activity in the database."
+    ),
 ]
 MonthsOption = Annotated[int, typer.Option("--months", min=1, max=240, help="Months of history in monthly figures.")]
 ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from niche.cli.console import err, out
+from niche.cli.console import dated, err, out
 from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption
 from niche.links.trail import follow
@@ -26,7 +26,7 @@ def stats(
 ) -> None:
     """The headline figures of what is already in the database."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        h = headline(store, as_of, months)
+        h = headline(store, as_of, months)  # its panel says the dates
     if as_json:
         out.out(json.dumps(to_json(h), indent=2))
     else:
@@ -41,6 +41,7 @@ def trail(
 ) -> None:
     """Follow the breadcrumbs: everything linked to ITEM across sources, in time order."""
     with Store(ctx.obj["db"], read_only=True) as store:
+        dated(store)
         items = follow(store, item, hops)
     if as_json:
         out.out(json.dumps([to_json(vars(i)) for i in items], indent=2))
@@ -74,6 +75,7 @@ def quarantine(
             where = f" from {escape(key)}" if key else ""
             out.print(f"{cleared} quarantined item(s) cleared{where}", soft_wrap=True)
             return
+        dated(store)
         where = "WHERE source = ?" if key else ""
         params = [key] if key else []
         rows = store.con.execute(

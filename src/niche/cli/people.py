@@ -16,7 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from niche.cli.console import day, err, out
+from niche.cli.console import dated, day, err, out
 from niche.cli.options import ShowEmails
 from niche.errors import ConfigError, NotFoundError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
@@ -55,6 +55,7 @@ def list_people(
 ) -> None:
     """People by number of contributions, with their identities and current organisation."""
     with Store(ctx.obj["db"], read_only=True) as store:
+        dated(store)
         rows = store.con.execute(
             """SELECT p.person_id, p.name, p.email, count(DISTINCT pi.identity_id) AS identities,
                       count(a.identity_id) AS contributions, max(a.occurred_at) AS last_seen,
@@ -80,6 +81,7 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
          show_emails: ShowEmails = False) -> None:  # fmt: skip
     """One person: identities with the reason each belongs, affiliations, contributions by role."""
     with Store(ctx.obj["db"], read_only=True) as store:
+        dated(store)
         person = person_of(store, who)
         details = person_details(store, person)
         roles = store.con.execute(

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from niche.classify import classify
 from niche.cli import sync_posts as posts
-from niche.cli.console import err, fail
+from niche.cli.console import dated, err, fail
 from niche.config import Config
 from niche.errors import NicheError
 from niche.identity import resolve_people
@@ -34,7 +34,7 @@ from niche.store.commits import RepoSync, sync_repository
 from niche.store.folds import fold_duplicates
 from niche.store.irc import sync_irc
 from niche.store.mail import MailSync, sync_mail
-from niche.store.reviews import ReviewSync, import_gerrit_export, sync_gerrit, sync_github
+from niche.store.reviews import ReviewSync, import_gerrit_export, import_gerrit_file, sync_gerrit, sync_github
 
 sync_app = typer.Typer(help="Bring sources into the niche database, incrementally.")
 
@@ -130,7 +130,11 @@ def _report_reviews(results: list[ReviewSync | str]) -> bool:
         else:
             state = "unchanged" if r.unchanged else f"{r.changes:,} changes"
             bad = f", {r.quarantined} quarantined" if r.quarantined else ""
-            err.print(f"{escape(r.source)}: {state}{bad} ({r.requests} requests)")
+            requests = f" ({r.requests} requests)" if r.requests else ""
+            err.print(f"{escape(r.source)}: {state}{bad}{requests}")
+            for wording, times, example in r.unread:
+                err.print(f"[yellow]warning:[/yellow] {times:,} votes worded {escape(repr(wording))} could not be "
+                          f"read (e.g. {escape(example)}); kept as unread, not guessed")  # fmt: skip
     return failed
 
 
@@ -232,6 +236,7 @@ def _sync_thenderive(ctx: typer.Context, sync: Callable[[Store], bool]) -> None:
         failed = sync(store)
         _report_quarantined(store, started)
         derive(store, ctx.obj["config"])
+        dated(store)
     if failed:
         raise typer.Exit(1)
 
@@ -304,6 +309,30 @@ def sync_gerrit_export(
 ) -> None:
     """Ingest changes from a Gerrit query export (JSON lines), e.g. what an administrator ran over SSH."""
     _sync_thenderive(ctx, lambda store: _import_exports(store, files))
+
+
+@sync_app.command("gerrit-file")
+def sync_gerrit_file(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Saved REST answers: a JSON array of ChangeInfo or one change a line; gzip or plain."),
+    ],
+    url: Annotated[
+        str | None, typer.Option("--url", help="The Gerrit server they came from, for links to each change.")
+    ] = None,
+) -> None:
+    """Ingest saved Gerrit REST answers (/changes/ with messages and revisions) of any Gerrit era.
+
+    Votes are read from DETAILED_LABELS and from the messages in every wording Gerrit has used
+    ("Looks good to me (core reviewer)", "Code-Review+2", ...); a wording niche cannot read is
+    listed, never guessed."""
+
+    def run(store: Store) -> bool:
+        results = [import_gerrit_file(store, p, url) if p.is_file() else f"{p}: no such file" for p in files]
+        return _report_reviews(results)
+
+    _sync_thenderive(ctx, run)
 
 
 ReposArgument = Annotated[list[str], typer.Argument(help="OWNER/REPO ...")]

@@ -1,4 +1,4 @@
-"""`niche sync askbot|stackexchange|discourse|feeds|slack|slack-export|mattermost|gitter`:
+"""`niche sync askbot|stackexchange|discourse|feeds|slack|slack-export|mattermost|zulip|gitter`:
 Q&A sites, forums, blogs and chat (registered on `niche sync` by niche.cli.sync)."""
 
 from __future__ import annotations
@@ -103,6 +103,13 @@ def register(sync_app: typer.Typer, run: Callable[[typer.Context, Callable[[Stor
                    max_wait: MaxWait = 3600) -> None:  # fmt: skip
         """Ingest Mattermost channels (API v4, token from MATTERMOST_TOKEN): posts, threads, answers."""
         one(ctx, [PostSource("mattermost", c, url) for c in channels], max_wait)
+
+    @sync_app.command("zulip")
+    def zulip(ctx: typer.Context, url: Annotated[str, typer.Argument(help="The Zulip server, e.g. "
+              "https://chat.zulip.org")], streams: Annotated[list[str], typer.Argument(help="Stream names.")],
+              max_wait: MaxWait = 3600) -> None:  # fmt: skip
+        """Ingest Zulip streams (ZULIP_EMAIL and ZULIP_API_KEY): messages, topics, answers, bots."""
+        one(ctx, [PostSource("zulip", s, url) for s in streams], max_wait)
 
     @sync_app.command("gitter")
     def gitter(ctx: typer.Context, rooms: Annotated[list[str], typer.Argument(help="Rooms, e.g. org/repo.")],

@@ -14,6 +14,7 @@ import pyarrow as pa
 from niche.errors import NotFoundError
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
+from niche.identity.bots import ci_by_behaviour
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.organisations import shipped
 from niche.identity.overrides import Overrides, SelectorIndex
@@ -52,7 +53,7 @@ def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple
     mailmap_names, known = _mailmap_evidence(store, identities)
     known += _override_evidence(overrides, index)
     detached = {key for selector in overrides.splits for key in index.select(selector)}
-    resolution = resolve(identities, known, detached, bots)
+    resolution = resolve(identities, known, detached, bots, ci_by_behaviour(store.con))
     mailmap_names = {key: name for key, name in mailmap_names.items() if key not in detached}  # the user said otherwise
     people = _describe(store, identities, resolution, mailmap_names, overrides, index)
     affiliations = _affiliations(store, identities, resolution, overrides, index)

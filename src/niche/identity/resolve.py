@@ -95,14 +95,17 @@ def resolve(
     known: Iterable[Evidence] = (),
     detached: Iterable[str] = (),
     bots: tuple[str, ...] = (),
+    bot_keys: Iterable[str] = (),
 ) -> Resolution:
     """Group identities into people.
 
     known: evidence from outside (.mailmap, user overrides), taken as it is.
     detached: identities the user split off; only the user's own merges ("override") join them.
     bots: more automation account names (niche.toml [people] bots).
+    bot_keys: identities known to be automation by what they do (e.g. CI posting build results).
     """
-    prepared = [_prepare(ident, bots) for ident in identities]
+    bot_keys = set(bot_keys)
+    prepared = [_prepare(ident, bots, ident.key in bot_keys) for ident in identities]
     by_key = {p.ident.key: p for p in prepared}
     detached = set(detached)
     graph = nx.Graph()
@@ -143,7 +146,7 @@ def explain(evidence: Iterable[Evidence], a: str, b: str) -> list[Evidence] | No
     return [graph.edges[x, y]["evidence"] for x, y in itertools.pairwise(path)]
 
 
-def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
+def _prepare(ident: Identity, bots: tuple[str, ...], bot: bool = False) -> _Prepared:
     email = norm.find_email(ident.email, ident.name)
     mailbox = norm.mailbox_name(email or ident.email)
     if norm.is_placeholder_email(email):
@@ -152,7 +155,7 @@ def _prepare(ident: Identity, bots: tuple[str, ...]) -> _Prepared:
     if norm.is_generic_name(tokens):
         tokens = ()
     nick = bool(tokens) and not any(c.isspace() for c in (ident.name or "").strip())
-    bot = ident.is_bot or is_bot(ident.name, ident.email, ident.username, bots)
+    bot = bot or ident.is_bot or is_bot(ident.name, ident.email, ident.username, bots)
     return _Prepared(ident, email, mailbox, tokens, nick, bot)
 
 

@@ -33,10 +33,16 @@ class TrailItem:
     via: tuple[str, ...]  # the keys that brought this item into the trail
 
 
+def like_literal(text: str) -> str:
+    """text as a LIKE pattern that matches only itself: a user's % or _ is no wildcard."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def query_patterns(query: str) -> list[str]:
-    """LIKE patterns for the keys a user's query can mean."""
+    """LIKE patterns (escaped with a backslash) for the keys a user's query can mean; the only
+    wildcards are niche's own, around a number or a commit hash's prefix."""
     q = query.strip()
-    found = [r.key for r in extract_refs(q)]
+    found = [like_literal(r.key) for r in extract_refs(q)]
     if found:
         return found
     bare = q.strip("<>")
@@ -49,17 +55,21 @@ def query_patterns(query: str) -> list[str]:
     if re.fullmatch(r"[0-9a-fA-F]{7,40}", q):
         return [f"commit:{q.lower()}%"]
     if "@" in bare and " " not in bare:
-        return [f"message-id:{bare}"]
+        return [f"message-id:{like_literal(bare)}"]
     if re.fullmatch(r"T\d+", q):
         return [f"phabricator:{q}"]
-    return [q]
+    return [like_literal(q)]
 
 
 def _keys_matching(store: Store, patterns: list[str]) -> set[str]:
+    """The keys the patterns match, at most MAX_ITEMS of each (a pattern matching more names a hub)."""
     keys: set[str] = set()
     for pattern in patterns:
         for table in ("item_keys", "item_refs"):
-            rows = store.con.execute(f"SELECT DISTINCT key FROM {table} WHERE key LIKE ?", [pattern]).fetchall()
+            rows = store.con.execute(
+                f"SELECT DISTINCT key FROM {table} WHERE key LIKE ? ESCAPE '\\' ORDER BY key LIMIT {MAX_ITEMS}",
+                [pattern],
+            ).fetchall()
             keys.update(r[0] for r in rows)
     return keys
 
@@ -75,20 +85,25 @@ def follow(store: Store, query: str, hops: int = 2) -> list[TrailItem]:
             break
         seen_keys |= frontier
         store.con.register("_niche_keys", pa.table({"key": sorted(frontier)}))
-        try:
+        try:  # the cap is inside the query: a hub key never loads its 200,000 items
             rows = store.con.execute(
-                """SELECT source, item_id, key FROM item_keys WHERE key IN (SELECT key FROM _niche_keys)
-                   UNION SELECT source, item_id, key FROM item_refs WHERE key IN (SELECT key FROM _niche_keys)"""
+                f"""SELECT source, item_id, list(DISTINCT key ORDER BY key) FROM (
+                        SELECT source, item_id, key FROM item_keys WHERE key IN (SELECT key FROM _niche_keys)
+                        UNION ALL
+                        SELECT source, item_id, key FROM item_refs WHERE key IN (SELECT key FROM _niche_keys))
+                    GROUP BY source, item_id ORDER BY source, item_id LIMIT {2 * MAX_ITEMS}"""
             ).fetchall()
         finally:
             store.con.unregister("_niche_keys")
         new_items: set[tuple[str, str]] = set()
-        for source, item_id, key in rows:
+        for source, item_id, keys in rows:
             item = (source, item_id)
-            if item in via and item not in new_items:
+            if item in via:
                 continue  # reached in an earlier round: keep the keys that first brought it
+            if len(via) >= MAX_ITEMS:
+                break
             new_items.add(item)
-            via.setdefault(item, set()).add(key)
+            via[item] = set(keys)
         frontier = _keys_of(store, new_items)
     return _describe(store, via)
 

@@ -6,6 +6,7 @@ its parameters; a user can read it and run it by hand against the database.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, datetime
 from importlib import resources
@@ -52,7 +53,9 @@ def jsonable(value: Any) -> Any:
 
 
 def to_json(value: Any) -> Any:
-    """Rows, dicts and lists with dates as ISO strings, ready for json.dumps."""
+    """Rows, dicts, lists and dataclasses with dates as ISO strings, ready for json.dumps."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_json(vars(value))
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

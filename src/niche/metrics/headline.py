@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from niche import metrics
+from niche.metrics.window import data_window
 from niche.store import Store
 from niche.store.sources import list_sources
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def headline(store: Store, as_of: datetime | None = None, months: int = 12, areas: int = 10) -> dict[str, Any]:
     """Contributors to date, monthly activity with newcomers and their retention, roles, areas,
-    bus and elephant factors, and code review: velocity, load and whether reviewers drive it."""
-    as_of = as_of or now_utc()
+    bus and elephant factors, and code review: velocity, load and whether reviewers drive it.
+    As of `as_of`, by default the newest activity (see metrics.window); `window` says which."""
+    window = data_window(store, as_of)
+    as_of = window.as_of
     params = {"as_of": as_of, "months": months, "limit": areas}
     sources = [asdict(s) for s in list_sources(store)]
     quarantined = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
     bots = store.con.execute("SELECT count(*) FROM people WHERE is_bot").fetchone()[0]
     return {
         "as_of": as_of,
+        "window": window,
         "months": months,
         "sources": sources,
         "duplicates_folded": sum(s["folded"] for s in sources),  # copies of items another route also brought

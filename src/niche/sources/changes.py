@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 class Account:
     name: str | None
     email: str | None
-    username: str | None  # Gerrit username (or account id), GitHub login
+    username: str | None  # Gerrit username, GitHub login
+    account_id: int | None = None  # Gerrit's account number: one account, however thinly a record names it
 
 
 @dataclass(frozen=True, slots=True)

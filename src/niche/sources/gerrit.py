@@ -13,59 +13,31 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
 from niche.sources.contract import BadRecord, read_item
+from niche.sources.gerrit_messages import read_message
 from niche.sources.http import HttpClient
 
 XSSI_PREFIX = ")]}'"
 REST_OPTIONS = ("DETAILED_ACCOUNTS", "ALL_REVISIONS", "MESSAGES", "DETAILED_LABELS")
 PAGE_SIZE = 100
-_VOTE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)([+-]\d+)\b")
-_PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):?(.*)$", re.M)
-_COMMENT_COUNT = re.compile(r"^\s*\(\d+ (inline )?comments?\)\s*$", re.M)
+_CHANGE_REF = re.compile(r"^refs/changes/\d+/(\d+)/\d+$")
 
 
-def _account(data: dict[str, Any] | None) -> Account | None:
+def _account(data: dict[str, Any] | int | None) -> Account | None:
+    """An account as any Gerrit record names it: in full, by name and number, or (as some saved
+    data does) by its bare number."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        return Account(None, None, None, data)
     if not data:
         return None
-    username = data.get("username") or (str(data["_account_id"]) if "_account_id" in data else None)
-    return Account(data.get("name"), data.get("email") or None, username)
-
-
-def message_events(who: Account | None, at: int | None, message: str, patchset: int | None) -> list[Event]:
-    """What a Gerrit change message records: a merge, an abandon, a restore, or a comment.
-
-    Uploads are left out (patch sets are events of their own); the `Patch Set N: Label+1` line
-    and `(3 comments)` counters are Gerrit's, not the person's words, so they are stripped.
-    """
-    lines = message.strip().splitlines()
-    first = lines[0] if lines else ""
-    if first.startswith("Uploaded patch set") or re.match(r"Patch Set \d+: Patch Set \d+ was rebased", first):
-        return []
-    if re.match(r"Change has been successfully (merged|cherry-picked|pushed|rebased and submitted)", first):
-        return [Event("merged", who, at, patchset)]
-    for kind in ("abandoned", "restored"):
-        if first.lower().startswith(kind):
-            return [Event(kind, who, at, patchset, text="\n".join(lines[1:]).strip() or None)]
-    match = _PATCH_SET_LINE.match(first)
-    if match:
-        patchset = int(match.group(1))
-        lines = lines[1:]
-    words = "\n".join(line for line in lines if not _COMMENT_COUNT.fullmatch(line)).strip()
-    return [Event("comment", who, at, patchset, text=words)] if words else []
-
-
-def votes_in_message(who: Account | None, at: int | None, message: str) -> list[Event]:
-    """Votes stated on a message's first line, e.g. 'Patch Set 3: Code-Review+2 Workflow+1' (REST)."""
-    match = _PATCH_SET_LINE.match(message.strip().split("\n", 1)[0])
-    if not match:
-        return []
-    return [
-        Event("vote", who, at, int(match.group(1)), label=label, value=int(value))
-        for label, value in _VOTE.findall(match.group(2))
-    ]
+    if not isinstance(data, dict):
+        raise TypeError(f"an account is an object or an account number, not {data!r}")
+    number = data.get("_account_id")
+    return Account(data.get("name") or None, data.get("email") or None, data.get("username") or None,
+                   number if isinstance(number, int) else None)  # fmt: skip
 
 
 def from_ssh(record: dict[str, Any]) -> Change:
@@ -77,16 +49,25 @@ def from_ssh(record: dict[str, Any]) -> Change:
     # "Patch Set N: ... (K comments)" message on that patch set.
     published: dict[tuple[str | None, int], int] = {}
     for message in record.get("comments") or []:
-        match = _PATCH_SET_LINE.match(message.get("message") or "")
-        if match and _COMMENT_COUNT.search(message.get("message") or ""):
+        text = message.get("message") or ""
+        match = re.match(r"Patch Set (\d+):", text)
+        if match and re.search(r"\(\d+ (inline )?comments?\)", text):
             key = ((message.get("reviewer") or {}).get("username"), int(match.group(1)))
             published.setdefault(key, message.get("timestamp"))
+    seen_approvals: set[tuple] = set()
     for ps in patchsets:
         number = ps.get("number")
         events.append(
             Event("patchset", _account(ps.get("uploader")), ps.get("createdOn"), number, detail=ps.get("kind"))
         )
         for approval in ps.get("approvals") or []:
+            # --all-approvals lists a vote Gerrit copied onto a rebased patch set again, with the
+            # time it was first given: one vote, kept under the patch set it was cast on.
+            key = ((approval.get("by") or {}).get("username"), approval.get("type"), str(approval.get("value")),
+                   approval.get("grantedOn"))  # fmt: skip
+            if key in seen_approvals:
+                continue
+            seen_approvals.add(key)
             events.append(
                 Event("vote", _account(approval.get("by")), approval.get("grantedOn"), number,
                       label=approval.get("type"), value=int(approval.get("value", 0)))
@@ -98,9 +79,9 @@ def from_ssh(record: dict[str, Any]) -> Change:
                       inline=True, file=comment.get("file"))
             )  # fmt: skip
     for message in record.get("comments") or []:
-        events += message_events(
-            _account(message.get("reviewer")), message.get("timestamp"), message.get("message") or "", None
-        )
+        said = read_message(_account(message.get("reviewer")), message.get("timestamp"), message.get("message") or "",
+                            None)  # fmt: skip
+        events += [e for e in said if e.kind not in ("vote", "unread")]  # the approvals say them in full
     last = patchsets[-1] if patchsets else {}
     return Change(
         platform="gerrit",
@@ -122,50 +103,96 @@ def from_ssh(record: dict[str, Any]) -> Change:
     )
 
 
-def from_rest(host: str, base_url: str, info: dict[str, Any], inline: dict[str, list[dict[str, Any]]] | None) -> Change:
-    """A change from REST ChangeInfo (with the options in REST_OPTIONS) and its inline comments."""
+def from_rest(info: dict[str, Any], host: str, base_url: str | None,
+              inline: dict[str, list[dict[str, Any]]] | None = None) -> Change:  # fmt: skip
+    """A change from REST ChangeInfo (asked with REST_OPTIONS, or saved in any era) and its inline comments.
+
+    Saved answers may be reshaped: the owner a bare account number, the change number only in a
+    revision's `refs/changes/NN/NUMBER/PS`, no subject or size (then taken from the revisions).
+    Votes come from the messages (their whole history, every wording) and from DETAILED_LABELS
+    for any vote no message states. Without `inline` (a saved answer), the inline comments a
+    message counts stand in for the comments themselves.
+    """
     owner = _account(info.get("owner"))
     events = [Event("created", owner, epoch(info.get("created")))]
     revisions = sorted((info.get("revisions") or {}).values(), key=lambda r: r.get("_number", 0))
     for rev in revisions:
-        events.append(
-            Event(
-                "patchset",
-                _account(rev.get("uploader")),
-                epoch(rev.get("created")),
-                rev.get("_number"),
-                detail=rev.get("kind"),
-            )
-        )
+        events.append(Event("patchset", _account(rev.get("uploader")), epoch(rev.get("created")), rev.get("_number"),
+                            detail=rev.get("kind")))  # fmt: skip
     for message in info.get("messages") or []:
-        who, at, text = _account(message.get("author")), epoch(message.get("date")), message.get("message") or ""
-        events += votes_in_message(who, at, text)
-        events += message_events(who, at, text, message.get("_revision_number"))
+        events += read_message(_account(message.get("author")), epoch(message.get("date")),
+                               message.get("message") or "", message.get("_revision_number"),
+                               count_inline=inline is None)  # fmt: skip
+    events += _label_votes(info, [e for e in events if e.kind == "vote"], revisions)
     for path, comments in (inline or {}).items():
         for c in comments:
             events.append(Event("comment", _account(c.get("author")), epoch(c.get("updated")), c.get("patch_set"),
                                 text=c.get("message") or "", inline=True, file=path))  # fmt: skip
     if info.get("status") == "MERGED" and not any(e.kind == "merged" for e in events):
         events.append(Event("merged", _account(info.get("submitter")), epoch(info.get("submitted"))))
-    number = int(info["_number"])
+    project, branch, number = _project_branch_number(info, revisions)
+    last = revisions[-1] if revisions else {}
+    files = last.get("files") or {}
     return Change(
         platform="gerrit",
         host=host,
-        project=info["project"],
+        project=project,
         number=number,
-        subject=info.get("subject") or "",
+        subject=info.get("subject") or (last.get("commit") or {}).get("subject") or "",
         owner=owner,
         status=info.get("status") or "UNKNOWN",
         created=epoch(info.get("created")),
         updated=epoch(info.get("updated")),
-        url=f"{base_url}/c/{info['project']}/+/{number}",
+        url=f"{base_url}/c/{project}/+/{number}" if base_url else None,
         change_id=info.get("change_id"),
-        branch=info.get("branch"),
-        insertions=info.get("insertions"),
-        deletions=info.get("deletions"),
-        description=(revisions[-1].get("commit") or {}).get("message") if revisions else None,
+        branch=branch,
+        insertions=info.get("insertions", sum(f.get("lines_inserted", 0) for f in files.values()) if files else None),
+        deletions=info.get("deletions", sum(f.get("lines_deleted", 0) for f in files.values()) if files else None),
+        files=len(files) or len(info.get("files") or ()) or None,
+        description=(last.get("commit") or {}).get("message"),
         events=tuple(events),
     )
+
+
+def _project_branch_number(info: dict[str, Any], revisions: list[dict[str, Any]]) -> tuple[str, str | None, int]:
+    """From the fields, else from the change's id (`project~branch~Change-Id`) and a revision's ref."""
+    id_parts = unquote(info.get("id") or "").split("~")
+    project = info.get("project") or (id_parts[0] if len(id_parts) == 3 else None)
+    if not project:
+        raise KeyError("project")
+    branch = info.get("branch") or (id_parts[1] if len(id_parts) == 3 else None)
+    number = info.get("_number") or info.get("number")
+    for rev in revisions if not number else ():
+        match = _CHANGE_REF.match(rev.get("ref") or "")
+        if match:
+            number = match.group(1)
+            break
+    if not number:
+        raise KeyError("_number (nor a revision ref refs/changes/NN/NUMBER/PS)")
+    return project, branch, int(number)
+
+
+def _same_account(a: Account | None, b: Account | None) -> bool:
+    if a is None or b is None:
+        return False
+    if a.account_id is not None and b.account_id is not None:
+        return a.account_id == b.account_id
+    return (a.username or a.name) == (b.username or b.name)
+
+
+def _label_votes(info: dict[str, Any], stated: list[Event], revisions: list[dict[str, Any]]) -> list[Event]:
+    """Votes DETAILED_LABELS holds that no message states (e.g. set through the API without a
+    message). A vote a message states is the same vote, whatever patch set Gerrit copied it to."""
+    current = revisions[-1].get("_number") if revisions else None
+    found = []
+    for label, detail in (info.get("labels") or {}).items():
+        for approval in (detail or {}).get("all") or []:
+            value, who = approval.get("value"), _account(approval)
+            if not value or any(e.label == label and e.value == value and _same_account(e.who, who) for e in stated):
+                continue
+            found.append(Event("vote", who, epoch(approval.get("date")), current, label=label, value=int(value),
+                               detail=f"{label}{int(value):+d}"))  # fmt: skip
+    return found
 
 
 def parse_rest_json(text: str) -> Any:
@@ -191,8 +218,10 @@ def read_ssh_export(path: Path) -> Iterator[tuple[Change | BadRecord, bytes]]:
 
 
 def _from_rest_with_comments(client: HttpClient, host: str, info: dict[str, Any]) -> Change:
-    comments = client.get(f"/changes/{quote(info['id'], safe='')}/comments")
-    return from_rest(host, client.base_url, info, parse_rest_json(comments.text))
+    # By number: the id comes URL-encoded already (project%2Fname~branch~I...), and quoting it
+    # again sends %252F, which Gerrit answers with 404.
+    comments = client.get(f"/changes/{int(info['_number'])}/comments")
+    return from_rest(info, host, client.base_url, parse_rest_json(comments.text))
 
 
 def fetch_changes(client: HttpClient, query: str, host: str) -> Iterator[tuple[Change | BadRecord, bytes]]:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,12 +28,17 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from niche.errors import SchemaError, StoreError
+from niche.errors import ConfigError, SchemaError, StoreError
 
 DEFAULT_DB = Path(".niche") / "niche.duckdb"
 # DuckDB would cache up to 80% of RAM; a bound keeps niche's memory flat however long the history
 # (larger joins spill to disk). NICHE_MEMORY_LIMIT overrides it, e.g. "2GB" on a big server.
 DEFAULT_MEMORY_LIMIT = "256MB"
+# DuckDB lets one process hold a file while it writes, and no process open it then; `niche serve`
+# holds it read-only for the seconds it copies a snapshot. Opening waits this long for a holder to
+# let go before saying the database is in use (NICHE_LOCK_WAIT, seconds).
+DEFAULT_LOCK_WAIT = 30.0
+log = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -69,23 +76,21 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 class Store:
     """An open niche database. Use as a context manager, or call close()."""
 
-    def __init__(self, path: Path | str | None = None, read_only: bool = False):
+    def __init__(self, path: Path | str | None = None, read_only: bool = False, wait: float | None = None):
         self.path = Path(path) if path is not None else default_db_path()
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreError(
-                    f"{self.path}: the database is in use by another niche process; wait for it to finish"
-                ) from None
-            raise StoreError(f"{self.path}: cannot open the database: {exc}") from None
-        self.con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
+        self._con = connect(self.path, read_only, lock_wait() if wait is None else wait)
+        self._con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
         self._item_tables: list[str] | None = None
         self._stored_names: set[str] | None = None
         self._migrate(read_only)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The connection queries go through."""
+        return self._con
 
     def __enter__(self) -> Store:
         return self
@@ -94,7 +99,7 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        self._con.close()
 
     # -- schema -----------------------------------------------------------------------------
 
@@ -238,22 +243,29 @@ class Store:
             self.con.unregister("_niche_ids")
         return [r[0] for r in rows]
 
-    def insert(self, table: str, columns: Mapping[str, pa.Array | Sequence], where: str = "") -> None:
+    def insert(
+        self, table: str, columns: Mapping[str, pa.Array | Sequence], where: str = "", conflict: str = ""
+    ) -> None:
         """Insert columnar rows (matched to the table's columns by name) in one statement.
 
-        where filters the new rows, e.g. to skip those already present.
+        where filters the new rows, e.g. to skip those already present; conflict says what to do
+        with a row whose key is there already (an ON CONFLICT clause).
         """
         batch = pa.table(dict(columns))
         if batch.num_rows == 0:
             return
         self.con.register("_niche_batch", batch)
         try:
-            self.con.execute(f"INSERT INTO {self.stored_table(table)} BY NAME SELECT * FROM _niche_batch {where}")
+            self.con.execute(
+                f"INSERT INTO {self.stored_table(table)} BY NAME SELECT * FROM _niche_batch {where} {conflict}"
+            )
         finally:
             self.con.unregister("_niche_batch")
 
     def add_identities(self, identities: Mapping[str, tuple[str, str | None, str | None, str | None]]) -> None:
-        """Insert identities not seen before: identity_id -> (source_kind, name, email, username)."""
+        """Insert identities not seen before, and fill in what an identity's earlier records left out
+        (an account first seen by number, later with its name): identity_id -> (source_kind, name,
+        email, username)."""
         if not identities:
             return
         kinds, names, emails, usernames = zip(*identities.values(), strict=True)
@@ -266,7 +278,9 @@ class Store:
                 "email": pa.array(emails, pa.string()),
                 "username": pa.array(usernames, pa.string()),
             },
-            where="WHERE identity_id NOT IN (SELECT identity_id FROM identities)",
+            conflict="ON CONFLICT (identity_id) DO UPDATE SET name = coalesce(identities.name, excluded.name), "
+            "email = coalesce(identities.email, excluded.email), "
+            "username = coalesce(identities.username, excluded.username)",
         )
 
     def mark_bots(self, identity_ids: set[str]) -> None:
@@ -294,6 +308,36 @@ class Store:
         self.con.execute(
             "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", [source, item_id, location, error, payload, _now()]
         )
+
+
+def lock_wait() -> float:
+    try:
+        return float(os.environ.get("NICHE_LOCK_WAIT") or DEFAULT_LOCK_WAIT)
+    except ValueError:
+        raise ConfigError(f"NICHE_LOCK_WAIT={os.environ['NICHE_LOCK_WAIT']!r}: expected seconds, e.g. 30") from None
+
+
+def connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open path, waiting up to `wait` seconds while another process holds it (a sync writing, or a
+    server copying its snapshot); then a StoreError that says so."""
+    deadline = time.monotonic() + wait
+    delay, said = 0.05, False
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"{path}: cannot open the database: {exc}") from None
+            if time.monotonic() + delay > deadline:
+                raise StoreError(
+                    f"{path}: the database is in use by another niche process (a sync writing it); "
+                    "wait for it to finish" + (f" (waited {wait:.0f} s)" if wait >= 1 else "")
+                ) from None
+        if not said and delay >= 0.4:
+            log.warning("%s is in use by another niche process; waiting up to %.0f s", path, wait)
+            said = True
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
 
 
 def _now() -> datetime:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+
 from niche.errors import SourceError
-from niche.sources import askbot, discourse, feeds, gitter, mattermost, slack, stackexchange
+from niche.sources import askbot, discourse, feeds, gitter, mattermost, slack, stackexchange, zulip
 from niche.sources.http import HttpClient
 from niche.store.db import Store
 from niche.store.posts import PostSync, sync_threads
@@ -28,12 +30,13 @@ SERVICES = {
     "slack": ("https://slack.com/api", "SLACK_TOKEN"),
     "mattermost": (None, "MATTERMOST_TOKEN"),
     "gitter": ("https://api.gitter.im/v1", "GITTER_TOKEN"),
+    "zulip": (None, None),  # basic auth: ZULIP_EMAIL and ZULIP_API_KEY
 }
 
 
 @dataclass(frozen=True)
 class PostSource:
-    kind: str  # askbot, stackexchange, discourse, slack, slack-export, mattermost, gitter
+    kind: str  # askbot, stackexchange, discourse, slack, slack-export, mattermost, gitter, zulip
     target: str  # site URL, Stack Exchange site, channel or room, export zip
     api_url: str | None = None  # the service's API root (self-hosted Mattermost: its URL)
     tagged: str | None = None  # Stack Exchange: only questions with this tag
@@ -54,11 +57,16 @@ def sync_post_source(store: Store, source: PostSource, client: ClientFactory,
     base = (source.api_url or default_api or target).rstrip("/")
     if kind == "mattermost":
         base = base if base.endswith("/api/v4") else f"{base}/api/v4"
-    headers = {}
+    if kind == "zulip":
+        base = base if base.endswith("/api/v1") else f"{base}/api/v1"
+    headers: dict[str, str] = {}
+    auth = None
+    if kind == "zulip" and os.environ.get("ZULIP_EMAIL") and os.environ.get("ZULIP_API_KEY"):
+        auth = httpx.BasicAuth(os.environ["ZULIP_EMAIL"], os.environ["ZULIP_API_KEY"])
     if kind == "discourse" and os.environ.get("NICHE_DISCOURSE_API_KEY"):
         headers = {"Api-Key": os.environ["NICHE_DISCOURSE_API_KEY"],
                    "Api-Username": os.environ.get("NICHE_DISCOURSE_API_USERNAME", "system")}  # fmt: skip
-    with client(base, token_env=token_env, headers=headers) as http:
+    with client(base, token_env=token_env, headers=headers, auth=auth) as http:
         host = urlsplit(base).hostname or base
         if kind == "askbot":
             reader = askbot.AskbotReader(http)
@@ -82,6 +90,9 @@ def sync_post_source(store: Store, source: PostSource, client: ClientFactory,
             place = room.name()
             result = sync_threads(store, f"mattermost:{host}/{target}", kind, place, f"{base}/channels/{target}",
                                   lambda cursor: room.read(cursor, place), progress)  # fmt: skip
+        elif kind == "zulip":
+            result = sync_threads(store, f"zulip:{host}/{target.lstrip('#')}", kind, f"#{target.lstrip('#')}",
+                                  f"{base}/messages", zulip.ZulipReader(http, target).read, progress)  # fmt: skip
         elif kind == "gitter":
             result = sync_threads(store, f"gitter:{target}", kind, target, f"{base}/rooms/{target}",
                                   gitter.GitterReader(http, target).read, progress)  # fmt: skip

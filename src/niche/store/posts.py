@@ -83,8 +83,17 @@ by_mention AS (
       AND q.posted_at <= p.posted_at
       AND q.posted_at >= p.posted_at - INTERVAL {QUESTION_WINDOW_MINUTES} MINUTE
 ),
-answering AS (SELECT post_id FROM by_reply UNION SELECT post_id FROM by_mention)
-SELECT m.post_id, m.post_id IN (SELECT post_id FROM answering) AS answers, m.answers_question
+by_topic AS (  -- a topic (Zulip) is a thread without reply links: answering it is writing in it
+    SELECT p.post_id
+    FROM mine p JOIN mine q ON q.thread_id = p.thread_id AND q.place IS NOT DISTINCT FROM p.place
+    WHERE p.kind = 'message' AND p.parent_id IS NULL AND p.thread_id <> p.post_id AND p.author_id IS NOT NULL
+      AND q.asks_question AND q.author_id IS DISTINCT FROM p.author_id
+      AND q.posted_at <= p.posted_at
+      AND q.posted_at >= p.posted_at - INTERVAL {QUESTION_WINDOW_MINUTES} MINUTE
+),
+answering AS (SELECT post_id FROM by_reply UNION SELECT post_id FROM by_mention
+              UNION SELECT post_id FROM by_topic)
+SELECT DISTINCT m.item_id, m.post_id, m.post_id IN (SELECT post_id FROM answering) AS answers, m.answers_question
 FROM mine m
 """
 
@@ -92,14 +101,15 @@ FROM mine m
 def thread_posts(store: Store, source: str) -> int:
     """Mark every post of a source that answers someone else's question: an answer or reply to a
     post that asks one, or a chat message that speaks to (mentions) someone who asked in the same
-    place within the last 30 minutes. Activities whose answer flag changed are unclassified, so
-    their roles follow. Returns how many posts answer a question."""
+    place, or writes in a topic where someone else asked, within the last 30 minutes. Activities
+    whose answer flag changed are unclassified, so their roles follow. Returns how many posts
+    answer a question."""
     with store.transaction():
         store.con.execute(f"CREATE OR REPLACE TEMP TABLE _niche_answers AS {_ANSWERS}", {"source": source})
         try:
             store.con.execute(
                 """UPDATE posts SET answers_question = t.answers FROM _niche_answers t
-                   WHERE posts.source = ? AND posts.post_id = t.post_id
+                   WHERE posts.source = ? AND posts.item_id = t.item_id AND posts.post_id = t.post_id
                      AND posts.answers_question IS DISTINCT FROM t.answers""",
                 [source],
             )
@@ -107,7 +117,7 @@ def thread_posts(store: Store, source: str) -> int:
                 """UPDATE stored.activities a SET role = NULL, role_rule = NULL,
                           attrs = json_merge_patch(a.attrs, json_object('answers_question', t.answers))
                    FROM _niche_answers t
-                   WHERE a.source = ? AND a.object_id = t.post_id
+                   WHERE a.source = ? AND a.item_id = t.item_id AND a.object_id = t.post_id
                      AND (t.answers_question IS DISTINCT FROM t.answers OR a.role IS NULL)""",
                 [source],
             )

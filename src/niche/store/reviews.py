@@ -6,15 +6,16 @@ gained votes since the last sync is simply rewritten, never duplicated.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from niche.sources import gerrit
+from niche.sources import gerrit, gerrit_file
 from niche.sources.changes import Account, Change
 from niche.sources.contract import BadRecord
 from niche.sources.github import GitHubRepo, Listing
@@ -31,10 +32,14 @@ ACTIVITY_KINDS = {
     "merged": "review.merged",
     "abandoned": "review.abandoned",
     "restored": "review.restored",
+    "reverted": "review.reverted",
+    "cherry_picked": "review.cherry_picked",
 }
 
 
 def _activity_kind(change: Change, kind: str, detail: str | None) -> str:
+    if kind == "comment" and detail == "recheck":
+        return "review.recheck"  # asking CI to run again: CI care
     if kind == "vote":
         return (
             "review.vote" if change.platform == "gerrit" else GITHUB_REVIEW_KINDS.get(detail or "", "review.commented")
@@ -46,8 +51,11 @@ def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadR
     """Write a batch of changes (call inside a transaction); returns (written, quarantined)."""
     rows = Rows()
 
-    def ident(platform: str, account: Account | None) -> str | None:
-        return None if account is None else rows.identity(platform, account.name, account.email, account.username)
+    def ident(change: Change, account: Account | None) -> str | None:
+        if account is None:
+            return None
+        number = f"{change.host}/{account.account_id}" if account.account_id is not None else None
+        return rows.identity(change.platform, account.name, account.email, account.username, account=number)
 
     latest: dict[str, tuple[Change, bytes]] = {}  # a change listed twice: the later answer wins
     quarantined = 0
@@ -58,8 +66,10 @@ def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadR
         else:
             latest[change.key] = (change, raw)
     for item, (change, raw) in latest.items():
-        owner = ident(change.platform, change.owner)
-        merged_at = next((e.at for e in change.events if e.kind == "merged"), None)
+        owner = ident(change, change.owner)
+        # Gerrit's status is final: a change abandoned after a "merged" notice was not merged.
+        merged = change.status.upper() not in ("ABANDONED", "CLOSED")
+        merged_at = next((e.at for e in change.events if e.kind == "merged"), None) if merged else None
         rows.raw(source, item, f"{change.platform}-change", raw)
         rows.add("changes", source=source, item_id=item, platform=change.platform, host=change.host,
                  project=change.project, number=change.number, change_id=change.change_id, branch=change.branch,
@@ -68,12 +78,12 @@ def write_changes(store: Store, source: str, items: Iterable[tuple[Change | BadR
                  deletions=change.deletions, files=change.files, url=change.url,
                  description=change.description)  # fmt: skip
         for e in change.events:
-            who = ident(change.platform, e.who)
+            who = ident(change, e.who)
             rows.add("review_events", source=source, item_id=item, kind=e.kind, identity_id=who, occurred_at=e.at,
                      patchset=e.patchset, label=e.label, value=e.value, text=e.text,
                      text_length=len(e.text) if e.text is not None else None, inline=e.inline, file=e.file,
                      detail=e.detail)  # fmt: skip
-            if who is None:
+            if who is None or e.kind == "unread":  # an unread wording is a data-quality note, not work
                 continue
             attrs = {"platform": change.platform, "number": change.number, "patchset": e.patchset,
                      "owner": owner, "own_change": who == owner}  # fmt: skip
@@ -99,6 +109,16 @@ class ReviewSync:
     quarantined: int = 0
     requests: int = 0
     unchanged: bool = False
+    unread: list[tuple[str, int, str]] = field(default_factory=list)  # vote wordings not read: (wording, times, e.g.)
+
+
+def unread_wordings(store: Store, source: str) -> list[tuple[str, int, str]]:
+    """Each vote wording niche could not read in source's changes, how often, and one change with it."""
+    return store.con.execute(
+        """SELECT detail, count(*), min(item_id) FROM review_events WHERE source = ? AND kind = 'unread'
+           GROUP BY detail ORDER BY count(*) DESC, detail""",
+        [source],
+    ).fetchall()
 
 
 BATCH_CHANGES = 50
@@ -137,6 +157,32 @@ def sync_gerrit(store: Store, client: HttpClient, project: str | None = None, si
             store.set_cursor(source, {"updated": _gerrit_time(latest), "updated_epoch": latest})
         store.mark_synced(source)
     result.requests = client.requests
+    result.unread = unread_wordings(store, source)
+    return result
+
+
+def import_gerrit_file(store: Store, path: Path, url: str | None = None) -> ReviewSync:
+    """Load saved Gerrit REST answers (see `gerrit_file`); url is the server they came from, for
+    links to each change. A file read before and unchanged since is not read again."""
+    source = f"gerrit-file:{path.resolve()}"
+    result = ReviewSync(source)
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    base = url.rstrip("/") if url else None
+    if (store.cursor(source) or {}) == {"digest": digest, "url": base}:
+        result.unchanged = True
+        return result
+    with store.transaction():
+        store.register_source(source, "gerrit", path.name, str(path.resolve()), {"url": base})
+    host = urlsplit(base).hostname or "" if base else ""
+    for batch in _batched(gerrit_file.read_saved_changes(path, host, base), BATCH_CHANGES):
+        with store.transaction():
+            written, bad = write_changes(store, source, batch)
+        result.changes += written
+        result.quarantined += bad
+    with store.transaction():
+        store.set_cursor(source, {"digest": digest, "url": base})
+        store.mark_synced(source)
+    result.unread = unread_wordings(store, source)
     return result
 
 

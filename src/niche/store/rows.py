@@ -39,9 +39,16 @@ class Rows:
         self.add("raw_items", source=source, item_id=item_id, kind=kind, payload=payload, fetched_at=self.fetched_at)
 
     def identity(self, source_kind: str, name: str | None, email: str | None, username: str | None = None,
-                 bot: bool = False) -> str:  # fmt: skip
-        key = identity_id(source_kind, name, email, username)
-        self.identities.setdefault(key, (source_kind, name, email, username))
+                 account: str | None = None, bot: bool = False) -> str:  # fmt: skip
+        """The identity's id. With `account` (e.g. a Gerrit account number on one server), the
+        account is the identity, however fully each record names it: what one record leaves out
+        (a name, an address, a username) another fills in. bot: the source says it is automation."""
+        key = identity_id(source_kind, None, None, account) if account else None
+        key = key or identity_id(source_kind, name, email, username)
+        known = self.identities.get(key)
+        if known:
+            name, email, username = (a or b for a, b in zip(known[1:], (name, email, username), strict=True))
+        self.identities[key] = (source_kind, name, email, username)
         if bot:
             self.bots.add(key)
         return key

@@ -3,7 +3,10 @@ static report alike. Every chart is a Vega-Lite spec over rows that the page als
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +16,8 @@ from niche.identity.people import person_details
 from niche.insights.niches import niches
 from niche.insights.signals import workloads
 from niche.links.trail import follow
-from niche.metrics.headline import headline, now_utc
+from niche.metrics.headline import headline
+from niche.metrics.window import data_window
 from niche.store import Store
 from niche.web import charts
 
@@ -31,29 +35,48 @@ PAGES = (  # file name, title: the navigation, in order
 RECENT_WORK = 40  # activities listed on a profile
 
 
+def trail_slug(key: str) -> str:
+    """The static report's file name for a key's trail (keys hold any characters, names must not)."""
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
 @dataclass
 class Site:
-    """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default)."""
+    """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default).
+    Figures every page shares are computed once, whichever thread asks first; `version` tells
+    the server's page cache which snapshot of the store the pages come from."""
 
     store: Store
     as_of: datetime | None = None
     months: int = 12
     show_emails: bool = False
     person_signals: bool = True  # overload/disengagement signals on profiles ([insights] in niche.toml)
+    version: int = 0
 
     def __post_init__(self) -> None:
-        self.as_of = self.as_of or now_utc()
-        self._headline: dict[str, Any] | None = None
-        self._per_person: dict[str, dict[str, Any]] | None = None
+        self.window = data_window(self.store, self.as_of)  # as of the newest activity unless asked
+        self.as_of = self.window.as_of
+        self._shared: dict[str, Any] = {}
+        self._lock = threading.Lock()
 
     @property
     def params(self) -> dict[str, Any]:
         return {"as_of": self.as_of, "months": self.months}
 
+    def _once(self, name: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if name not in self._shared:
+                self._shared[name] = compute()
+            return self._shared[name]
+
+    def warm(self) -> Site:
+        """Compute what every page shares now rather than on the first request."""
+        self.headline()
+        self.per_person()
+        return self
+
     def headline(self) -> dict[str, Any]:
-        if self._headline is None:
-            self._headline = headline(self.store, self.as_of, self.months)
-        return self._headline
+        return self._once("headline", lambda: headline(self.store, self.as_of, self.months))
 
     def page(self, name: str, query: str | None = None) -> dict[str, Any]:
         """The context of one of PAGES; `query` is what the trail page follows, or the interests
@@ -62,20 +85,21 @@ class Site:
 
     def per_person(self) -> dict[str, dict[str, Any]]:
         """Signals, review depth, areas and co-workers of everyone, computed once for all the profiles."""
-        if self._per_person is None:
-            areas, coworkers = defaultdict(list), defaultdict(list)
-            for r in metrics.run(self.store, "person_areas", as_of=self.as_of, person_id=None):
-                areas[r["person_id"]].append(r)
-            for r in metrics.run(self.store, "person_coworkers", as_of=self.as_of, person_id=None):
-                coworkers[r["me"]].append(r)
-            workload = workloads(self.store, self.as_of) if self.person_signals else []
-            self._per_person = {
-                "signals": {w.person_id: w.signals for w in workload},
-                "depth": {r["person_id"]: r for r in metrics.run(self.store, "reviewer_depth", **self.params)},
-                "areas": areas,
-                "coworkers": coworkers,
-            }
-        return self._per_person
+        return self._once("per_person", self._per_person)
+
+    def _per_person(self) -> dict[str, dict[str, Any]]:
+        areas, coworkers = defaultdict(list), defaultdict(list)
+        for r in metrics.run(self.store, "person_areas", as_of=self.as_of, person_id=None):
+            areas[r["person_id"]].append(r)
+        for r in metrics.run(self.store, "person_coworkers", as_of=self.as_of, person_id=None):
+            coworkers[r["me"]].append(r)
+        workload = workloads(self.store, self.as_of) if self.person_signals else []
+        return {
+            "signals": {w.person_id: w.signals for w in workload},
+            "depth": {r["person_id"]: r for r in metrics.run(self.store, "reviewer_depth", **self.params)},
+            "areas": areas,
+            "coworkers": coworkers,
+        }
 
     def index(self) -> dict[str, Any]:
         h = self.headline()
@@ -91,9 +115,9 @@ class Site:
     def roles(self) -> dict[str, Any]:
         h = self.headline()
         leaders = self.store.con.execute(
-            """SELECT role, person_id, name, n, example, rule FROM (
+            """SELECT role, person_id, name, n, example, kind, rule FROM (
                    SELECT a.role, a.person_id, p.name, count(*) AS n,
-                          arg_max(coalesce(l.title, a.kind), a.occurred_at) AS example,
+                          arg_max(l.title, a.occurred_at) AS example, arg_max(a.kind, a.occurred_at) AS kind,
                           arg_max(a.role_rule, a.occurred_at) AS rule,
                           row_number() OVER (PARTITION BY a.role ORDER BY count(*) DESC, a.person_id) AS rank
                    FROM person_activities a JOIN people p USING (person_id)
@@ -178,11 +202,13 @@ class Site:
         return {"query": interests or "", "opportunities": found}
 
     def trail(self, query: str | None) -> dict[str, Any]:
+        """The items linked to query, and the most referenced keys (each with the file name of its
+        trail in the static report)."""
         items = follow(self.store, query, hops=1) if query else []
         busiest = self.store.con.execute(
             """SELECT key, count(*) AS n FROM item_refs GROUP BY key ORDER BY n DESC, key LIMIT 25"""
         ).fetchall()
-        return {"query": query or "", "items": items, "busiest": busiest}
+        return {"query": query or "", "items": items, "busiest": [(k, n, trail_slug(k)) for k, n in busiest]}
 
     def quality(self) -> dict[str, Any]:
         rows = self.store.con.execute(

@@ -11,12 +11,19 @@ from niche.web.render import render
 
 
 def write_static_site(site: Site, out: Path) -> int:
-    """Write every page, a profile per person and the static assets under out; returns pages written."""
+    """Write every page, a profile per person, the trail of each most referenced key and the
+    static assets under out; returns pages written."""
     (out / "people").mkdir(parents=True, exist_ok=True)
+    (out / "trail").mkdir(exist_ok=True)
     written = 0
     for page, _ in PAGES:
-        (out / f"{page}.html").write_text(render(site, page, site.page(page)), encoding="utf-8")
+        context = site.page(page)
+        (out / f"{page}.html").write_text(render(site, page, context), encoding="utf-8")
         written += 1
+        for key, _n, slug in context["busiest"] if page == "trail" else ():
+            html = render(site, "trail", site.trail(key), root="../", title=f"Trail of {key}")
+            (out / "trail" / f"{slug}.html").write_text(html, encoding="utf-8")
+            written += 1
     for (person_id,) in site.store.con.execute("SELECT person_id FROM people ORDER BY person_id").fetchall():
         context = site.person(person_id)
         html = render(site, "person", context, root="../", title=context["p"].name)

@@ -1,5 +1,6 @@
 -- Questions nobody has answered, as of $as_of: mailing-list threads whose first message asks a
--- question and that no one else has replied to, and open bugs and issues on which no one but
+-- question and that no one else has replied to, questions on Q&A sites and forum topics that
+-- ask one with no answer or reply by anyone else, and open bugs and issues on which no one but
 -- the reporter has said anything. For niche's "find your niche" guide.
 -- CHAOSS metric: Issue Response Time (https://chaoss.community/kb/metric-issue-response-time/), unanswered.
 -- Parameters: $as_of TIMESTAMP (UTC).
@@ -25,6 +26,25 @@ WHERE q.asks_question AND NOT q.is_reply
       SELECT 1 FROM senders r
       WHERE r.thread_id = q.thread_id AND r.source = q.source AND r.item_id <> q.item_id
         AND r.person_id IS DISTINCT FROM q.person_id
+  )
+UNION ALL
+SELECT
+    q.source,
+    q.item_id,
+    coalesce(q.title, left(q.text, 80)),
+    q.url,
+    q.place,
+    array_to_string(q.tags, ' '),
+    q.posted_at,
+    'unanswered question on ' || coalesce(q.place, 'a forum')
+FROM posts q
+LEFT JOIN person_identities asker ON asker.identity_id = q.author_id
+WHERE q.kind IN ('question', 'topic') AND q.asks_question AND q.posted_at <= $as_of
+  AND NOT EXISTS (
+      SELECT 1 FROM posts r
+      LEFT JOIN person_identities pi ON pi.identity_id = r.author_id
+      WHERE r.source = q.source AND r.item_id = q.item_id AND r.kind IN ('answer', 'reply')
+        AND r.posted_at <= $as_of AND pi.person_id IS DISTINCT FROM asker.person_id
   )
 UNION ALL
 SELECT
