@@ -83,6 +83,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = connect(self.path, read_only, lock_wait() if wait is None else wait)
         self._con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
+        self._con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would cut into niche's output
         self._item_tables: list[str] | None = None
         self._stored_names: set[str] | None = None
         self._migrate(read_only)
