@@ -14,6 +14,7 @@ from rich.table import Table
 
 from niche import metrics
 from niche.cli.console import dated, day, err, out
+from niche.cli.empty import nothing_to_show, synced_kinds
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails
 from niche.errors import ConfigError
 from niche.identity.people import person_details, person_of, shown_email
@@ -100,13 +101,14 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
 
     Triage, deep review, user support, discussion, CI/infra, docs, tests, security, mentoring, meetings."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        rows = metrics.run(store, "recognition", as_of=dated(store, as_of).as_of, months=months, limit=limit)
+        window, synced = dated(store, as_of), synced_kinds(store)
+        rows = metrics.run(store, "recognition", as_of=window.as_of, months=months, limit=limit)
     rows = [r for r in rows if role in (None, r["role"])]
     if as_json:
         _dump(rows)
         return
     if not rows:
-        err.print("No non-code work in this window.")
+        err.print(nothing_to_show(synced, window, months, f"{role} work" if role else "non-code work"))
         raise typer.Exit(1)
     current = None
     for r in rows:
@@ -129,7 +131,8 @@ def reviews(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOption =
     Comments and their length, inline comments, time from patch set to vote, change size, possible
     rubber stamps (a silent +vote on 100+ changed lines) and agreement with the final outcome."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        params = {"as_of": dated(store, as_of).as_of, "months": months}
+        window, synced = dated(store, as_of), synced_kinds(store)
+        params = {"as_of": window.as_of, "months": months}
         reviewer = person_of(store, by) if by else None
         each = [r for r in metrics.run(store, "review_depth", **params) if r["person_id"] == reviewer] if by else []
         depth = metrics.run(store, "reviewer_depth", **params)
@@ -137,6 +140,9 @@ def reviews(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOption =
     if as_json:
         _dump({"reviews": each} if by else {"reviewers": depth, "network": network})
         return
+    if not (each if by else depth or network):
+        err.print(nothing_to_show(synced, window, months, f"reviews by {by}" if by else "reviews", "review"))
+        raise typer.Exit(1)
     if by:
         table = Table("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
         for r in each[:limit]:
@@ -174,13 +180,16 @@ def signals(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 2
     if not ctx.obj["config"].person_signals:
         raise ConfigError(SIGNALS_OFF)
     with Store(ctx.obj["db"], read_only=True) as store:
-        found = [w for w in workloads(store, dated(store, as_of).as_of) if w.signals][:limit]
+        window, synced = dated(store, as_of), synced_kinds(store)
+        found = [w for w in workloads(store, window.as_of) if w.signals][:limit]
     if as_json:
         _dump([{"person_id": w.person_id, "name": w.name, "risk": w.risk, "signals": [vars(s) for s in w.signals]}
                for w in found])  # fmt: skip
         return
     out.print("[dim]Signals are facts about the last 3 months set against the year before; they are prompts to "
               "check in with someone, never judgements.[/dim]")  # fmt: skip
+    if not found:
+        out.print(nothing_to_show(synced, window, 3, "signals worth a check-in"))
     for w in found:
         out.print(f"[bold]{escape(w.name)}[/bold]")
         for s in w.signals:
@@ -194,17 +203,20 @@ def niches(ctx: typer.Context,
            as_json: JsonOption = False) -> None:  # fmt: skip
     """Find your niche: where help is wanted now, matched to a person's past work or interests.
 
-    Untriaged bugs, changes waiting for review, unanswered questions, docs left behind by their code
-    and areas only one person knows, each with a link and why it was suggested."""
+    Untriaged bugs, changes waiting for review and unanswered questions of the last 90 days, docs left
+    behind by their code and areas mostly one person's work, each with a link and why it was suggested."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        as_of = dated(store, as_of).as_of
+        window, synced = dated(store, as_of), synced_kinds(store)
         person = person_of(store, who) if who else None
-        found = find_niches(store, as_of, months, person, interests.split(","), limit)
+        found = find_niches(store, window.as_of, months, person, interests.split(","), limit)
     if as_json:
         _dump([vars(o) for o in found])
         return
     if not found:
-        err.print("No open opportunities match" + (" that person or those interests." if who or interests else "."))
+        if who or interests:
+            err.print("No open opportunities match that person or those interests; try without --for/--interests.")
+        else:
+            err.print(nothing_to_show(synced, window, months, "open opportunities"))
         raise typer.Exit(1)
     for o in found:
         waiting = f"waiting since {day(o.since)}" if o.since else ""

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from functools import partial
 from pathlib import Path
@@ -20,9 +20,10 @@ from pathlib import Path
 from niche.errors import SourceError
 from niche.sources.contract import BadRecord, read_item
 
-# One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
-# with `-z` the numstat entries, each NUL-terminated, and an empty entry between commits.
-LOG_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%e%x00%B%x00"
+# One record per commit: a NUL and a \x1e marker, nine NUL-terminated header fields, the message,
+# then with `-z` the numstat entries, each NUL-terminated, and --summary's lines (" delete mode
+# 100644 PATH"), which git ends with a newline only: the NUL opening the next record ends them.
+LOG_FORMAT = "%x00%x1e%H%x00%P%x00%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%e%x00%B%x00"
 HEADER_FIELDS = 10
 READ_SIZE = 1 << 20
 
@@ -56,6 +57,7 @@ CANONICAL_TRAILERS = {
 }
 # Trailers git itself writes; a last paragraph with one of these may hold other prose lines too.
 GIT_GENERATED = ("signed-off-by", "(cherry picked from commit")
+_DELETED = re.compile(r"^ delete mode \d+ (.*)$", re.M)
 _TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)")
 
 
@@ -73,6 +75,7 @@ class FileChange:
     old_path: str | None  # set when git detected a rename or copy
     added: int | None  # None for binary files
     deleted: int | None
+    removed: bool = False  # the commit deleted the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,16 +164,23 @@ def _parse_signature(name: bytes, email: bytes, date: bytes) -> tuple[Signature,
 
 
 def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
-    """Files from numstat entries, or from `--raw --no-renames` entries (a ':modes ids status'
-    token, then the path), which name the files without reading their contents."""
+    """Files from numstat entries (with --summary's lines saying which were deleted), or from
+    `--raw --no-renames` entries (a ':modes ids status' token, then the path), which name the
+    files without reading their contents."""
     files = []
+    removed: set[str] = set()
     i = 0
     while i < len(entries):
-        if entries[i].lstrip(b"\n").startswith(b":"):
-            files.append(FileChange(decode_text(entries[i + 1])[0], None, None, None))
+        entry = entries[i].lstrip(b"\n")
+        if entry.startswith(b" "):  # --summary: ' delete mode 100644 PATH', one a line
+            removed.update(m.group(1) for m in _DELETED.finditer(decode_text(entry)[0]))
+            i += 1
+            continue
+        if entry.startswith(b":"):
+            files.append(FileChange(decode_text(entries[i + 1])[0], None, None, None, entry.endswith(b" D")))
             i += 2
             continue
-        added, deleted, path = entries[i].lstrip(b"\n").split(b"\t", 2)
+        added, deleted, path = entry.split(b"\t", 2)
         old_path = None
         if not path:  # rename or copy: the two paths follow as separate entries
             old_path, path = entries[i + 1], entries[i + 2]
@@ -184,6 +194,8 @@ def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
                 deleted=None if deleted == b"-" else int(deleted),
             )
         )
+    if removed:
+        files = [replace(f, removed=True) if f.path in removed and f.old_path is None else f for f in files]
     return tuple(files)
 
 
@@ -229,6 +241,8 @@ def log_records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
         tokens = (rest + chunk).split(b"\0")
         rest = tokens.pop()
         for token in tokens:
+            if not record and not token:
+                continue  # the NUL that opens a record
             if len(record) < HEADER_FIELDS:
                 record.append(token)
             elif _RECORD_START.fullmatch(token):
@@ -434,7 +448,7 @@ def rev_list(repo: Path, tips: list[str], exclude: list[str]) -> Iterator[Iterat
         _check(repo, "rev-list", returncode, stderr_file.read())
 
 
-NUMSTAT = ("--numstat",)
+NUMSTAT = ("--numstat", "--summary")
 NAMES_ONLY = ("--raw", "--no-renames", "--no-abbrev")  # reads trees, never file contents
 
 

@@ -66,7 +66,7 @@ class _Batch:
         self.identities: dict[str, tuple[str, str | None, str | None, str | None]] = {}
         self.raw: dict[str, list] = {k: [] for k in ("item_id", "payload")}
         self.commits: dict[str, list] = {k: [] for k in _COMMIT_COLUMNS}
-        self.files: dict[str, list] = {k: [] for k in ("item_id", "path", "old_path", "added", "deleted")}
+        self.files: dict[str, list] = {k: [] for k in ("item_id", "path", "old_path", "added", "deleted", "removed")}
         self.acts: dict[str, list] = {
             k: [] for k in ("item_id", "kind", "identity_id", "occurred_at", "tz_offset_minutes", "attrs")
         }
@@ -116,7 +116,7 @@ class _Batch:
         for column, value in zip(self.commits, values, strict=True):
             self.commits[column].append(value)
         for f in c.files:
-            for column, value in zip(self.files, (sha, f.path, f.old_path, f.added, f.deleted), strict=True):
+            for column, value in zip(self.files, (sha, f.path, f.old_path, f.added, f.deleted, f.removed), strict=True):
                 self.files[column].append(value)
         facts = {"files": len(c.files), "added": added, "deleted": deleted, "merge": c.is_merge}
         attrs = json.dumps(facts | {"lines_unknown": True} if c.lines_unknown else facts)

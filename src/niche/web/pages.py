@@ -13,7 +13,7 @@ from typing import Any
 
 from niche import metrics
 from niche.identity.people import person_details
-from niche.insights.niches import niches
+from niche.insights.niches import RECENT_DAYS, niches
 from niche.insights.signals import workloads
 from niche.links.trail import follow
 from niche.metrics.headline import headline
@@ -199,7 +199,7 @@ class Site:
     def niches(self, interests: str | None) -> dict[str, Any]:
         wanted = [i for i in (interests or "").split(",") if i.strip()]
         found = niches(self.store, self.as_of, self.months, interests=wanted, limit=60)
-        return {"query": interests or "", "opportunities": found}
+        return {"query": interests or "", "opportunities": found, "recent_days": RECENT_DAYS}
 
     def trail(self, query: str | None) -> dict[str, Any]:
         """The items linked to query, and the most referenced keys (each with the file name of its
