@@ -60,6 +60,13 @@ def _rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _cpu_ms(pid: int) -> float:
+    """CPU time the server has used so far (user + system), in ms: unlike latency, it does not
+    grow when other processes compete for the cores."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -145,8 +152,10 @@ def main() -> None:
             print(_summary(f"cold pass, every page once: {time.perf_counter() - start:.1f} s", cold)
                   + f", {_rss_mb(server.pid):.0f} MB")  # fmt: skip
             static = ["/static/niche.css"] * min(args.requests, 2_000)
+            cpu = _cpu_ms(server.pid)
             baseline = asyncio.run(_run(base, static, args.concurrency, deadline, lambda n: None))
-            print(_summary("baseline, one small static file", baseline))
+            static_cpu = (_cpu_ms(server.pid) - cpu) / len(baseline)
+            print(_summary("baseline, one small static file", baseline) + f", server CPU {static_cpu:.1f} ms a request")
             order = [random.Random(n).choice(paths) for n in range(args.requests)]
             memory: list[tuple[int, float]] = []
 
@@ -154,16 +163,18 @@ def main() -> None:
                 if n % BLOCK == 0:
                     memory.append((n, _rss_mb(server.pid)))
 
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu_ms(server.pid)
             warm = asyncio.run(_run(base, order, args.concurrency, deadline, sample))
             elapsed = time.perf_counter() - start
+            page_cpu = (_cpu_ms(server.pid) - cpu) / len(warm)
             print(f"{'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'server MB':>10}")
             for i, (n, mb) in enumerate(memory):
                 block = warm[i * BLOCK : n]
                 print(f"{n:9,} {_p(block, 50):8.0f} {_p(block, 95):8.0f} {_p(block, 99):8.0f} {mb:10.0f}")
             print(_summary(f"all {len(warm):,} requests, concurrency {args.concurrency}, {elapsed:.1f} s "
                            f"({len(warm) / elapsed:.0f}/s)", warm))  # fmt: skip
-            print(f"p95 / baseline p95: {_p(warm, 95) / _p(baseline, 95):.1f}")
+            print(f"p95 / baseline p95: {_p(warm, 95) / _p(baseline, 95):.1f}; server CPU {page_cpu:.1f} ms a request "
+                  f"({page_cpu / static_cpu:.1f}x the static file's)")  # fmt: skip
             if len(warm) < args.requests:
                 print(f"stopped at --max-seconds {args.max_seconds:.0f}: {len(warm):,} of {args.requests:,} requests")
         finally:

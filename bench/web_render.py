@@ -1,7 +1,9 @@
-"""Dashboard page render times on a real store: p50/p95 per page through the HTTP app, with a
-fresh Site per request (nothing cached) and with the server's own Site (headline computed once).
+"""Dashboard page render times on a real store, without HTTP or the server's page cache: p50/p95
+per page with a fresh Site per render (cold: the shared figures computed each time) and with one
+warmed Site (what the server does once per snapshot before serving it).
 
-Baseline, measured in the same run: serving one vendored static file through the same app.
+Baseline, measured in the same run: serving one vendored static file through the server's app.
+For latency under concurrent load, and the page cache, see bench/web_load.py.
 
     python bench/web_render.py .niche/niche.duckdb --as-of 2026-08-31 --runs 20
 """
@@ -12,28 +14,36 @@ import argparse
 import random
 import statistics
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from niche.store import Store
-from niche.web.app import create_app
+from niche.web.app import create_app, site_snapshots
 from niche.web.pages import PAGES, Site
+from niche.web.render import render
 
 
-def _times(client: TestClient, path: str, runs: int) -> list[float]:
+def _times(run: Callable[[], object], runs: int) -> list[float]:
     out = []
     for _ in range(runs):
         start = time.perf_counter()
-        response = client.get(path)
+        run()
         out.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
     return out
 
 
 def _p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def _page(site: Site, page: str, query: str | None = None) -> str:
+    if page == "person":
+        context = site.person(query or "")
+        return render(site, "person", context, root="../", title=context["p"].name)
+    return render(site, page, site.page(page, query))
 
 
 def main() -> None:
@@ -43,34 +53,29 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--people", type=int, default=50, help="profiles sampled")
     args = parser.parse_args()
+    with site_snapshots(args.db, as_of=args.as_of) as snapshots:
+        client = TestClient(create_app(snapshots), base_url="http://localhost")
+        baseline = _times(lambda: client.get("/static/vendor/vega-embed.min.js"), args.runs)
     with Store(args.db, read_only=True) as store:
         counts = store.con.execute("SELECT (SELECT count(*) FROM activities), (SELECT count(*) FROM people)").fetchone()
         print(f"store: {counts[0]:,} activities, {counts[1]:,} people")
         people = [r[0] for r in store.con.execute("SELECT person_id FROM people ORDER BY person_id").fetchall()]
         sample = random.Random(1).sample(people, min(args.people, len(people)))
-        paths = [f"/{name}.html" for name, _ in PAGES] + ["/trail.html?q=lp-bug:1927677"]
-
-        class FreshSite:  # a new Site for every request: no cached headline
-            def __getattr__(self, name: str):
-                return getattr(Site(store, args.as_of), name)
-
-        fresh = TestClient(create_app(FreshSite()))  # type: ignore[arg-type]
-        warm = TestClient(create_app(Site(store, args.as_of)))
-        baseline = _times(warm, "/static/vendor/vega-embed.min.js", args.runs)
-        print(f"baseline (static file): p50 {_p(baseline, 50):.1f} ms, p95 {_p(baseline, 95):.1f} ms")
-        print(f"{'page':<40} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'warm p95/baseline':>18}")
+        warm = Site(store, args.as_of).warm()
+        print(f"baseline (static file through the app): p50 {_p(baseline, 50):.1f} ms, p95 {_p(baseline, 95):.1f} ms")
+        print(f"{'page':<32} {'cold p50':>9} {'cold p95':>9} {'warm p50':>9} {'warm p95':>9} {'warm p95/baseline':>18}")
         everything_warm: list[float] = []
-        for path in paths:
-            cold, hot = _times(fresh, path, args.runs), _times(warm, path, args.runs)
+        pages = [(name, None) for name, _ in PAGES] + [("trail", "lp-bug:1927677")]
+        for page, query in pages:
+            cold = _times(lambda page=page, query=query: _page(Site(store, args.as_of), page, query), args.runs)
+            hot = _times(lambda page=page, query=query: _page(warm, page, query), args.runs)
             everything_warm += hot
-            print(f"{path:<40} {_p(cold, 50):9.1f} {_p(cold, 95):9.1f} {_p(hot, 50):9.1f} {_p(hot, 95):9.1f}"
-                  f" {_p(hot, 95) / _p(baseline, 95):18.1f}")  # fmt: skip
-        profiles = [t for pid in sample for t in _times(warm, f"/people/{pid}.html", 2)]
+            print(f"{page + (f' ?q={query}' if query else ''):<32} {_p(cold, 50):9.1f} {_p(cold, 95):9.1f}"
+                  f" {_p(hot, 50):9.1f} {_p(hot, 95):9.1f} {_p(hot, 95) / _p(baseline, 95):18.1f}")  # fmt: skip
+        profiles = [t for pid in sample for t in _times(lambda pid=pid: _page(warm, "person", pid), 2)]
         everything_warm += profiles
-        print(
-            f"{'/people/<id>.html (' + str(len(sample)) + ' people)':<40} {'':>9} {'':>9}"
-            f" {_p(profiles, 50):9.1f} {_p(profiles, 95):9.1f} {_p(profiles, 95) / _p(baseline, 95):18.1f}"
-        )
+        print(f"{'person (' + str(len(sample)) + ' people)':<32} {'':>9} {'':>9} {_p(profiles, 50):9.1f}"
+              f" {_p(profiles, 95):9.1f} {_p(profiles, 95) / _p(baseline, 95):18.1f}")  # fmt: skip
         print(f"all pages, warm: p50 {_p(everything_warm, 50):.1f} ms, p95 {_p(everything_warm, 95):.1f} ms")
 
 

@@ -11,6 +11,10 @@
     [gerrit-export]
     files = ["wikimedia-changes.json"]     # `gerrit query --format=JSON` exports
 
+    [[gerrit-file]]
+    files = ["openstack-changes.json.gz"]  # saved REST answers (/changes/ with messages, revisions)
+    url = "https://review.opendev.org"     # the server they came from, for links
+
     [[github]]
     repos = ["chaoss/grimoirelab-perceval"]
     api_url = "https://api.github.com"     # GitHub Enterprise: https://HOST/api/v3
@@ -57,8 +61,13 @@
     [people]
     bots = ["openstack-ci", "sister-bot"]  # more automation accounts (names or usernames)
     overrides = "niche-people.toml"        # merges, splits, names, affiliations (niche people ...)
+    corrections = ["../governance/people.toml"]  # the community's reviewed corrections, applied first
 
     [roles]                                # see niche/classify/default_roles.toml
+
+    [[cycles]]                             # release cycles; default OpenStack's (niche/metrics/cycles.toml)
+    name = "v2"
+    start = 2024-03-01                     # each runs until the next one starts
 
     [insights]
     person_signals = false                 # no overload/disengagement signals about named people
@@ -183,6 +192,8 @@ SECTIONS: dict[str, Section] = {
     "git": Section({"paths": paths}),
     "gerrit": Section({"url": url, "projects": texts, "since": day}, ("url",), many=True),
     "gerrit-export": Section({"files": paths}),
+    "gerrit-file": Section({"files": paths, "url": url}, ("files",), many=True),
+    "cycles": Section({"name": text, "start": day}, ("name", "start"), many=True),
     "github": Section({"repos": repos, "api_url": url, "since": day, "issues": flag}, ("repos",), many=True),
     "mail": Section({"locations": locations, "list": text, "since": day}, ("locations",), many=True),
     "launchpad": Section({"projects": texts, "api_url": url, "since": day}, ("projects",), many=True),
@@ -195,7 +206,7 @@ SECTIONS: dict[str, Section] = {
     "mattermost": Section({"url": url, "channels": texts}, ("url", "channels"), many=True),
     "gitter": Section({"rooms": texts, "api_url": url}, ("rooms",), many=True),
     "zulip": Section({"url": url, "streams": texts}, ("url", "streams"), many=True),
-    "people": Section({"bots": texts, "overrides": text}),
+    "people": Section({"bots": texts, "overrides": text, "corrections": paths}),
     # The role rules are checked by Rules.load: their lists are arrays of tables of their own.
     "roles": Section({"newcomer_days": whole(1, 36500), **dict.fromkeys(Rules.LISTS, anything)}),
     "insights": Section({"person_signals": flag}),
@@ -288,6 +299,7 @@ class Config:
     git_paths: tuple[Path, ...] = ()
     gerrit: tuple[GerritServer, ...] = ()
     gerrit_exports: tuple[Path, ...] = ()
+    gerrit_files: tuple[tuple[Path, str | None], ...] = ()  # saved REST answers, with the server they came from
     github: tuple[GitHubRepos, ...] = ()
     mail: tuple[MailSources, ...] = ()
     irc: tuple[IrcLogs, ...] = ()
@@ -296,6 +308,7 @@ class Config:
     feeds: tuple[str, ...] = ()  # feed URLs, OPML files or URLs
     bots: tuple[str, ...] = ()
     people_overrides: Path = Path(DEFAULT_OVERRIDES)  # beside the config file when there is one
+    people_corrections: tuple[Path, ...] = ()  # the community's reviewed corrections files, read first
     person_signals: bool = True  # overload and disengagement signals about named people
     rules: Rules = field(default_factory=Rules.load)  # the role rules: niche's, with the project's [roles]
     raw: dict[str, Any] = field(default_factory=dict)  # every section, checked, for the layers that read their own
@@ -306,6 +319,7 @@ class Config:
             self.git_paths
             or self.gerrit
             or self.gerrit_exports
+            or self.gerrit_files
             or self.github
             or self.mail
             or self.irc
@@ -333,6 +347,7 @@ def load_config(path: Path | None = None) -> Config:
         git_paths=raw.get("git", {}).get("paths", ()),
         gerrit=tuple(GerritServer(g["url"], g.get("projects", ()), g.get("since")) for g in raw.get("gerrit", [])),
         gerrit_exports=raw.get("gerrit-export", {}).get("files", ()),
+        gerrit_files=tuple((f, g.get("url")) for g in raw.get("gerrit-file", []) for f in g["files"]),
         github=tuple(
             GitHubRepos(g["repos"], g.get("api_url"), g.get("since"), g.get("issues", False))
             for g in raw.get("github", [])
@@ -344,6 +359,7 @@ def load_config(path: Path | None = None) -> Config:
         ),
         bots=people.get("bots", ()),
         people_overrides=path.parent / os.path.expanduser(people.get("overrides", DEFAULT_OVERRIDES)),
+        people_corrections=tuple(path.parent / p for p in people.get("corrections", ())),
         person_signals=raw.get("insights", {}).get("person_signals", True),
         posts=_post_sources(raw),
         feeds=(*raw.get("feeds", {}).get("urls", ()), *raw.get("feeds", {}).get("opml", ())),

@@ -72,6 +72,7 @@ def test_a_month_not_over_says_so() -> None:
     window = DataWindow(datetime(2011, 1, 1), datetime(2026, 12, 3, 9), datetime(2026, 12, 3, 9))
     assert window.month_label(datetime(2026, 12, 1)) == "2026-12 (to the 3rd, not over)"
     assert window.month_label(datetime(2026, 11, 1)) == "2026-11"
+    assert window.not_over_note() == " (2026-12 counts to the 3rd: the month is not over)"
     end = DataWindow(None, None, datetime(2026, 11, 30, 23, 59, 59))
     assert not end.month_not_over(datetime(2026, 11, 1)) and end.warning()  # an empty store says so
 
@@ -84,4 +85,5 @@ def test_pages_show_the_range_and_the_month_not_over(gerrit_db: Path) -> None:
         warned = render(stale, "review", stale.review())
     assert f"data from {site.window.first:%Y-%m-%d} to {site.window.last:%Y-%m-%d}" in html
     assert f"(to the {site.as_of.day}" in html and "not over)" in html
+    assert f"Active contributors per month ({site.as_of:%Y-%m} counts to the {site.as_of.day}" in html
     assert 'class="stale"' not in html and 'class="stale" role="alert"' in warned

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, example, given, settings
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from niche.classify import Rules, classify
+from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.sources import gitter, mattermost
 from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
+from niche.store.post_sources import PostSource, sync_post_source
 from niche.store.posts import sync_threads
 from tests.helpers.strategies import JSON
 
@@ -93,3 +96,20 @@ def test_any_json_is_a_post_or_a_clear_error(item: object) -> None:
     for parse in (mattermost.post_thread, gitter.message_thread):
         with contextlib.suppress(*PARSE_ERRORS):
             assert isinstance(parse(item, "#c"), Thread)  # type: ignore[arg-type]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answer=JSON)
+@example(answer={"pages": 10**9, "questions": [], "has_more": True, "items": []})  # a count no page bears out
+@example(answer={"ok": True, "messages": [{"text": "no ts"}], "order": ["x"], "posts": {}})
+def test_any_answer_is_stored_quarantined_or_one_clear_error(answer: object, tmp_path: Path,
+                                                             httpserver: HTTPServer) -> None:  # fmt: skip
+    """Whatever a server answers to every request, a sync ends with items stored, items quarantined
+    or one NicheError naming the server: never a crash."""
+    httpserver.clear()
+    httpserver.expect_request(re.compile(".*")).respond_with_data(json.dumps(answer))
+    with Store(tmp_path / "any.duckdb") as store:  # one database for every example: only crashes matter
+        for kind in ("askbot", "stackexchange", "discourse", "slack", "mattermost", "gitter", "zulip"):
+            source = PostSource(kind, "C1" if kind in ("slack", "mattermost") else "org/room", httpserver.url_for("/"))
+            with contextlib.suppress(NicheError):
+                sync_post_source(store, source, lambda base, **kw: HttpClient(base, **kw))

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from niche import __version__
-from niche.cli import dashboard, insights, overview
+from niche.cli import dashboard, insights, overview, record
 from niche.cli.console import fail, out
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
@@ -27,6 +27,10 @@ from niche.store.db import DEFAULT_DB
 app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
 app.add_typer(sync_app, name="sync")
 app.add_typer(people_app, name="people")
+people_app.add_typer(record.corrections_app, name="corrections")
+people_app.command("log")(record.people_log)
+people_app.command()(record.revert)
+people_app.command()(record.optout)
 app.add_typer(identities_app, name="identities")
 app.add_typer(sources_app, name="sources")
 app.add_typer(insights.validate_app, name="validate")

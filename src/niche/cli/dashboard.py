@@ -19,6 +19,7 @@ from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
 from niche.cli.sync import derive, sync_git_paths
 from niche.errors import ConfigError
+from niche.metrics.cycles import Window, load_cycles
 from niche.store import Store
 from niche.web.pages import Site
 from niche.web.static_site import write_static_site
@@ -34,7 +35,8 @@ def analyze(
     with Store(ctx.obj["db"]) as store:
         results = sync_git_paths(store, paths)
         derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals)  # the panel says the dates
+        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals,
+                    cycles=_cycles(ctx))  # the panel says the dates
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
@@ -62,7 +64,8 @@ def report(
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals)
+        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals,
+                    _cycles(ctx))
         with err.status("Writing the HTML report ..."):
             pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")
@@ -88,7 +91,7 @@ def serve(
     if not token and not _is_loopback(host):
         token = secrets.token_urlsafe(24)
     options = {"as_of": as_of, "months": months, "show_emails": show_emails,
-               "person_signals": ctx.obj["config"].person_signals}  # fmt: skip
+               "person_signals": ctx.obj["config"].person_signals, "cycles": _cycles(ctx)}  # fmt: skip
     with ExitStack() as stack:
         with err.status("Reading the database ..."):
             snapshots = stack.enter_context(site_snapshots(ctx.obj["db"], **options))
@@ -100,3 +103,8 @@ def serve(
         # uvicorn re-raises SIGTERM once it has stopped: make that an exit that removes the snapshots
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _cycles(ctx: typer.Context) -> list[Window]:
+    """The release cycles the review page reads per cycle: niche.toml's, else OpenStack's."""
+    return load_cycles(ctx.obj["config"].raw)

@@ -16,12 +16,15 @@ from niche import metrics
 from niche.cli.console import dated, day, err, out
 from niche.cli.empty import nothing_to_show, synced_kinds
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails
+from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError
 from niche.identity.people import person_details, person_of, shown_email
 from niche.insights.niches import niches as find_niches
 from niche.insights.signals import workloads
 from niche.insights.validate import backtest
 from niche.metrics import to_json
+from niche.metrics.cycles import load_cycles, report_windows
+from niche.metrics.review_reports import REPORTS, known_project, run_report
 from niche.store import Store
 
 validate_app = typer.Typer(help="Check niche's signals against what really happened.", no_args_is_help=True)
@@ -123,13 +126,27 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
                   soft_wrap=True)  # fmt: skip
 
 
-def reviews(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOption = 12,
+def reviews(ctx: typer.Context,
+            report: Annotated[str | None, typer.Argument(help=f"A report: {', '.join(REPORTS)}.")] = None,
+            project: ProjectOption = None, cycle: CycleOption = None, since: SinceOption = None,
+            until: UntilOption = None, as_of: AsOfOption = None, months: MonthsOption = 12,
             by: Annotated[str | None, typer.Option("--by", help="Only this reviewer's reviews, one by one.")] = None,
             limit: LimitOption = 20, as_json: JsonOption = False) -> None:  # fmt: skip
-    """Is review real? Review depth per reviewer (or one reviewer's reviews) and who reviews whom.
+    """Is review real? Review depth per reviewer (or one reviewer's reviews) and who reviews whom;
+    or one REPORT per project and release cycle.
 
     Comments and their length, inline comments, time from patch set to vote, change size, possible
-    rubber stamps (a silent +vote on 100+ changed lines) and agreement with the final outcome."""
+    rubber stamps (a silent +vote on 100+ changed lines) and agreement with the final outcome.
+    Reports: cores, load, velocity, open, single-approval, self-approved, disagreement, spread,
+    outcomes, timing, employers, punchcard (--by WHO)."""
+    if report:
+        cycles = load_cycles(ctx.obj["config"].raw)
+        windows = report_windows(cycles, cycle, since, until)
+        with Store(ctx.obj["db"], read_only=True) as store:
+            person = person_of(store, by) if by else None
+            rows, totals = run_report(store, report, cycles, windows, known_project(store, project), as_of, person)
+        render(out, report, windows, rows, totals, limit, as_json, by)
+        return
     with Store(ctx.obj["db"], read_only=True) as store:
         window, synced = dated(store, as_of), synced_kinds(store)
         params = {"as_of": window.as_of, "months": months}

@@ -52,11 +52,19 @@ def trail(
     for i in items:
         when = f"{i.occurred_at:%Y-%m-%d %H:%M}" if i.occurred_at else "????-??-?? ??:??"
         out.print(
-            f"{when}  [bold]{escape(i.item_kind)}[/bold] {escape(i.source_name)} {escape(i.item_id[:12])}"
+            f"{when}  [bold]{escape(i.item_kind)}[/bold] {escape(i.source_name)} {escape(_short(i.item_id))}"
             f"  {escape(i.person or '?')}: {escape(i.title or '')}",
             soft_wrap=True,
         )
         out.print(f"                  [dim]via {escape(', '.join(i.via))}[/dim]")
+        for key, url in i.outside:
+            where = f": {url}" if url else ""
+            out.print(f"                  mentions {escape(key)}, not in the database{escape(where)}", soft_wrap=True)
+
+
+def _short(item_id: str) -> str:
+    """A commit hash cut to 12 characters, as git shows it; any other item id whole."""
+    return item_id[:12] if len(item_id) == 40 and all(c in "0123456789abcdef" for c in item_id) else item_id
 
 
 def quarantine(

@@ -7,6 +7,8 @@ people are resolved again, so a correction is seen at once and survives every la
 from __future__ import annotations
 
 import csv
+import getpass
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -17,23 +19,43 @@ from rich.markup import escape
 from rich.table import Table
 
 from niche.cli.console import dated, day, err, out
-from niche.cli.options import ShowEmails
+from niche.cli.options import JsonOption, ShowEmails
+from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError, NotFoundError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
-from niche.identity.people import load_identities, person_details, person_of, resolve_people, shown_email
+from niche.identity.people import (
+    kept_apart,
+    load_identities,
+    person_details,
+    person_of,
+    resolve_people,
+    shown_email,
+)
 from niche.identity.resolve import Evidence, Identity, explain, resolve
+from niche.metrics.cycles import load_cycles, report_windows
+from niche.metrics.review_reports import punchcard as punchcard_of
 from niche.store import Store
 
 people_app = typer.Typer(help="People behind the identities: list, show, merge, split, explain.", no_args_is_help=True)
 identities_app = typer.Typer(help="Identity resolution without a database, for researchers.", no_args_is_help=True)
 
 
-def _overrides(ctx: typer.Context) -> Overrides:
-    return load_overrides(ctx.obj["config"].people_overrides)
+def corrections(ctx: typer.Context) -> Overrides:
+    """The local corrections file, with the community's read before it."""
+    config = ctx.obj["config"]
+    return load_overrides(config.people_overrides, config.people_corrections)
 
 
-def _apply(ctx: typer.Context, overrides: Overrides, said: str) -> None:
+def who_says() -> str:
+    """Who a correction is by: NICHE_USER, else the login name."""
+    return os.environ.get("NICHE_USER") or getpass.getuser()
+
+
+WhyOption = Annotated[str | None, typer.Option("--why", help="Why: kept in the log beside who and when.")]
+
+
+def apply(ctx: typer.Context, overrides: Overrides, said: str) -> None:
     """Save a correction and resolve the store's people again with it."""
     overrides.save()
     if not Path(ctx.obj["db"]).exists():
@@ -77,6 +99,19 @@ def list_people(
 
 
 @people_app.command()
+def punchcard(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
+              cycle: CycleOption = None, since: SinceOption = None, until: UntilOption = None,
+              as_json: JsonOption = False) -> None:  # fmt: skip
+    """Hour by weekday of everything one person did, in their own timezone offset."""
+    windows = report_windows(load_cycles(ctx.obj["config"].raw), cycle, since, until)
+    with Store(ctx.obj["db"], read_only=True) as store:
+        person = person_of(store, who)
+        rows = punchcard_of(store, person, windows)
+        name = person_details(store, person).name
+    render(out, "punchcard", windows, rows, [], 0, as_json, name)
+
+
+@people_app.command()
 def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
          show_emails: ShowEmails = False) -> None:  # fmt: skip
     """One person: identities with the reason each belongs, affiliations, contributions by role."""
@@ -104,21 +139,23 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
 
 
 @people_app.command()
-def merge(ctx: typer.Context, who: Annotated[list[str], typer.Argument(help="Two or more identities.")]) -> None:
-    """Say that these identities are one person (kept in the overrides file)."""
+def merge(ctx: typer.Context, who: Annotated[list[str], typer.Argument(help="Two or more identities.")],
+          why: WhyOption = None) -> None:  # fmt: skip
+    """Say that these identities are one person (kept in the corrections file)."""
     if len(who) < 2:
         raise ConfigError("merge needs at least two identities")
-    overrides = _overrides(ctx)
-    overrides.merge(list(who))
-    _apply(ctx, overrides, f"merged {', '.join(who)}")
+    overrides = corrections(ctx)
+    overrides.merge(list(who), who_says(), why)
+    apply(ctx, overrides, f"merged {', '.join(who)}")
 
 
 @people_app.command()
-def split(ctx: typer.Context, who: Annotated[str, typer.Argument(help="The identity that is someone else.")]) -> None:
+def split(ctx: typer.Context, who: Annotated[str, typer.Argument(help="The identity that is someone else.")],
+          why: WhyOption = None) -> None:  # fmt: skip
     """Say that an identity is not the person niche joined it to (only a merge can join it again)."""
-    overrides = _overrides(ctx)
-    overrides.split(who)
-    _apply(ctx, overrides, f"split off {who}")
+    overrides = corrections(ctx)
+    overrides.split(who, who_says(), why)
+    apply(ctx, overrides, f"split off {who}")
 
 
 @people_app.command("set")
@@ -134,32 +171,38 @@ def set_person(
     until: Annotated[
         datetime | None, typer.Option(formats=["%Y-%m-%d"], help="First day no longer at --org (YYYY-MM-DD).")
     ] = None,
+    why: WhyOption = None,
 ) -> None:
     """Set a person's name, bot flag or an affiliation period (kept in the overrides file)."""
-    overrides = _overrides(ctx)
+    overrides = corrections(ctx)
     if name is not None or bot is not None:
-        overrides.set_person(who, {k: v for k, v in (("name", name), ("bot", bot)) if v is not None})
+        overrides.set_person(who, {k: v for k, v in (("name", name), ("bot", bot)) if v is not None}, who_says(), why)
     if org is not None:
-        overrides.add_affiliation(who, org, start and start.date(), until and until.date())
+        overrides.add_affiliation(who, org, start and start.date(), until and until.date(), who_says(), why)
     elif start or until:
         raise ConfigError("--from and --until go with --org")
-    _apply(ctx, overrides, f"set {who}")
+    apply(ctx, overrides, f"set {who}")
 
 
 @people_app.command()
 def why(ctx: typer.Context, first: str, second: str) -> None:
-    """Why niche thinks two identities are one person: the chain of evidence, step by step."""
+    """Why niche thinks two identities are one person, step by step; or what keeps them apart."""
     with Store(ctx.obj["db"], read_only=True) as store:
         index = SelectorIndex(load_identities(store))
         a, b = index.select(first)[:1], index.select(second)[:1]
         if not a or not b:
             raise NotFoundError(f"{first if not a else second}: no identity matches")
-        rows = store.con.execute("SELECT a, b, rule, detail FROM identity_evidence").fetchall()
+        rows = store.con.execute(
+            "SELECT a, b, rule, detail FROM identity_evidence WHERE held_apart_by IS NULL"
+        ).fetchall()
         label = "source_kind || ' ' || coalesce(name, username, '?')"
-        labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM identities").fetchall())
-    chain = explain([Evidence(*row) for row in rows], a[0], b[0])
+        labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM shown_identities").fetchall())
+        chain = explain([Evidence(*row) for row in rows], a[0], b[0])
+        held = kept_apart(store, a[0], b[0]) if chain is None else []
     if chain is None:
-        out.print(f"{escape(first)} and {escape(second)} are different people: no evidence joins them")
+        out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
+        for line in held or ["no evidence joins them"]:
+            out.print(f"    {escape(line)}", soft_wrap=True)
         raise typer.Exit(1)
     for ev in chain:
         out.print(f"{escape(labels[ev.a])}  --{ev.rule}--  {escape(labels[ev.b])}\n    {escape(ev.detail)}")

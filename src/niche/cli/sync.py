@@ -44,7 +44,7 @@ def derive(store: Store, config: Config) -> None:
     breadcrumb index."""
     with err.status("Folding duplicates, resolving people, classifying roles, indexing links ..."):
         fold_duplicates(store)
-        resolve_people(store, load_overrides(config.people_overrides), config.bots)
+        resolve_people(store, load_overrides(config.people_overrides, config.people_corrections), config.bots)
         classify(store, config.rules)
         build_links(store)
 
@@ -266,6 +266,7 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
     def sync(store: Store) -> bool:
         git_failed = any(r.error for r in sync_git_paths(store, list(config.git_paths)))
         export_failed = _import_exports(store, list(config.gerrit_exports))
+        export_failed |= _import_gerrit_files(store, list(config.gerrit_files))
         review_failed = _sync_reviews(store, gerrit, github, max_wait)
         mail = [(loc, m.list_name, m.since) for m in config.mail for loc in m.locations]
         mail_failed = _sync_mail(store, mail, max_wait)
@@ -328,11 +329,13 @@ def sync_gerrit_file(
     ("Looks good to me (core reviewer)", "Code-Review+2", ...); a wording niche cannot read is
     listed, never guessed."""
 
-    def run(store: Store) -> bool:
-        results = [import_gerrit_file(store, p, url) if p.is_file() else f"{p}: no such file" for p in files]
-        return _report_reviews(results)
+    _sync_thenderive(ctx, lambda store: _import_gerrit_files(store, [(f, url) for f in files]))
 
-    _sync_thenderive(ctx, run)
+
+def _import_gerrit_files(store: Store, files: list[tuple[Path, str | None]]) -> bool:
+    """Load saved Gerrit answers (file, server URL); True if one failed."""
+    return _report_reviews([import_gerrit_file(store, p, url) if p.is_file() else f"{p}: no such file"
+                            for p, url in files])  # fmt: skip
 
 
 ReposArgument = Annotated[list[str], typer.Argument(help="OWNER/REPO ...")]

@@ -94,6 +94,12 @@ def find_email(*fields: str | None) -> str | None:
     return None
 
 
+def without_addresses(text: str) -> str:
+    """Text with every e-mail address cut to its domain ("an address at redhat.com"): evidence
+    and log lines say which organisation's mailbox, never whose."""
+    return _ADDRESS.sub(lambda m: f"an address at {m.group().rsplit('@', 1)[1]}", text)
+
+
 def is_placeholder_email(email: str | None) -> bool:
     """True for addresses many unrelated people use (tool defaults, local machines, examples)."""
     if email is None or "@" not in email:

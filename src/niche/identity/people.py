@@ -12,6 +12,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from niche.errors import NotFoundError
+from niche.identity import log
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
 from niche.identity.bots import ci_by_behaviour
@@ -46,19 +47,61 @@ def person_of(store: Store, selector: str) -> str:
 
 
 def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple[str, ...] = ()) -> PeopleSummary:
-    """Rebuild people, person_identities, identity_evidence and affiliations."""
+    """Rebuild people, person_identities, identity_evidence and affiliations from the identities
+    and the corrections, and log what changed."""
     overrides = overrides or Overrides()
     identities = load_identities(store)
+    by_key = {i.key: i for i in identities}
     index = SelectorIndex(identities)
     mailmap_names, known = _mailmap_evidence(store, identities)
     known += _override_evidence(overrides, index)
     detached = {key for selector in overrides.splits for key in index.select(selector)}
-    resolution = resolve(identities, known, detached, bots, ci_by_behaviour(store.con))
+    apart, apart_by = _apart(overrides, index)
+    resolution = resolve(identities, known, detached, bots, ci_by_behaviour(store.con), apart)
     mailmap_names = {key: name for key, name in mailmap_names.items() if key not in detached}  # the user said otherwise
     people = _describe(store, identities, resolution, mailmap_names, overrides, index)
+    pseudonyms = _opted_out(overrides, index, resolution)
+    for person, pseudonym in pseudonyms.items():
+        people[person] = (pseudonym, people[person][1], None)
+    shown = {key: pseudonyms[p] for key, p in resolution.person_of.items() if p in pseudonyms}
     affiliations = _affiliations(store, identities, resolution, overrides, index)
-    _write(store, resolution, people, affiliations)
+    periods: dict[str, list[Period]] = defaultdict(list)
+    for person, period in affiliations:
+        periods[person].append(period)
+    moment = log.now()
+    names = {person: described[0] for person, described in people.items()}
+    entries = log.automatic(log.State.read(store), resolution, periods, by_key, shown, names, moment)
+    entries += log.by_hand(overrides, index, shown, moment)
+    held = [(ev, apart_by[i]) for ev, i in resolution.held_apart]
+    _write(store, resolution, people, affiliations, held, set(shown), set(pseudonyms))
+    with store.transaction():
+        log.write(store, entries)
+        log.withhold(store, set(shown))
     return PeopleSummary(len(identities), len(people))
+
+
+def _apart(overrides: Overrides, index: SelectorIndex) -> tuple[list[tuple[str, str]], list[str]]:
+    """Pairs of identities said to be different people, and the correction behind each pair."""
+    pairs, owners = [], []
+    for c in overrides.aparts:
+        groups = [index.select(s) for s in c.selectors]
+        for i, left in enumerate(groups):
+            for right in groups[i + 1 :]:
+                for a in left:
+                    for b in right:
+                        pairs.append((a, b))
+                        owners.append(c.entry_id)
+    return pairs, owners
+
+
+def _opted_out(overrides: Overrides, index: SelectorIndex, resolution: Resolution) -> dict[str, str]:
+    """person -> the pseudonym they are shown by, for everyone who opted out by any identity.
+    The pseudonym comes from the opt-out entry, so it stays the same across syncs and merges."""
+    pseudonyms: dict[str, str] = {}
+    for c in overrides.optouts:
+        for key in index.select(c.selectors[0])[:1]:
+            pseudonyms.setdefault(resolution.person_of[key], f"Contributor {c.entry_id[:6]}")
+    return pseudonyms
 
 
 def _mailmap_evidence(store: Store, identities: list[Identity]) -> tuple[dict[str, str], list[Evidence]]:
@@ -127,12 +170,12 @@ def _affiliations(
             seen[resolution.person_of[key]].append(Seen(day, since, org))
     stated: dict[str, list[Period]] = defaultdict(list)
     for key, periods in overrides.stated_periods(index).items():
-        stated[resolution.person_of[key]] += [replace(p, org=orgs.canonical(p.org)) for p in periods]
+        stated[resolution.person_of[key]] += [replace(p, org=p.org and orgs.canonical(p.org)) for p in periods]
     return [
         (person, period)
         for person in seen.keys() | stated.keys()
         for period in with_stated(periods_from_seen(seen.get(person, [])), stated.get(person, []))
-        if period.org is not None
+        if period.org
     ]
 
 
@@ -159,26 +202,42 @@ def _write(
     resolution: Resolution,
     people: dict[str, tuple[str, bool, str | None]],
     affiliations: list[tuple[str, Period]],
+    held: list[tuple[Evidence, str]],
+    withheld: set[str],
+    opted_out: set[str],
 ) -> None:
+    """Replace the people tables. What reaches them is what outputs may show: evidence and
+    reasons without addresses, and nothing but the rule for people who opted out (withheld)."""
     ids = list(people)
     names, bots, emails = zip(*people.values(), strict=True) if people else ((), (), ())
     keys = list(resolution.person_of)
+    evidence = [(ev, None) for ev in resolution.evidence] + held
+
+    def said(rule: str, detail: str, *keys: str) -> str:
+        return rule if withheld.intersection(keys) else norm.without_addresses(detail)
+
     with store.transaction():
         for table in ("person_identities", "people", "identity_evidence", "affiliations"):
             store.con.execute(f"DELETE FROM {table}")
-        store.insert("people", {"person_id": ids, "name": names, "is_bot": bots, "email": emails})
+        store.insert("people", {"person_id": ids, "name": names, "is_bot": bots, "email": emails,
+                                "opted_out": [p in opted_out for p in ids]})  # fmt: skip
         store.insert(
             "person_identities",
             {
                 "identity_id": keys,
                 "person_id": [resolution.person_of[k] for k in keys],
-                "reason": [resolution.reason_of[k] for k in keys],
+                "reason": [said(resolution.reason_of[k].split(":")[0], resolution.reason_of[k], k) for k in keys],
             },
         )
-        ev = resolution.evidence
         store.insert(
             "identity_evidence",
-            {field: [getattr(e, field) for e in ev] for field in ("a", "b", "rule", "detail")},
+            {
+                "a": [ev.a for ev, _ in evidence],
+                "b": [ev.b for ev, _ in evidence],
+                "rule": [ev.rule for ev, _ in evidence],
+                "detail": [said("(withheld)", ev.detail, ev.a, ev.b) for ev, _ in evidence],
+                "held_apart_by": [by for _, by in evidence],
+            },
         )
         store.insert(
             "affiliations",
@@ -190,6 +249,29 @@ def _write(
                 "reason": [a.reason for _, a in affiliations],
             },
         )
+
+
+def kept_apart(store: Store, a: str, b: str) -> list[str]:
+    """Why two identities are different people when evidence would join them: the correction that
+    keeps their people apart (who, when, why) and the evidence it overrides."""
+    rows = store.con.execute(
+        """WITH mine AS (SELECT identity_id FROM person_identities WHERE person_id =
+                             (SELECT person_id FROM person_identities WHERE identity_id = ?)),
+                theirs AS (SELECT identity_id FROM person_identities WHERE person_id =
+                             (SELECT person_id FROM person_identities WHERE identity_id = ?))
+           SELECT e.rule, e.detail, l.entry_id, json_extract_string(l.data, '$.reverts'),
+                  l.by_whom, l.happened_at, l.why
+           FROM identity_evidence e LEFT JOIN people_log l ON l.entry_id = e.held_apart_by
+           WHERE e.held_apart_by IS NOT NULL
+             AND ((e.a IN (FROM mine) AND e.b IN (FROM theirs)) OR (e.b IN (FROM mine) AND e.a IN (FROM theirs)))""",
+        [a, b],
+    ).fetchall()
+    lines = []
+    for rule, detail, entry, undoes, by, at, why in rows:
+        undone = f", undoing log entry {undoes}" if undoes else ""
+        said = f"kept apart by {by} on {at:%Y-%m-%d} (log entry {entry}{undone})" + (f": {why}" if why else "")
+        lines += [said, f"  the evidence that would join them: {rule}: {detail}"]
+    return list(dict.fromkeys(lines))
 
 
 @dataclass(frozen=True)
@@ -216,8 +298,8 @@ def person_details(store: Store, person_id: str) -> PersonDetails | None:
     if found is None:
         return None
     identities = store.con.execute(
-        """SELECT i.source_kind, i.name, i.email, i.username, pi.reason FROM person_identities pi
-           JOIN identities i USING (identity_id) WHERE pi.person_id = ? ORDER BY i.source_kind, i.name""",
+        """SELECT source_kind, name, email, username, reason FROM shown_identities
+           WHERE person_id = ? ORDER BY source_kind, name""",
         [person_id],
     ).fetchall()
     periods = store.con.execute(

@@ -60,6 +60,9 @@ class Resolution:
     reason_of: dict[str, str]  # identity key -> how it joined its person
     evidence: list[Evidence]
     bots: set[str] = field(default_factory=set)  # identity keys that look like automation
+    # evidence not followed, with the index of the apart-pair that forbade it
+    held_apart: list[tuple[Evidence, int]] = field(default_factory=list)
+    joined: list[Evidence] = field(default_factory=list)  # the evidence that joined two groups: one per merge
 
     def people(self) -> dict[str, list[str]]:
         members: dict[str, list[str]] = defaultdict(list)
@@ -96,6 +99,7 @@ def resolve(
     detached: Iterable[str] = (),
     bots: tuple[str, ...] = (),
     bot_keys: Iterable[str] = (),
+    apart: Iterable[tuple[str, str]] = (),
 ) -> Resolution:
     """Group identities into people.
 
@@ -103,24 +107,36 @@ def resolve(
     detached: identities the user split off; only the user's own merges ("override") join them.
     bots: more automation account names (niche.toml [people] bots).
     bot_keys: identities known to be automation by what they do (e.g. CI posting build results).
+    apart: pairs of identities the user said are two people: no evidence joins them, directly or
+        through others (the evidence that would is kept in Resolution.held_apart).
     """
     bot_keys = set(bot_keys)
     prepared = [_prepare(ident, bots, ident.key in bot_keys) for ident in identities]
     by_key = {p.ident.key: p for p in prepared}
     detached = set(detached)
-    graph = nx.Graph()
-    graph.add_nodes_from(by_key)
-    for ev in _found_evidence(prepared):
-        a, b = by_key[ev.a], by_key[ev.b]
-        if ev.a in detached or ev.b in detached or a.bot != b.bot:
-            continue
-        if not graph.has_edge(ev.a, ev.b):
-            graph.add_edge(ev.a, ev.b, evidence=ev)
-    for ev in known:
+    candidates: dict[tuple[str, str], Evidence] = {}
+    for ev in known:  # the user's word first, then .mailmap: the first evidence between two identities stands
         if ev.rule != "override" and (ev.a in detached or ev.b in detached):
             continue
         if ev.a in by_key and ev.b in by_key and ev.a != ev.b:
-            graph.add_edge(ev.a, ev.b, evidence=ev)  # outside word replaces what was found
+            candidates.setdefault(_pair(ev), ev)
+    for ev in _found_evidence(prepared):
+        if ev.a in detached or ev.b in detached or by_key[ev.a].bot != by_key[ev.b].bot:
+            continue
+        candidates.setdefault(_pair(ev), ev)
+    groups = _Groups(by_key, apart)
+    graph = nx.Graph()
+    graph.add_nodes_from(by_key)
+    held_apart, joined = [], []
+    for ev in sorted(candidates.values(), key=lambda ev: ev.rule != "override"):
+        apart_before = groups.find(ev.a) != groups.find(ev.b)
+        blocked = groups.join(ev.a, ev.b)
+        if blocked is None:
+            graph.add_edge(ev.a, ev.b, evidence=ev)
+            if apart_before:
+                joined.append(ev)
+        else:
+            held_apart.append((ev, blocked))
     person_of: dict[str, str] = {}
     reason_of: dict[str, str] = {}
     for component in nx.connected_components(graph):
@@ -131,7 +147,43 @@ def resolve(
             ev = graph.edges[parent, child]["evidence"]
             reason_of[child] = f"{ev.rule}: {ev.detail}"
     evidence = [data["evidence"] for _, _, data in graph.edges(data=True)]
-    return Resolution(person_of, reason_of, evidence, {p.ident.key for p in prepared if p.bot})
+    bots_found = {p.ident.key for p in prepared if p.bot}
+    return Resolution(person_of, reason_of, evidence, bots_found, held_apart, joined)
+
+
+def _pair(ev: Evidence) -> tuple[str, str]:
+    return (ev.a, ev.b) if ev.a < ev.b else (ev.b, ev.a)
+
+
+class _Groups:
+    """Union-find over identities that refuses a union putting two identities said to be apart
+    into one group: each group carries the sides of the apart-pairs it holds."""
+
+    def __init__(self, keys: Iterable[str], apart: Iterable[tuple[str, str]]) -> None:
+        self.parent = {k: k for k in keys}
+        self.sides: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for i, pair in enumerate(apart):
+            for side, key in enumerate(pair):
+                if key in self.parent:
+                    self.sides[key].add((i, side))
+
+    def find(self, key: str) -> str:
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def join(self, a: str, b: str) -> int | None:
+        """Join a's and b's groups; when they may not be one, the apart-pair that forbids it."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        for i, side in self.sides[ra]:
+            if (i, 1 - side) in self.sides[rb]:
+                return i
+        self.parent[rb] = ra
+        self.sides[ra] |= self.sides.pop(rb, set())
+        return None
 
 
 def explain(evidence: Iterable[Evidence], a: str, b: str) -> list[Evidence] | None:

@@ -35,7 +35,9 @@ _URL = re.compile(r"https?://[^\s<>\"'`)\]]+", re.I)
 _CHANGE_ID = re.compile(r"I(?<!\wI)([0-9a-f]{40})\b")
 _BUG_TRAILER = re.compile(r"^\s*(Closes-Bug|Partial-Bug|Related-Bug|Fixes-Bug)\s*:\s*((?:#?\d+[\s,]*)+)", re.I | re.M)
 _LP_SHORT = re.compile(r"\b(?:LP|lp|Launchpad)\s*:?\s*#\s*(\d{4,})\b")
-_BUG_WORD = re.compile(r"\b[Bb]ug\s*#\s*(\d{5,})\b")
+# "Fixes bug 888147", "bug #888147": how OpenStack's commits named Launchpad bugs before the
+# Closes-Bug trailer (2013). Five digits at least; "Bug: N" is left alone (Bugzilla's trailer).
+_BUG_WORD = re.compile(r"\b[Bb]ug\s*#?\s*(\d{5,})\b")
 _BLUEPRINT = re.compile(r"^\s*(?:Partially-)?Implements\s*:\s*(?:blueprint|bp)\s+([\w.-]+)", re.I | re.M)
 _PHAB_TRAILER = re.compile(r"^\s*Bug\s*:\s*(T\d+)\s*$", re.M)
 _STORY = re.compile(r"^\s*Story\s*:\s*#?(\d+)", re.I | re.M)
@@ -46,6 +48,9 @@ _GITHUB_SHORT = re.compile(r"(?<![\w/.-])([A-Za-z0-9][\w.-]*/[\w.-]+)#(\d+)\b")
 
 def _gerrit_number(parts: list[str], fragment: str) -> str | None:
     """The change number in Gerrit's URL shapes: /c/proj/+/N, /#/c/N/, /N, /c/N, /r/N."""
+    if fragment.startswith("change,"):  # Gerrit 2.1: https://review.openstack.org/#change,1472
+        number = fragment.removeprefix("change,").split(",")[0]
+        return number if number.isdigit() else None
     if fragment.startswith("/c/"):  # old UI: https://review.openstack.org/#/c/123456/
         parts = [p for p in fragment.split("/") if p]
     if "+" in parts:
@@ -115,9 +120,10 @@ def extract_refs(text: str | None) -> list[Ref]:
         for number in re.findall(r"\d+", match.group(2)):
             add(Ref(f"lp-bug:{number}", match.group(1).title()))
     has_hash = "#" in text  # the costlier patterns below need one; most text has none
-    for pattern, how in ((_LP_SHORT, "LP #"), (_BUG_WORD, "bug #")) if has_hash else ():
-        for match in pattern.finditer(text):
-            add(Ref(f"lp-bug:{match.group(1)}", how))
+    for match in _LP_SHORT.finditer(text) if has_hash else ():
+        add(Ref(f"lp-bug:{match.group(1)}", "LP #"))
+    for match in _BUG_WORD.finditer(text) if "ug" in text else ():
+        add(Ref(f"lp-bug:{match.group(1)}", "bug N"))
     for match in _BLUEPRINT.finditer(text):
         add(Ref(f"blueprint:{match.group(1).lower()}", "Implements"))
     for match in _PHAB_TRAILER.finditer(text):
@@ -133,3 +139,23 @@ def extract_refs(text: str | None) -> list[Ref]:
     for match in _GITHUB_SHORT.finditer(text_without_urls) if has_hash else ():
         add(Ref(f"github:{match.group(1)}#{match.group(2)}".lower(), "owner/repo#n"))
     return list(found.values())
+
+
+_KEY_URLS = (
+    (re.compile(r"lp-bug:(\d+)"), "https://bugs.launchpad.net/bugs/{0}"),
+    (re.compile(r"gerrit:([^/]+)/(\d+)"), "https://{0}/{1}"),
+    (re.compile(r"github:([^/]+/[^#]+)#(\d+)"), "https://github.com/{0}/issues/{1}"),
+    (re.compile(r"story:(\d+)"), "https://storyboard.openstack.org/#!/story/{0}"),
+    (re.compile(r"phabricator:(T\d+)"), "https://phabricator.wikimedia.org/{0}"),
+    (re.compile(r"(?:list-archive|irc-log):(.+)"), "https://{0}"),
+)
+
+
+def key_url(key: str) -> str | None:
+    """Where a user can open what a key names, when the key alone says it (a Launchpad bug, a
+    Gerrit change, a GitHub issue); None for keys that name no page (a Change-Id, a commit)."""
+    for pattern, url in _KEY_URLS:
+        match = pattern.fullmatch(key)
+        if match and all(match.groups()):
+            return url.format(*match.groups())
+    return None

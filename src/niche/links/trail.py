@@ -14,7 +14,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from niche.links.extract import extract_refs
+from niche.links.extract import extract_refs, key_url
 from niche.store import Store
 
 MAX_ITEMS = 500  # a trail past this is a hub (a release note mentioning everything), not a thread
@@ -31,6 +31,9 @@ class TrailItem:
     occurred_at: datetime | None
     person: str | None
     via: tuple[str, ...]  # the keys that brought this item into the trail
+    # What the item mentions that nothing in the store is known by (a Launchpad bug never
+    # synced): (key, a URL to open it, when the key alone gives one).
+    outside: tuple[tuple[str, str | None], ...] = ()
 
 
 def like_literal(text: str) -> str:
@@ -139,6 +142,16 @@ def _describe(store: Store, via: dict[tuple[str, str], set[str]]) -> list[TrailI
                LEFT JOIN people p ON p.person_id = pi.person_id
                ORDER BY l.occurred_at NULLS LAST, l.source, l.item_id"""
         ).fetchall()
+        outside: dict[tuple[str, str], list[str]] = {}
+        for source, item_id, key in store.con.execute(
+            """SELECT r.source, r.item_id, r.key FROM item_refs r JOIN _niche_items USING (source, item_id)
+               WHERE NOT EXISTS (SELECT 1 FROM item_keys k WHERE k.key = r.key) ORDER BY r.key"""
+        ).fetchall():
+            outside.setdefault((source, item_id), []).append(key)
     finally:
         store.con.unregister("_niche_items")
-    return [TrailItem(*row, via=tuple(sorted(via[(row[0], row[2])]))) for row in rows]
+    return [
+        TrailItem(*row, via=tuple(sorted(via[(row[0], row[2])])),
+                  outside=tuple((key, key_url(key)) for key in outside.get((row[0], row[2]), ())))
+        for row in rows
+    ]  # fmt: skip

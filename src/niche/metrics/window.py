@@ -67,6 +67,13 @@ class DataWindow:
         return label
 
 
+    def not_over_note(self) -> str:
+        """For a monthly chart: ' (2026-12 counts to the 3rd: the month is not over)', or ''."""
+        if not self.month_not_over(self.as_of):
+            return ""
+        return f" ({self.as_of:%Y-%m} counts to the {_ordinal(self.as_of.day)}: the month is not over)"
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"

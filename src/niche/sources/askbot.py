@@ -39,9 +39,12 @@ class AskbotReader:
         while page <= pages:
             answer = self.client.get("/api/v1/questions/", params={"page": page, "sort": "activity-asc"}).json()
             pages = int(answer.get("pages") or 1)
-            for question in answer.get("questions") or []:
+            listed = answer.get("questions") or []
+            for question in listed:
                 if int(question.get("last_activity_at") or 0) > since:
                     yield question
+            if not listed:
+                return  # past the last page, whatever the count said
             page += 1
 
     def question(self, question: dict[str, Any]) -> dict[str, Any]:

@@ -44,7 +44,7 @@ class StackExchangeReader:
                 raise SourceError(f"{self.client.base_url}/questions: {answer.get('error_name')}: "
                                   f"{answer.get('error_message')}")  # fmt: skip
             yield answer
-            if not answer.get("has_more"):
+            if not answer.get("has_more") or not answer.get("items"):
                 return
             if answer.get("quota_remaining") == 0:
                 raise SourceError(f"{self.client.base_url}: the day's API quota is used up; run again tomorrow "

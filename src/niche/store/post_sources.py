@@ -19,8 +19,9 @@ import httpx
 from niche.errors import SourceError
 from niche.sources import askbot, discourse, feeds, gitter, mattermost, slack, stackexchange, zulip
 from niche.sources.http import HttpClient
+from niche.sources.posts import PARSE_ERRORS
 from niche.store.db import Store
-from niche.store.posts import PostSync, sync_threads
+from niche.store.posts import PostSync, sync_threads, unexpected
 
 # kind -> (default API root, environment variable holding a token)
 SERVICES = {
@@ -67,39 +68,49 @@ def sync_post_source(store: Store, source: PostSource, client: ClientFactory,
         headers = {"Api-Key": os.environ["NICHE_DISCOURSE_API_KEY"],
                    "Api-Username": os.environ.get("NICHE_DISCOURSE_API_USERNAME", "system")}  # fmt: skip
     with client(base, token_env=token_env, headers=headers, auth=auth) as http:
-        host = urlsplit(base).hostname or base
-        if kind == "askbot":
-            reader = askbot.AskbotReader(http)
-            result = sync_threads(store, f"askbot:{host}", kind, host, base,
-                                  lambda cursor: reader.read(cursor, host), progress)  # fmt: skip
-        elif kind == "stackexchange":
-            key_env = os.environ.get("NICHE_STACKEXCHANGE_KEY")
-            se = stackexchange.StackExchangeReader(http, target, source.tagged, key_env)
-            key = f"stackexchange:{target}" + (f"[{source.tagged}]" if source.tagged else "")
-            result = sync_threads(store, key, kind, target, base, se.read, progress)
-        elif kind == "discourse":
-            result = sync_threads(store, f"discourse:{host}", kind, host, base, discourse.DiscourseReader(http).read,
-                                  progress)  # fmt: skip
-        elif kind == "slack":
-            channel = slack.SlackReader(http, target)
-            place = channel.name()
-            result = sync_threads(store, f"slack:{target}", kind, place, f"{base} {target}",
-                                  lambda cursor: channel.read(cursor, place), progress)  # fmt: skip
-        elif kind == "mattermost":
-            room = mattermost.MattermostReader(http, target)
-            place = room.name()
-            result = sync_threads(store, f"mattermost:{host}/{target}", kind, place, f"{base}/channels/{target}",
-                                  lambda cursor: room.read(cursor, place), progress)  # fmt: skip
-        elif kind == "zulip":
-            result = sync_threads(store, f"zulip:{host}/{target.lstrip('#')}", kind, f"#{target.lstrip('#')}",
-                                  f"{base}/messages", zulip.ZulipReader(http, target).read, progress)  # fmt: skip
-        elif kind == "gitter":
-            result = sync_threads(store, f"gitter:{target}", kind, target, f"{base}/rooms/{target}",
-                                  gitter.GitterReader(http, target).read, progress)  # fmt: skip
-        else:
-            raise SourceError(f"{kind}: not a kind of Q&A, forum or chat niche reads")
+        try:
+            result = _run(store, kind, source, http, base, progress)
+        except PARSE_ERRORS as exc:  # a channel's or room's description in a shape no reader follows
+            raise unexpected(base, exc) from None
         result.requests = http.requests
     return [result]
+
+
+def _run(store: Store, kind: str, source: PostSource, http: HttpClient, base: str,
+         progress: Callable[[int], None] | None) -> PostSync:  # fmt: skip
+    target = source.target
+    host = urlsplit(base).hostname or base
+    if kind == "askbot":
+        reader = askbot.AskbotReader(http)
+        result = sync_threads(store, f"askbot:{host}", kind, host, base,
+                              lambda cursor: reader.read(cursor, host), progress)  # fmt: skip
+    elif kind == "stackexchange":
+        key_env = os.environ.get("NICHE_STACKEXCHANGE_KEY")
+        se = stackexchange.StackExchangeReader(http, target, source.tagged, key_env)
+        key = f"stackexchange:{target}" + (f"[{source.tagged}]" if source.tagged else "")
+        result = sync_threads(store, key, kind, target, base, se.read, progress)
+    elif kind == "discourse":
+        result = sync_threads(store, f"discourse:{host}", kind, host, base, discourse.DiscourseReader(http).read,
+                              progress)  # fmt: skip
+    elif kind == "slack":
+        channel = slack.SlackReader(http, target)
+        place = channel.name()
+        result = sync_threads(store, f"slack:{target}", kind, place, f"{base} {target}",
+                              lambda cursor: channel.read(cursor, place), progress)  # fmt: skip
+    elif kind == "mattermost":
+        room = mattermost.MattermostReader(http, target)
+        place = room.name()
+        result = sync_threads(store, f"mattermost:{host}/{target}", kind, place, f"{base}/channels/{target}",
+                              lambda cursor: room.read(cursor, place), progress)  # fmt: skip
+    elif kind == "zulip":
+        result = sync_threads(store, f"zulip:{host}/{target.lstrip('#')}", kind, f"#{target.lstrip('#')}",
+                              f"{base}/messages", zulip.ZulipReader(http, target).read, progress)  # fmt: skip
+    elif kind == "gitter":
+        result = sync_threads(store, f"gitter:{target}", kind, target, f"{base}/rooms/{target}",
+                              gitter.GitterReader(http, target).read, progress)  # fmt: skip
+    else:
+        raise SourceError(f"{kind}: not a kind of Q&A, forum or chat niche reads")
+    return result
 
 
 def sync_feeds(store: Store, targets: list[str], client: ClientFactory,

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from niche.errors import SourceError
 from niche.sources.contract import BadRecord
-from niche.sources.posts import Post, Read, Thread
+from niche.sources.posts import PARSE_ERRORS, Post, Read, Thread
 from niche.store.db import Store
 from niche.store.rows import Rows
 
@@ -126,6 +127,11 @@ def thread_posts(store: Store, source: str) -> int:
             store.con.execute("DROP TABLE IF EXISTS _niche_answers")
 
 
+def unexpected(location: str, exc: Exception) -> SourceError:
+    return SourceError(f"{location}: the service answered in an unexpected shape ({type(exc).__name__}: {exc}); "
+                       "what was read before is kept, and the next sync resumes there")
+
+
 @dataclass
 class PostSync:
     source: str
@@ -166,10 +172,15 @@ def sync_threads(store: Store, source: str, platform: str, name: str, location: 
         if progress:
             progress(result.threads)
 
-    for item in read(store.cursor(source)):
-        pending.append(item)
-        if len(pending) >= BATCH:
+    try:
+        for item in read(store.cursor(source)):
+            pending.append(item)
+            if len(pending) >= BATCH:
+                flush()
+    except PARSE_ERRORS as exc:  # a listing page, not an item, in a shape the reader cannot follow
+        if pending:
             flush()
+        raise unexpected(location, exc) from None
     if pending:
         flush()
     result.answers = thread_posts(store, source)

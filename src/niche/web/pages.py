@@ -7,7 +7,7 @@ import hashlib
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,9 @@ from niche.identity.people import person_details
 from niche.insights.niches import RECENT_DAYS, niches
 from niche.insights.signals import workloads
 from niche.links.trail import follow
+from niche.metrics.cycles import Window, load_cycles
 from niche.metrics.headline import headline
+from niche.metrics.review_reports import newest_review, run_report
 from niche.metrics.window import data_window
 from niche.store import Store
 from niche.web import charts
@@ -52,6 +54,7 @@ class Site:
     show_emails: bool = False
     person_signals: bool = True  # overload/disengagement signals on profiles ([insights] in niche.toml)
     version: int = 0
+    cycles: list[Window] = field(default_factory=load_cycles)  # release cycles ([[cycles]] in niche.toml)
 
     def __post_init__(self) -> None:
         self.window = data_window(self.store, self.as_of)  # as of the newest activity unless asked
@@ -180,7 +183,22 @@ class Site:
                 "merged": charts.merged_per_month(h["change_request_velocity"]),
                 "load": charts.review_load(h["review_load"]),
             },
+            "cycle": self._once("cycle_reviews", self._cycle_reviews),
         }
+
+    def _cycle_reviews(self) -> dict[str, Any]:
+        """The review reports of the release cycle the as-of date falls in (or, when the review
+        data ends earlier, the cycle it ends in), for every project."""
+        newest = newest_review(self.store)
+        moment = min(self.as_of, newest) if newest else self.as_of
+        window = next((c for c in self.cycles if c.start <= moment < c.end), None) if newest else None
+        found: dict[str, Any] = {"window": window, "approval_totals": []}
+        for name in ("cores", "load", "timing", "employers", "single-approval", "disagreement", "outcomes",
+                     "open") if window else ():  # fmt: skip
+            rows, totals = run_report(self.store, name, self.cycles, [window], as_of=moment)
+            found[name.replace("-", "_")] = rows
+            found["approval_totals"] += totals
+        return found
 
     def health(self) -> dict[str, Any]:
         h = self.headline()
