@@ -315,9 +315,16 @@ def discover_repositories(path: Path, max_depth: int = 3) -> list[Path]:
     return found
 
 
+HISTORY_REFS = ("refs/heads", "refs/tags", "refs/remotes")
+
+
 def ref_tips(repo: Path) -> list[str]:
-    """Commit hashes every ref points at (what `git log --all` starts from), sorted, unique."""
-    out = _git(repo, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)")
+    """Commit hashes the branches, tags, remote-tracking branches and HEAD point at, sorted, unique.
+
+    Other refs are not the community's history: a GitHub mirror's refs/pull/* are proposals never
+    merged (1,343 of the commits of nova's GitHub mirror), Gerrit's refs/changes/* every patch set
+    uploaded, refs/original/* a history filter-branch rewrote, refs/notes/* notes, not commits."""
+    out = _git(repo, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)", *HISTORY_REFS)
     tips = set()
     for line in out.splitlines():
         sha, kind, peeled = [*line.split(" "), "", ""][:3]
