@@ -7,11 +7,17 @@ import mailbox
 from collections import defaultdict
 from pathlib import Path
 
+from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from niche.cli import app
+from niche.sources.http import HttpClient
 from niche.store import Store
+from niche.store.folds import fold_duplicates
+from niche.store.reviews import import_gerrit_file, sync_gerrit
+from tests.helpers.gerrit_server import serve_gerrit
 from tests.helpers.gitrepos import commit, git, init
+from tests.helpers.openstack_reviews import FILE_2015, changes_2015
 
 
 def _niche(db: Path, *args: str) -> str:
@@ -136,3 +142,23 @@ def test_irc_logs_read_through_two_folders_count_once(fixtures: Path, tmp_path: 
     assert _count(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'") == once > 0
     assert _count(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'irc-log:%'") == 2
 
+
+
+def test_a_saved_gerrit_file_and_a_rest_sync_of_the_same_server_count_once(
+    fixtures: Path, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    """The 102 changes of 2015 exactly as OpenStack's Gerrit answered, once saved to a file and once
+    read live from the server (replayed here): one change each."""
+    changes = changes_2015()
+    serve_gerrit(httpserver, changes, page_size=25)
+    db = tmp_path / "n.duckdb"
+    with Store(db) as store, HttpClient(httpserver.url_for("")) as client:
+        assert sync_gerrit(store, client).changes == len(changes) == 102
+        import_gerrit_file(store, fixtures / FILE_2015, httpserver.url_for(""))
+        fold_duplicates(store)
+        assert store.con.execute("SELECT count(*) FROM stored.changes").fetchone()[0] == 2 * len(changes)
+        assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == len({c["_number"] for c in changes})
+        shown = store.con.execute("SELECT count(*) FROM review_events").fetchone()[0]
+        per_copy = store.con.execute("SELECT source, count(*) FROM stored.review_events GROUP BY ALL").fetchall()
+        # The replayed server gives no inline comments: the saved file's copy is the fuller one, and counts.
+        assert len(per_copy) == 2 and max(n for _, n in per_copy) == shown

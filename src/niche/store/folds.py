@@ -29,11 +29,12 @@ class Fold:
 
 FOLDS = (
     Fold(
-        """SELECT source, item_id, updated_at,
-                  CASE WHEN platform = 'gerrit' AND host <> '' THEN 'gerrit:' || host || '/' || number
-                       ELSE platform || ':' || lower(host) || '/' || lower(project) || '#' || number END AS key
-           FROM stored.changes""",
-        "updated_at DESC NULLS LAST",  # the latest snapshot of the change
+        """SELECT c.source, c.item_id, c.updated_at, count(e.kind) AS events,
+                  CASE WHEN c.platform = 'gerrit' AND c.host <> '' THEN 'gerrit:' || c.host || '/' || c.number
+                       ELSE c.platform || ':' || lower(c.host) || '/' || lower(c.project) || '#' || c.number END AS key
+           FROM stored.changes c LEFT JOIN stored.review_events e USING (source, item_id)
+           GROUP BY ALL""",
+        "updated_at DESC NULLS LAST, events DESC",  # the latest snapshot of the change, then the fullest
     ),
     Fold(
         """SELECT source, item_id, date_from_envelope, lossy_text, 'message-id:' || item_id AS key
