@@ -8,27 +8,15 @@ from collections import defaultdict
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
-from typer.testing import CliRunner
 
-from niche.cli import app
 from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.folds import fold_duplicates
 from niche.store.reviews import import_gerrit_file, sync_gerrit
+from tests.helpers.cli import count_in, niche_ok
 from tests.helpers.gerrit_server import serve_gerrit
 from tests.helpers.gitrepos import commit, git, init
 from tests.helpers.openstack_reviews import FILE_2015, changes_2015
-
-
-def _niche(db: Path, *args: str) -> str:
-    result = CliRunner().invoke(app, ["--db", str(db), *args])
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def _count(db: Path, sql: str) -> int:
-    with Store(db, read_only=True) as store:
-        return store.con.execute(sql).fetchone()[0]
 
 
 def _gerrit_export(path: Path) -> list[dict]:
@@ -38,7 +26,7 @@ def _gerrit_export(path: Path) -> list[dict]:
 def test_a_gerrit_change_in_two_export_pages_counts_once(fixtures: Path, tmp_path: Path) -> None:
     pages = [fixtures / "gerrit" / f"gerrit_reviews_page_{n}" for n in (1, 2, 3)]
     db = tmp_path / "n.duckdb"
-    _niche(db, "sync", "gerrit-export", *map(str, pages))
+    niche_ok(db, "sync", "gerrit-export", *map(str, pages))
 
     # What the files say, read without niche: change numbers per project, Hashar's code reviews.
     changes: dict[str, set[int]] = defaultdict(set)
@@ -54,18 +42,18 @@ def test_a_gerrit_change_in_two_export_pages_counts_once(fixtures: Path, tmp_pat
                     hashar_votes.add((change["number"], int(a["value"])))
     assert hashar_votes == {(416224, 2)}  # one +2, though the change is in pages 2 and 3
 
-    assert _count(db, "SELECT count(*) FROM changes") == sum(map(len, changes.values())) == 4
-    assert _count(db, "SELECT count(*) FROM stored.changes") == 6  # both copies are kept
-    reviews = json.loads(_niche(db, "reviews", "--by", "name:Hashar", "--as-of", "2018-03-31", "--json"))["reviews"]
+    assert count_in(db, "SELECT count(*) FROM changes") == sum(map(len, changes.values())) == 4
+    assert count_in(db, "SELECT count(*) FROM stored.changes") == 6  # both copies are kept
+    reviews = json.loads(niche_ok(db, "reviews", "--by", "name:Hashar", "--as-of", "2018-03-31", "--json"))["reviews"]
     votes = [(int(r["item_id"].rpartition("#")[2]), r["vote"]) for r in reviews if r["vote"] is not None]
     assert votes == [(416224, 2)]
-    stats = json.loads(_niche(db, "stats", "--as-of", "2018-03-31", "--json"))
+    stats = json.loads(niche_ok(db, "stats", "--as-of", "2018-03-31", "--json"))
     merges = defaultdict(int)
     for row in stats["change_request_velocity"]:
         merges[row["project"]] += row["merged"]
     assert merges["operations/puppet"] == len(merged["operations/puppet"]) == len(changes["operations/puppet"]) == 2
     assert stats["duplicates_folded"] == 2
-    _niche(db, "report", "-o", str(tmp_path / "site"), "--as-of", "2018-03-31")
+    niche_ok(db, "report", "-o", str(tmp_path / "site"), "--as-of", "2018-03-31")
     quality = (tmp_path / "site" / "quality.html").read_text()
     assert "2 duplicate copies folded" in quality
 
@@ -73,18 +61,18 @@ def test_a_gerrit_change_in_two_export_pages_counts_once(fixtures: Path, tmp_pat
 def test_removing_the_counted_route_brings_the_other_copy_back(fixtures: Path, tmp_path: Path) -> None:
     pages = [fixtures / "gerrit" / f"gerrit_reviews_page_{n}" for n in (2, 3)]
     db = tmp_path / "n.duckdb"
-    _niche(db, "sync", "gerrit-export", *map(str, pages))
+    niche_ok(db, "sync", "gerrit-export", *map(str, pages))
     with Store(db, read_only=True) as store:
         kept = store.con.execute("SELECT DISTINCT kept_source FROM folded_items").fetchall()
     assert kept == [(f"gerrit-export:{pages[0].resolve()}",)]  # page 2 has the later update of both
-    _niche(db, "sources", "remove", str(pages[0]), "--yes")
+    niche_ok(db, "sources", "remove", str(pages[0]), "--yes")
     with Store(db, read_only=True) as store:
         rows = store.con.execute("SELECT source, item_id FROM changes ORDER BY item_id").fetchall()
         assert rows == [(f"gerrit-export:{pages[1].resolve()}", i) for i in
                         ("operations/mediawiki-config#416224", "operations/puppet#415887")]  # fmt: skip
         assert store.con.execute("SELECT count(*) FROM folded_items").fetchone()[0] == 0
         assert store.con.execute("SELECT count(*) FROM stored.changes").fetchone()[0] == 2
-    reviews = json.loads(_niche(db, "reviews", "--by", "name:Hashar", "--as-of", "2018-03-31", "--json"))["reviews"]
+    reviews = json.loads(niche_ok(db, "reviews", "--by", "name:Hashar", "--as-of", "2018-03-31", "--json"))["reviews"]
     assert [(r["item_id"], r["vote"]) for r in reviews if r["vote"]] == [("operations/mediawiki-config#416224", 2)]
 
 
@@ -94,13 +82,13 @@ def _message_ids(*paths: Path) -> set[str]:
 
 def test_one_list_in_pipermail_and_hyperkitty_counts_each_message_once(fixtures: Path, tmp_path: Path) -> None:
     db = tmp_path / "n.duckdb"
-    _niche(db, "sync", "mail", str(fixtures / "pipermail"), str(fixtures / "hyperkitty"))
+    niche_ok(db, "sync", "mail", str(fixtures / "pipermail"), str(fixtures / "hyperkitty"))
     archives = [*(fixtures / "pipermail").glob("*.mbox"), *(fixtures / "hyperkitty").glob("*.mbox")]
     ids = _message_ids(*archives)
-    assert _count(db, "SELECT count(*) FROM mail_messages") == len(ids) == 8
-    assert _count(db, "SELECT count(*) FROM stored.mail_messages") == 12
-    assert _count(db, "SELECT count(*) FROM person_activities WHERE kind LIKE 'mail.%'") == len(ids)
-    assert _count(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'message-id:%'") == 4
+    assert count_in(db, "SELECT count(*) FROM mail_messages") == len(ids) == 8
+    assert count_in(db, "SELECT count(*) FROM stored.mail_messages") == 12
+    assert count_in(db, "SELECT count(*) FROM person_activities WHERE kind LIKE 'mail.%'") == len(ids)
+    assert count_in(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'message-id:%'") == 4
 
 
 def test_overlapping_mbox_files_count_each_message_once(fixtures: Path, tmp_path: Path) -> None:
@@ -108,9 +96,9 @@ def test_overlapping_mbox_files_count_each_message_once(fixtures: Path, tmp_path
     both = tmp_path / "spring.mbox"
     both.write_bytes(b"".join(m.read_bytes() for m in months))
     db = tmp_path / "n.duckdb"
-    _niche(db, "sync", "mail", str(both), *map(str, months))
-    assert _count(db, "SELECT count(*) FROM mail_messages") == len(_message_ids(*months)) == 4
-    threads = _count(db, "SELECT count(DISTINCT thread_id) FROM mail_messages")
+    niche_ok(db, "sync", "mail", str(both), *map(str, months))
+    assert count_in(db, "SELECT count(*) FROM mail_messages") == len(_message_ids(*months)) == 4
+    threads = count_in(db, "SELECT count(DISTINCT thread_id) FROM mail_messages")
     assert threads == 2  # March's message, and April's thread of three
 
 
@@ -122,12 +110,12 @@ def test_one_repository_cloned_twice_counts_each_commit_once(tmp_path: Path) -> 
     git(tmp_path, "clone", "-q", "--mirror", str(origin), str(mirror))
     commit(origin, {"nova/f3.py": "y"}, "change 3")  # the mirror is one commit behind
     db = tmp_path / "n.duckdb"
-    _niche(db, "sync", "git", str(origin), str(mirror))
+    niche_ok(db, "sync", "git", str(origin), str(mirror))
     expected = int(git(origin, "rev-list", "--count", "HEAD"))
-    assert _count(db, "SELECT count(*) FROM commits") == expected == 4
-    assert _count(db, "SELECT count(*) FROM stored.commits") == expected + 3
-    assert _count(db, "SELECT count(*) FROM authored_commits") == expected
-    assert _count(db, "SELECT count(*) FROM commit_files") == expected
+    assert count_in(db, "SELECT count(*) FROM commits") == expected == 4
+    assert count_in(db, "SELECT count(*) FROM stored.commits") == expected + 3
+    assert count_in(db, "SELECT count(*) FROM authored_commits") == expected
+    assert count_in(db, "SELECT count(*) FROM commit_files") == expected
 
 
 def test_irc_logs_read_through_two_folders_count_once(fixtures: Path, tmp_path: Path) -> None:
@@ -136,12 +124,11 @@ def test_irc_logs_read_through_two_folders_count_once(fixtures: Path, tmp_path: 
     for log in ("supybot_2012_10_17.log", "supybot_2012_10_18.log"):
         (channel / log).write_bytes((fixtures / "supybot" / log).read_bytes())
     db = tmp_path / "n.duckdb"
-    _niche(db, "sync", "irc", str(channel))
-    once = _count(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'")
-    _niche(db, "sync", "irc", str(tmp_path / "logs"))  # the same files again, through their parent folder
-    assert _count(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'") == once > 0
-    assert _count(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'irc-log:%'") == 2
-
+    niche_ok(db, "sync", "irc", str(channel))
+    once = count_in(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'")
+    niche_ok(db, "sync", "irc", str(tmp_path / "logs"))  # the same files again, through their parent folder
+    assert count_in(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'") == once > 0
+    assert count_in(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'irc-log:%'") == 2
 
 
 def test_a_saved_gerrit_file_and_a_rest_sync_of_the_same_server_count_once(
