@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from niche.errors import SourceError
@@ -143,7 +143,7 @@ def _record(sha, parents, name, email, epoch, tz, message, files, nul_before_num
     return out
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])  # shared machines are slow at times
+@settings(max_examples=150)
 @given(
     commits=st.lists(_commit, max_size=6),
     chunk=st.integers(1, 64),
@@ -168,7 +168,7 @@ def test_log_stream_parses_any_commits_in_any_chunks(commits: list, chunk: int, 
         assert [(f.path, f.old_path, f.added, f.deleted) for f in p.files] == expected
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100)
 @given(commits=st.lists(_commit, max_size=6), chunk=st.integers(1, 64))
 def test_names_only_stream_parses_with_unknown_line_counts(commits: list, chunk: int) -> None:
     stream = b"\0".join(_record(*c, raw=True) for c in commits)
