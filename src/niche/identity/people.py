@@ -140,13 +140,13 @@ def _describe(
             ident, w = by_key[key], weight.get(key, 0) + 1
             name = mailmap_names.get(key) or ident.name
             tokens = norm.name_tokens(name)
-            if name and not norm.is_generic_name(tokens):
+            if name and "@" not in name and not norm.is_generic_name(tokens):  # a name, not an address
                 names[name] += w * (10 if len(tokens) > 1 else 1) * (100 if key in mailmap_names else 1)
             email = norm.canonical_email(ident.email)
             if email and not norm.is_placeholder_email(email):
                 emails[email] += w
         first = by_key[members[0]]
-        fallback = first.username or first.email or first.name or person
+        fallback = first.username or norm.mailbox_name(norm.find_email(first.email, first.name)) or person
         shown = names.most_common(1)[0][0] if names else fallback
         bot = all(k in resolution.bots for k in members)
         people[person] = (shown, bot, emails.most_common(1)[0][0] if emails else None)
