@@ -25,13 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-# Runs niche's CLI in a child process and reports that process's own peak RSS (KiB), apart from
-# the git process it starts.
+# Syncs the repository through niche's Python API in a child process and reports that process's
+# own peak RSS (KiB), apart from the git processes it starts.
 NICHE_CHILD = """
 import resource, sys
-from niche.cli import app
+from niche import Community
+db, repo = sys.argv[1:]
 try:
-    app(sys.argv[1:], standalone_mode=False)
+    with Community(db) as community:
+        for result in community.sync(community.git(repo)):
+            result.check()
+        community.derive()
 finally:
     sys.stderr.write("\\nNICHE_SELF_MAXRSS_KIB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -83,7 +87,7 @@ def git_baseline(repo: Path) -> float:
 
 def niche_sync(repo: Path, workdir: Path) -> tuple[float, int, int]:
     db = workdir / f"bench-{time.monotonic_ns()}.duckdb"
-    elapsed, proc = timed([sys.executable, "-c", NICHE_CHILD, "--db", str(db), "sync", "git", str(repo)])
+    elapsed, proc = timed([sys.executable, "-c", NICHE_CHILD, str(db), str(repo)])
     err = proc.stderr.decode(errors="replace")
     rss = int(err.rsplit("NICHE_SELF_MAXRSS_KIB=", 1)[1].split()[0])
     import duckdb

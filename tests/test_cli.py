@@ -88,7 +88,7 @@ def test_a_bad_path_is_one_line_and_the_rest_goes_on(tmp_path: Path) -> None:
     assert out.returncode == 1
     errors = [line for line in out.stderr.splitlines() if line.startswith("error:")]
     assert errors == [f"error: {tmp_path / 'plain'}: not a git repository, and no repositories below it"]
-    assert "good: 1 new commits" in out.stderr
+    assert "good: 1 new commit\n" in out.stderr  # one commit, not "1 commits"
 
 
 def test_stats_without_a_database_says_what_to_do(tmp_path: Path) -> None:

@@ -47,7 +47,7 @@ def test_a_good_config_is_read_as_written(tmp_path: Path) -> None:
     path.write_text(
         '[git]\npaths = ["~/src/nova"]\n\n[[gerrit]]\nurl = "https://review.opendev.org/"\nsince = 2024-01-01\n\n'
         '[[github]]\nrepos = ["o/r"]\nissues = true\n\n[roles]\nnewcomer_days = 30\n\n'
-        '[insights]\nperson_signals = false\n'
+        "[insights]\nperson_signals = false\n"
     )
     config = load_config(path)
     assert config.git_paths == (Path.home() / "src" / "nova",)

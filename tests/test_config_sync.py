@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
 from niche.store import Store
+from tests.helpers.cli import niche
 from tests.helpers.gitrepos import commit, init
 from tests.helpers.recordings import REPO, serve_github
 
@@ -24,10 +22,9 @@ def test_sync_everything_in_niche_toml(tmp_path: Path, fixtures: Path, httpserve
         f'[[github]]\nrepos = ["{REPO}"]\napi_url = "{httpserver.url_for("").rstrip("/")}"\n\n'
         '[people]\nbots = ["zhquan_example"]\n'
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("NICHE_DB", "NICHE_CONFIG", "GITHUB_TOKEN")}
-    out = subprocess.run([sys.executable, "-m", "niche", "sync"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    out = niche("sync", cwd=tmp_path, env={"GITHUB_TOKEN": None})
     assert out.returncode == 0, out.stderr
-    assert "nova: 1 new commits" in out.stderr and f"github:localhost/{REPO}: 2 changes" in out.stderr
+    assert "nova: 1 new commit\n" in out.stderr and f"github:localhost/{REPO}: 2 new pull requests" in out.stderr
     with Store(tmp_path / ".niche" / "niche.duckdb", read_only=True) as store:
         kinds = dict(store.con.execute("SELECT kind, count(*) FROM sources GROUP BY kind").fetchall())
         assert kinds == {"git": 1, "gerrit": 1, "github": 1}
@@ -40,8 +37,8 @@ def test_sync_everything_in_niche_toml(tmp_path: Path, fixtures: Path, httpserve
 
 
 def test_no_config_no_sources(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "niche", "sync"], cwd=tmp_path, capture_output=True, text=True)
+    out = niche("sync", cwd=tmp_path)
     assert out.returncode == 2 and "no sources to sync" in out.stderr
     (tmp_path / "niche.toml").write_text("[git\n")
-    bad = subprocess.run([sys.executable, "-m", "niche", "sync"], cwd=tmp_path, capture_output=True, text=True)
+    bad = niche("sync", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.startswith("error: niche.toml: not a valid niche config")

@@ -50,5 +50,5 @@ def test_sync_lists_a_wording_it_cannot_read(tmp_path: Path) -> None:
     done = niche("--db", str(tmp_path / "n.duckdb"), "sync", "gerrit-file", str(saved), "--url",
                  "https://review.openstack.org", cwd=tmp_path)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "1 changes" in done.stderr
+    assert "1 new change\n" in done.stderr  # one change, not "1 changes"
     assert "1 votes worded 'Looks fabulous' could not be read (e.g. openstack/nova#1459)" in done.stderr

@@ -93,7 +93,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from niche.classify.roles import Rules
 from niche.errors import ConfigError
-from niche.store.post_sources import PostSource
+from niche.sources.post_sources import PostSource
 
 DEFAULT_CONFIG = Path("niche.toml")
 DEFAULT_OVERRIDES = "niche-people.toml"

@@ -10,10 +10,11 @@ from pathlib import Path
 
 from niche.classify import Rules, classify
 from niche.identity import resolve_people
+from niche.sources.gerrit import GerritExport
+from niche.sources.git_repository import GitRepository
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.mail import sync_mail
-from niche.store.reviews import import_gerrit_export
+from niche.store.sync import sync
 from tests.helpers.gitrepos import commit, init
 
 
@@ -34,13 +35,13 @@ def test_reviews_of_a_newcomers_change_are_mentoring(store: Store, fixtures: Pat
     export = tmp_path / "export.json"
     pages = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
     export.write_bytes(b"".join((fixtures / "gerrit" / p).read_bytes() for p in pages))
-    import_gerrit_export(store, export)
+    sync(store, GerritExport(export)).check()
     repo = init(tmp_path / "wikibase")
     env = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
            for what, value in (("NAME", "Lucas Werkmeister"), ("EMAIL", "lucas.werkmeister@example.com"),
                                ("DATE", "2017-06-01T12:00:00+0200"))}  # fmt: skip
     commit(repo, {"repo/includes/Foo.php": "<?php\n"}, "Add Foo", env=env)
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     resolve_people(store)
     classify(store)
     names = {name for name, _ in _mentoring(store)}
@@ -80,7 +81,7 @@ def test_answers_to_a_newcomer_within_the_window_are_mentoring(store: Store, tmp
     _mail(box, "n3", newt, datetime(2024, 7, 15, tzinfo=UTC), "Tox fails?", None)  # 132 days in
     _mail(box, "b3", ben, datetime(2024, 7, 16, tzinfo=UTC), "Re: Tox fails?", "n3")  # only in a longer window
     box.flush()
-    sync_mail(store, str(tmp_path / "dev.mbox"))
+    sync(store, MailingList(str(tmp_path / "dev.mbox"))).check()
     resolve_people(store)
     assert classify(store) == 1
     assert _mentoring(store) == {("Ann Old", "a3@example.org")}

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from niche.classify import Rules, classify_pending
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
+from niche.store.sync import sync
 from tests.helpers.gitrepos import commit, init
 
 
@@ -29,7 +30,7 @@ def test_commits_take_the_role_of_most_changed_lines(store: Store, tmp_path: Pat
     commit(repo, {".zuul.yaml": "- job: x\n", "tox.ini": "[tox]\n"}, "ci")
     commit(repo, {"requirements.txt": "oslo.db>=1\n"}, "deps")
     commit(repo, {"nova/api/auth.py": "fix\n"}, "Fix token leak\n\nThis addresses CVE-2024-12345.")
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     assert classify_pending(store) == 6
     roles = _roles(store)
     assert {k: v[0] for k, v in roles.items()} == {
@@ -44,7 +45,7 @@ def test_commits_take_the_role_of_most_changed_lines(store: Store, tmp_path: Pat
 def test_a_specs_repository_is_design_work(store: Store, tmp_path: Path) -> None:
     repo = init(tmp_path / "nova-specs")
     commit(repo, {"specs/2024.1/approved/flavors.rst": "Spec\n"}, "Propose flavors spec")
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     classify_pending(store)
     assert _roles(store)["Propose flavors spec"] == ("design_specs", "repository nova-specs matches -specs$")
 

@@ -7,14 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from niche.classify import classify
-from niche.identity import resolve_people
-from niche.links.build import build_links
-from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.irc import sync_irc
-from niche.store.mail import sync_mail
-from niche.store.reviews import import_gerrit_export
+from niche import Community, Config
 from tests.helpers.fixtures import FIXTURES
 from tests.helpers.gitrepos import commit, init
 
@@ -42,12 +35,10 @@ def build_hostile_store(root: Path) -> Path:
            "GIT_AUTHOR_DATE": "2018-03-02T10:00:00+0100", "GIT_COMMITTER_DATE": "2018-03-02T10:00:00+0100"}  # fmt: skip
     commit(repo, {"modules/wdqs/check.pp": "x\n"}, HOSTILE_MESSAGE, env=env)
     commit(repo, {"doc/index.rst": "Docs\n"}, "Document the check", env={"GIT_AUTHOR_DATE": "2018-03-03T10:00:00Z"})
-    with Store(root / "niche.duckdb") as store:
-        import_gerrit_export(store, export)
-        sync_repository(store, repo)
-        sync_mail(store, str(FIXTURES / "pipermail"))
-        sync_irc(store, FIXTURES / "supybot")
-        resolve_people(store)
-        classify(store)
-        build_links(store)
+    with Community(root / "niche.duckdb", Config()) as community:
+        sources = [community.gerrit_export(export), *community.git(repo), community.mail(str(FIXTURES / "pipermail")),
+                   community.irc(FIXTURES / "supybot")]  # fmt: skip
+        for result in community.sync(sources):
+            result.check()
+        community.derive()
     return root / "niche.duckdb"

@@ -9,11 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from niche.classify import classify
-from niche.identity import resolve_people
-from niche.links.build import build_links
-from niche.store import Store
-from niche.store.reviews import import_gerrit_file
+from niche import Community, Config
 from tests.helpers.fixtures import need_fixtures
 
 SERVER = "https://review.openstack.org"
@@ -35,9 +31,7 @@ def changes_2015() -> list[dict[str, Any]]:
 
 def build_store(path: Path) -> Path:
     """A store holding the 2011-2012 changes, with people, roles and links derived."""
-    with Store(path) as store:
-        import_gerrit_file(store, need_fixtures() / FILE_2011, SERVER)
-        resolve_people(store)
-        classify(store)
-        build_links(store)
+    with Community(path, Config()) as community:
+        community.sync([community.gerrit_file(need_fixtures() / FILE_2011, SERVER)])[0].check()
+        community.derive()
     return path

@@ -9,9 +9,10 @@ from pathlib import Path
 from niche.identity import resolve_people
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
 from niche.identity.overrides import Overrides
+from niche.sources.gerrit import GerritExport
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.reviews import import_gerrit_export
+from niche.store.sync import sync
 from tests.helpers.gitrepos import git, init
 
 
@@ -74,7 +75,7 @@ def test_employer_of_the_day_on_real_shaped_histories(tmp_path: Path, store: Sto
         ("enovance at red hat", "Luc Marin <luc@enovance.com>", "2015-01-01", "Luc Marin <luc@enovance.com>",
          "2015-01-01", "q"),
     ])  # fmt: skip
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     resolve_people(store, Overrides())
     assert _credited(store) == {
         "rh 1": "Red Hat", "rh home": "Red Hat", "rh 2": "Red Hat", "rh after": None,
@@ -122,11 +123,11 @@ def test_review_accounts_join_identities_but_date_no_employment(tmp_path: Path, 
     pages = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
     text = b"".join((fixtures / "gerrit" / p).read_bytes() for p in pages).replace(b"@example.com", b"@redhat.com")
     (tmp_path / "export.json").write_bytes(text)
-    import_gerrit_export(store, tmp_path / "export.json")
+    sync(store, GerritExport(tmp_path / "export.json")).check()
     repo = init(tmp_path / "repo", bare=True)
     owner = "Guillaume Lederrey <guillaume.lederrey@redhat.com>"  # the same address in a commit dates it
     _history(repo, [("one commit", owner, "2019-01-02", owner, "2019-01-02", "a")])
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     resolve_people(store, Overrides())
     assert store.con.execute("SELECT count(*) FROM person_activities WHERE org IS NOT NULL").fetchone()[0] == 1
     assert (

@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from niche import metrics
-from niche.classify import classify
-from niche.identity import resolve_people
+from niche import Community, Config, metrics
 from niche.insights.niches import niches
-from niche.links.build import build_links
+from niche.sources.git_repository import GitRepository
+from niche.sources.github import GitHubListing
 from niche.sources.http import HttpClient
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.mail import sync_mail
-from niche.store.reviews import sync_github
+from niche.store.sync import sync
 from tests.helpers.cli import niche
 from tests.helpers.gitrepos import commit, git, init
 
@@ -96,15 +94,13 @@ def community(store: Store, fixtures: Path, tmp_path: Path, httpserver: HTTPServ
     httpserver.expect_request(f"/repos/{REPO}/issues/2/comments").respond_with_json([])
     httpserver.expect_request(f"/repos/{REPO}/issues/2/events").respond_with_json([])
     with HttpClient(httpserver.url_for("/")) as client:
-        sync_github(store, client, REPO, issues=True)
+        sync(store, GitHubListing(client, REPO, issues=True)).check()
     _mail(tmp_path / "nova-dev.mbox")
-    sync_mail(store, str(tmp_path / "nova-dev.mbox"))
+    sync(store, MailingList(str(tmp_path / "nova-dev.mbox"))).check()
     repo = init(tmp_path / "nova")
     _git(repo)
-    sync_repository(store, repo)
-    resolve_people(store)
-    classify(store)
-    build_links(store)
+    sync(store, GitRepository(repo)).check()
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     return store
 
 
@@ -187,12 +183,12 @@ def test_docs_behind_their_code_are_files_still_there_that_name_the_area(store: 
     commit(repo, {}, "Drop the objects page", env=on("2020-02-10"))
     for month in range(1, 13):
         commit(repo, {f"nova/objects/o{month}.py": "x\n"}, f"Object {month}", env=on(f"2023-{month:02d}-15"))
-    sync_repository(store, repo)
-    resolve_people(store)
+    sync(store, GitRepository(repo)).check()
+    Community(store, Config()).derive()
     as_of = datetime(2023, 12, 31)
     assert metrics.run(store, "stale_docs", as_of=as_of, months=12) == []
     commit(repo, {"doc/source/reference/objects.rst": "Objects\n"}, "Document objects", env=on("2021-05-01"))
-    sync_repository(store, repo)
-    resolve_people(store)
+    sync(store, GitRepository(repo)).check()
+    Community(store, Config()).derive()
     [row] = metrics.run(store, "stale_docs", as_of=as_of, months=12)
     assert row["detail"] == "12 code commits in 12 months; 1 doc file(s) name it, e.g. doc/source/reference/objects.rst"

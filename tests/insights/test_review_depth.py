@@ -12,8 +12,9 @@ import pytest
 
 from niche import metrics
 from niche.identity import resolve_people
+from niche.sources.gerrit import GerritExport
 from niche.store import Store
-from niche.store.reviews import import_gerrit_export
+from niche.store.sync import sync
 
 AS_OF = datetime(2018, 3, 31)
 STAMPER = {"name": "Silent Stamper", "email": "stamper@example.org", "username": "stamper"}
@@ -33,7 +34,7 @@ def recorded(store: Store, fixtures: Path, tmp_path: Path) -> tuple[Store, dict[
     last["approvals"].append({"type": "Code-Review", "value": "1", "grantedOn": last["createdOn"] + 120, "by": STAMPER})
     export = tmp_path / "export.json"
     export.write_text("\n".join(json.dumps(r) for r in records.values()) + "\n")
-    import_gerrit_export(store, export)
+    sync(store, GerritExport(export)).check()
     resolve_people(store)
     return store, records
 

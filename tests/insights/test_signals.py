@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,10 +15,11 @@ from hypothesis import strategies as st
 
 from niche.classify import classify
 from niche.identity import resolve_people
-from niche.insights.signals import workloads
+from niche.insights.signals import risks
 from niche.insights.validate import backtest, roc_auc
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
+from niche.store.sync import sync
 from tests.helpers.cli import niche
 from tests.helpers.gitrepos import init, scripted_history
 
@@ -64,7 +66,7 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
     scripted_history(repo, [(name, f"{name.split()[1].lower()}@example.org", when, tz, path, f"Work by {name}")
                             for when, name, tz, path in commits])  # fmt: skip
     with Store(root / "niche.duckdb") as store:
-        sync_repository(store, repo)
+        sync(store, GitRepository(repo)).check()
         resolve_people(store)
         classify(store)
     return root
@@ -72,7 +74,7 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_each_signal_finds_its_person_with_evidence(community: Path) -> None:
     with Store(community / "niche.duckdb", read_only=True) as store:
-        found = {w.name: w for w in workloads(store, AS_OF)}
+        found = {w.name: w for w in risks(store, AS_OF)}
     names = {name: {s.name for s in w.signals} for name, w in found.items()}
     assert "Brief Ben" not in names  # nothing for 21 months: not "active", nobody to check in with
     assert names["Steady Sam"] == set()
@@ -95,7 +97,7 @@ def test_each_signal_finds_its_person_with_evidence(community: Path) -> None:
 
 def workloads_of(community: Path) -> list:
     with Store(community / "niche.duckdb", read_only=True) as store:
-        return workloads(store, AS_OF)
+        return risks(store, AS_OF)
 
 
 def test_backtest_labels_and_auc_match_the_history(community: Path) -> None:
@@ -144,3 +146,33 @@ def test_the_cli_backtests_and_a_community_can_turn_person_signals_off(community
     profile = niche("--db", db, "profile", "name:Surge Sue", "--as-of", "2024-01-01", cwd=community)
     assert profile.returncode == 0 and "Surge Sue" in profile.stdout and "sustained_load" not in profile.stdout
     (community / "niche.toml").unlink()
+
+
+def test_risk_as_of_any_date_with_the_facts_behind_each_score(community: Path) -> None:
+    """`niche risk --as-of DATE --json`: everyone active, riskiest first, each score recomputed here
+    from the commits this test wrote."""
+    db = str(community / "niche.duckdb")
+    ran = niche("--db", db, "risk", "--as-of", "2024-01-01", "--json", cwd=community)
+    assert ran.returncode == 0, ran.stderr
+    found = json.loads(ran.stdout)
+    assert found[0]["name"] == "Fading Fay" and "Brief Ben" not in {r["name"] for r in found}
+    for r in found:
+        when = sorted(local - timedelta(hours=east) for local, east, _ in PEOPLE[r["name"]])
+        last = max(t for t in when if t <= AS_OF)
+        recent = sum(AS_OF - timedelta(days=92) < t <= AS_OF for t in when)  # workload.sql: 3 calendar months
+        before = sum(AS_OF - timedelta(days=457) < t <= AS_OF - timedelta(days=92) for t in when)
+        assert r["days_since_last"] == (AS_OF - last).days
+        assert (r["contributions_last_3_months"], r["contributions_12_months_before"]) == (recent, before)
+        expected = math.log1p((AS_OF - last).days) - math.log1p(recent + before)
+        assert r["score"] == pytest.approx(expected, abs=1e-4)
+        assert [i["kind"] for i in r["identities"]] == ["git"] and r["identities"][0]["email"] == "(hidden)"
+    assert [r["score"] for r in found] == sorted((r["score"] for r in found), reverse=True)
+
+
+def test_a_profile_by_plain_name(community: Path) -> None:
+    db = str(community / "niche.duckdb")
+    profile = niche("--db", db, "profile", "Surge Sue", "--as-of", "2024-01-01", "--json", cwd=community)
+    assert profile.returncode == 0, profile.stderr
+    assert json.loads(profile.stdout)["name"] == "Surge Sue"
+    nobody = niche("--db", db, "profile", "Nobody Here", cwd=community)
+    assert nobody.returncode == 2 and "Nobody Here: nobody by that name" in nobody.stderr

@@ -11,9 +11,10 @@ from pathlib import Path
 from niche.identity import resolve_people
 from niche.links.build import build_links
 from niche.links.trail import follow
+from niche.sources.gerrit_file import GerritFile
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.reviews import import_gerrit_file
+from niche.store.sync import sync
 from tests.helpers.gitrepos import commit, git, init
 from tests.helpers.openstack_reviews import SERVER, changes_2011
 
@@ -44,8 +45,8 @@ def _store(tmp_path: Path, changes: list[dict], repo_name: str) -> Store:
     later = {"GIT_AUTHOR_DATE": "2013-01-01T00:00:00+0000", "GIT_COMMITTER_DATE": "2013-01-01T00:00:00+0000"}
     commit(repo, {"nova/backport.py": "x\n"}, f"Backport\n\nChange-Id: {changes[0]['change_id']}\n", env=later)
     store = Store(tmp_path / "niche.duckdb")
-    import_gerrit_file(store, saved, SERVER)
-    sync_repository(store, repo)
+    sync(store, GerritFile(saved, SERVER)).check()
+    sync(store, GitRepository(repo)).check()
     resolve_people(store)
     build_links(store)
     return store

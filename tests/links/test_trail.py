@@ -12,12 +12,13 @@ from pytest_httpserver import HTTPServer
 from niche.identity import resolve_people
 from niche.links.build import build_links
 from niche.links.trail import follow
+from niche.sources.gerrit import GerritExport
+from niche.sources.git_repository import GitRepository
 from niche.sources.http import HttpClient
+from niche.sources.launchpad import LaunchpadBugs
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.bugs import sync_launchpad
-from niche.store.commits import sync_repository
-from niche.store.mail import sync_mail
-from niche.store.reviews import import_gerrit_export
+from niche.store.sync import sync
 from tests.helpers.cli import niche
 from tests.helpers.gitrepos import commit, git, init
 from tests.helpers.recordings import TARGET, serve_launchpad
@@ -39,7 +40,7 @@ def _history(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 def test_trail_connects_bug_change_and_revert(store: Store, tmp_path: Path) -> None:
     repo, c = _history(tmp_path)
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     assert build_links(store) == 5
     assert build_links(store) == 0  # already indexed
     trail = follow(store, "1234567", hops=2)
@@ -70,14 +71,14 @@ def test_trail_across_bug_commit_review_and_mail(store: Store, fixtures: Path, h
     merged that change, closing the bug, and a mail pointing at both."""
     serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
-        sync_launchpad(store, client, TARGET)
+        sync(store, LaunchpadBugs(client, TARGET)).check()
     export = tmp_path / "export.json"
     export.write_bytes((fixtures / "gerrit" / "gerrit_reviews_page_1").read_bytes())
-    import_gerrit_export(store, export)
+    sync(store, GerritExport(export)).check()
     change = next(r for r in map(json.loads, export.read_text().splitlines()) if r.get("number") == 416443)
     message = change["commitMessage"].replace("Change-Id:", "Closes-Bug: #1\nChange-Id:")
     sha = commit(init(tmp_path / "puppet"), {"modules/wdqs/check.pp": "x\n"}, message)
-    sync_repository(store, tmp_path / "puppet")
+    sync(store, GitRepository(tmp_path / "puppet")).check()
     mail = EmailMessage()
     mail["From"], mail["Subject"] = "Ann Example <ann@example.org>", "Memory leak fix"
     mail["Date"], mail["Message-ID"] = "Tue, 06 Mar 2018 10:00:00 +0000", "<leak@example.org>"
@@ -85,7 +86,7 @@ def test_trail_across_bug_commit_review_and_mail(store: Store, fixtures: Path, h
     box = mailbox.mbox(tmp_path / "dev.mbox")
     box.add(mail)
     box.flush()
-    sync_mail(store, str(tmp_path / "dev.mbox"))
+    sync(store, MailingList(str(tmp_path / "dev.mbox"))).check()
     resolve_people(store)
     build_links(store)
     trail = follow(store, "https://bugs.launchpad.net/bugs/1", hops=1)

@@ -11,8 +11,9 @@ from niche import metrics
 from niche.classify import classify_pending
 from niche.errors import NicheError
 from niche.identity import resolve_people
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
+from niche.store.sync import sync
 from tests.helpers.gitrepos import commit, init
 
 DAY = 86400
@@ -51,7 +52,7 @@ def community(store: Store, tmp_path: Path) -> Store:
     add("Cid", JAN_2024 + 35 * DAY, "nova/tests/t1.py")
     add("Cid", JAN_2024 + 36 * DAY, "nova/tests/t2.py")
     add("Dee", JAN_2024 + 160 * DAY, "doc/dee.rst")  # 2024-06-09
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     resolve_people(store)
     classify_pending(store)
     return store
@@ -163,7 +164,7 @@ def test_elephant_factor_gives_each_commit_to_the_employer_of_the_day(store: Sto
         add(solo, "Cat Example", "cat@gmail.com", day)
     add(solo, "Ann Example", "ann@redhat.com", 3)
     for repo in (nova, docs, solo):
-        sync_repository(store, repo)
+        sync(store, GitRepository(repo)).check()
     resolve_people(store)
     rows = {r["repo"]: r for r in metrics.run(store, "elephant_factor", as_of=AS_OF, months=12)}
     got = {k: (r["elephant_factor"], r["organisations"], r["largest"], r["commits"]) for k, r in rows.items()}

@@ -13,9 +13,10 @@ from niche import metrics
 from niche.identity import resolve_people
 from niche.links.build import build_links
 from niche.links.trail import follow
+from niche.sources.gerrit import GerritExport
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
-from niche.store.reviews import import_gerrit_export
+from niche.store.sync import sync
 from tests.helpers.gitrepos import commit, init
 
 AS_OF = datetime(2018, 3, 31)
@@ -26,7 +27,7 @@ def reviews(store: Store, fixtures: Path, tmp_path: Path) -> tuple[Store, dict[i
     export = tmp_path / "export.json"
     pages = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
     export.write_bytes(b"".join((fixtures / "gerrit" / p).read_bytes() for p in pages))
-    import_gerrit_export(store, export)
+    sync(store, GerritExport(export)).check()
     resolve_people(store)
     records = {}
     for line in export.read_text().splitlines():
@@ -93,7 +94,7 @@ def test_trail_from_commit_to_gerrit_change(reviews: tuple[Store, dict[int, dict
     change = records[416443]
     repo = init(tmp_path / "puppet")
     sha = commit(repo, {"modules/wdqs/check.pp": "x\n"}, change["commitMessage"])
-    sync_repository(store, repo)
+    sync(store, GitRepository(repo)).check()
     build_links(store)
     trail = follow(store, sha, hops=1)
     kinds = {(t.item_kind, t.item_id) for t in trail}
@@ -137,7 +138,7 @@ def test_reviewers_vs_velocity_correlation(store: Store, fixtures: Path, tmp_pat
         lines += [json.dumps(_replayed(record, 1000 * m + j, start + 3600 * j, REVIEWERS[j % r])) for j in range(n)]
     export = tmp_path / "replayed.json"
     export.write_text("\n".join(lines) + "\n")
-    import_gerrit_export(store, export)
+    sync(store, GerritExport(export)).check()
     resolve_people(store)
     rows = metrics.run(store, "reviewers_vs_velocity", as_of=datetime(2019, 7, 31), months=12)
     assert len(rows) == 1 and rows[0]["months"] == 7

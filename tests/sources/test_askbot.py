@@ -16,7 +16,7 @@ from niche.sources.askbot import AskbotReader, parse_answers, parse_question_pag
 from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
-from niche.store.posts import sync_threads
+from tests.helpers.posts import sync_posts
 from tests.helpers.strategies import JSON
 
 OPENSTACK_PAGES = [f"html_24396_multipage{n}_openstack.html" for n in ("", "_2", "_3", "_4")]
@@ -51,9 +51,9 @@ def test_askbot_org_questions_answers_comments(store: Store, fixtures: Path, htt
     _serve_askbot_org(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/")) as client:
         reader = AskbotReader(client)
-        result = sync_threads(store, "askbot:askbot.org", "askbot", "askbot.org", client.base_url,
+        result = sync_posts(store, "askbot:askbot.org", "askbot", "askbot.org", client.base_url,
                               lambda cursor: reader.read(cursor, "askbot.org"))  # fmt: skip
-    assert (result.threads, result.quarantined) == (2, 0)
+    assert (result.written, result.quarantined) == (2, 0)
     api = [json.loads(_load(fixtures, f))["questions"][0] for f in ("askbot_api_questions.json",
                                                                      "askbot_api_questions_2.json")]  # fmt: skip
     recorded_comments = json.loads(_load(fixtures, "askbot_2481_multicomments.json"))
@@ -83,7 +83,7 @@ def test_ask_openstack_answers_are_user_support(store: Store, fixtures: Path, ht
     httpserver.expect_request("/s/post_comments").respond_with_data("[]")
     with HttpClient(httpserver.url_for("/")) as client:
         reader = AskbotReader(client)
-        result = sync_threads(store, "askbot:ask.openstack.org", "askbot", "ask.openstack.org", client.base_url,
+        result = sync_posts(store, "askbot:ask.openstack.org", "askbot", "ask.openstack.org", client.base_url,
                               lambda cursor: reader.read(cursor, "ask.openstack.org"))  # fmt: skip
     # independently: who answered, from the raw HTML pages' answer boxes
     html = "".join(_load(fixtures, name) for name in OPENSTACK_PAGES)
@@ -92,7 +92,7 @@ def test_ask_openstack_answers_are_user_support(store: Store, fixtures: Path, ht
     authors = [parse_answers(_load(fixtures, n)) for n in OPENSTACK_PAGES]
     by_others = sum(1 for page in authors for a in page
                     if a.get("answered_by") and a["answered_by"]["username"] != "xinxin-shu")  # fmt: skip
-    assert result.answers == by_others == 25
+    assert result.details["answer"] == by_others == 25
     classify_pending(store, Rules.load())
     roles = dict(store.con.execute(
         "SELECT role, count(*) FROM activities WHERE kind = 'forum.answer' GROUP BY 1").fetchall())  # fmt: skip
@@ -148,7 +148,7 @@ def test_a_broken_question_is_quarantined(store: Store, fixtures: Path, httpserv
     httpserver.expect_request("/question/5/").respond_with_data("<html>no question here</html>")
     with HttpClient(httpserver.url_for("/")) as client:
         reader = AskbotReader(client)
-        result = sync_threads(store, "askbot:x", "askbot", "x", client.base_url, lambda c: reader.read(c, "x"))
-    assert (result.threads, result.quarantined) == (0, 1)
+        result = sync_posts(store, "askbot:x", "askbot", "x", client.base_url, lambda c: reader.read(c, "x"))
+    assert (result.written, result.quarantined) == (0, 1)
     error = store.con.execute("SELECT location, error FROM quarantine").fetchone()
     assert error[0].endswith("question 5") and "no question on the page" in error[1]

@@ -16,10 +16,11 @@ from niche.errors import NicheError
 from niche.identity import resolve_people
 from niche.sources import gitter, mattermost
 from niche.sources.http import HttpClient
+from niche.sources.post_sources import PostSource, post_sources
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
-from niche.store.post_sources import PostSource, sync_post_source
-from niche.store.posts import sync_threads
+from niche.store.sync import sync
+from tests.helpers.posts import sync_posts
 from tests.helpers.strategies import JSON
 
 
@@ -44,11 +45,11 @@ def test_mattermost_channel(store: Store, fixtures: Path, httpserver: HTTPServer
     with HttpClient(httpserver.url_for("/api/v4")) as client:
         reader = mattermost.MattermostReader(client, "abcdefghijkl")
         place = reader.name()
-        result = sync_threads(store, "mattermost:abcdefghijkl", "mattermost", place, client.base_url,
+        result = sync_posts(store, "mattermost:abcdefghijkl", "mattermost", place, client.base_url,
                               lambda cursor: reader.read(cursor, place))  # fmt: skip
     recorded = [p for name in pages[:2] for p in json.loads(_load(fixtures, "mattermost", name))["posts"].values()]
     spoken = [p for p in recorded if not p["type"].startswith("system_")]
-    assert (result.threads, result.quarantined) == (len(recorded), 0) == (9, 0)
+    assert (result.written, result.quarantined) == (len(recorded), 0) == (9, 0)
     assert store.con.execute("SELECT count(*) FROM posts").fetchone()[0] == len(spoken) == 7
     replies = store.con.execute("SELECT post_id, parent_id FROM posts WHERE parent_id IS NOT NULL").fetchall()
     assert replies == [(p["id"], p["root_id"]) for p in spoken if p["root_id"]]
@@ -78,10 +79,10 @@ def test_gitter_room(store: Store, fixtures: Path, httpserver: HTTPServer) -> No
     httpserver.expect_request(f"/v1/rooms/{room['id']}/chatMessages").respond_with_handler(messages)
     with HttpClient(httpserver.url_for("/v1")) as client:
         reader = gitter.GitterReader(client, "testapicomm/community")
-        result = sync_threads(store, "gitter:testapicomm/community", "gitter", "testapicomm/community",
+        result = sync_posts(store, "gitter:testapicomm/community", "gitter", "testapicomm/community",
                               client.base_url, reader.read)  # fmt: skip
     recorded = [m for name in pages for m in json.loads(_load(fixtures, "gitter", name))]
-    assert (result.threads, result.quarantined) == (len(recorded), 0) == (2, 0)
+    assert (result.written, result.quarantined) == (len(recorded), 0) == (2, 0)
     assert [a.get("beforeId") for a in asked] == [None, recorded[0]["id"], recorded[1]["id"]]
     rows = store.con.execute(
         "SELECT i.name, i.username, p.text FROM posts p JOIN identities i ON i.identity_id = p.author_id ORDER BY 3"
@@ -111,5 +112,7 @@ def test_any_answer_is_stored_quarantined_or_one_clear_error(answer: object, tmp
     with Store(tmp_path / "any.duckdb") as store:  # one database for every example: only crashes matter
         for kind in ("askbot", "stackexchange", "discourse", "slack", "mattermost", "gitter", "zulip"):
             source = PostSource(kind, "C1" if kind in ("slack", "mattermost") else "org/room", httpserver.url_for("/"))
-            with contextlib.suppress(NicheError):
-                sync_post_source(store, source, lambda base, **kw: HttpClient(base, **kw))
+            with contextlib.suppress(NicheError):  # a channel that cannot even be found is one clear error
+                for found in post_sources(source, lambda base, **kw: HttpClient(base, **kw)):
+                    result = sync(store, found)
+                    assert result.failure is None or isinstance(result.failure, NicheError), result.error

@@ -14,7 +14,7 @@ from niche.sources.discourse import DiscourseReader, topic_thread
 from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
-from niche.store.posts import sync_threads
+from tests.helpers.posts import sync_posts
 from tests.helpers.strategies import JSON
 
 
@@ -41,7 +41,7 @@ def _serve(httpserver: HTTPServer, fixtures: Path, listing: str = "discourse_top
 
 def _sync(store: Store, httpserver: HTTPServer):
     with HttpClient(httpserver.url_for("/")) as client:
-        return sync_threads(store, "discourse:example.com", "discourse", "example.com", client.base_url,
+        return sync_posts(store, "discourse:example.com", "discourse", "example.com", client.base_url,
                             DiscourseReader(client).read)  # fmt: skip
 
 
@@ -50,7 +50,7 @@ def test_topics_posts_and_replies(store: Store, fixtures: Path, httpserver: HTTP
     result = _sync(store, httpserver)
     assert asked == ["0", "1"]
     # the two posts past 1148's first chunk answered as post 2500 of topic 840: quarantined, not misfiled
-    assert (result.threads, result.quarantined) == (2, 2)
+    assert (result.written, result.quarantined) == (2, 2)
     recorded = {t: json.loads(_load(fixtures, f"discourse_topic_{t}.json")) for t in (1148, 1149)}
     counts = dict(store.con.execute("SELECT item_id, count(*) FROM posts GROUP BY 1").fetchall())
     assert counts == {str(t): len(r["post_stream"]["posts"]) for t, r in recorded.items()} == {"1148": 20, "1149": 2}
@@ -65,7 +65,7 @@ def test_topics_posts_and_replies(store: Store, fixtures: Path, httpserver: HTTP
     quarantined = store.con.execute("SELECT error FROM quarantine ORDER BY item_id").fetchall()
     assert quarantined[0][0] == "asked for post 21 of topic 1148, got post 2500 of topic 840"
     # the newest activity stored is where the next sync starts: nothing newer, nothing read again
-    assert _sync(store, httpserver).threads == 0
+    assert _sync(store, httpserver).written == 0
 
 
 def test_pinned_topics_do_not_end_the_listing(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
@@ -73,12 +73,12 @@ def test_pinned_topics_do_not_end_the_listing(store: Store, fixtures: Path, http
     result = _sync(store, httpserver)
     assert sorted(r[0] for r in store.con.execute("SELECT DISTINCT item_id FROM posts").fetchall()) == [
         "1148", "1149", "1150"]  # fmt: skip
-    assert result.threads == 3
+    assert result.written == 3
 
 
 def test_a_topic_listed_without_last_post_date_is_kept(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
     _serve(httpserver, fixtures, "discourse_topics_last_posted_at_null.json")
-    assert _sync(store, httpserver).threads == 2
+    assert _sync(store, httpserver).written == 2
 
 
 def test_accepted_solution(fixtures: Path) -> None:

@@ -11,15 +11,15 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from niche import Community, Config
 from niche.classify import Rules, classify
 from niche.identity import resolve_people
-from niche.links.build import build_links
 from niche.links.trail import follow
 from niche.sources.feeds import Feed, parse_feed, read_feeds, read_opml
 from niche.sources.git import BadRecord
 from niche.sources.http import HttpClient
 from niche.store import Store
-from niche.store.posts import sync_threads
+from tests.helpers.posts import sync_posts
 
 
 def _serve(httpserver: HTTPServer, document: bytes, path: str = "/feed") -> list[dict]:
@@ -37,7 +37,7 @@ def _serve(httpserver: HTTPServer, document: bytes, path: str = "/feed") -> list
 
 def _sync(store: Store, httpserver: HTTPServer, feeds: list[Feed]):
     with HttpClient(httpserver.url_for("/")) as client:
-        return sync_threads(store, "feeds", "feed", "blogs", "feeds", lambda c: read_feeds(client, feeds, c))
+        return sync_posts(store, "feeds", "feed", "blogs", "feeds", lambda c: read_feeds(client, feeds, c))
 
 
 def test_rss_posts_by_their_authors_once_each(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
@@ -45,13 +45,15 @@ def test_rss_posts_by_their_authors_once_each(store: Store, fixtures: Path, http
     asked = _serve(httpserver, document)
     _serve(httpserver, document, "/planet")
     planet = read_opml(
-        f"""<opml version="1.1"><body><outline text="CouchBase" xmlUrl="{httpserver.url_for('/feed')}"/>
-            <outline text="Planet" xmlUrl="{httpserver.url_for('/planet')}"/></body></opml>""", "planet.opml")
+        f"""<opml version="1.1"><body><outline text="CouchBase" xmlUrl="{httpserver.url_for("/feed")}"/>
+            <outline text="Planet" xmlUrl="{httpserver.url_for("/planet")}"/></body></opml>""",
+        "planet.opml",
+    )
     result = _sync(store, httpserver, planet)
     text = document.decode()
     items = re.findall(r"<item>.*?</item>", text, re.S)
     # the same 30 posts through the blog and through the planet: 30 posts
-    assert result.threads == result.posts == len(items) == 30
+    assert result.written == result.details["post"] == len(items) == 30
     expected = sorted((re.search(r"<author>(.*?)</author>", i).group(1),
                        int(parsedate_to_datetime(re.search(r"<pubDate>(.*?)</pubDate>", i).group(1)).timestamp()))
                       for i in items)  # fmt: skip
@@ -63,7 +65,7 @@ def test_rss_posts_by_their_authors_once_each(store: Store, fixtures: Path, http
     links = store.con.execute("SELECT links FROM posts WHERE title = 'Connect 2016 Developer Workshop'").fetchone()[0]
     assert links == ["https://github.com/couchbaselabs/workshop/tree/master/connect2016/developer"]
     # the next sync asks conditionally; an unchanged feed costs one 304 and writes nothing
-    assert _sync(store, httpserver, planet).threads == 0
+    assert _sync(store, httpserver, planet).written == 0
     assert asked[-1].get("If-None-Match") == '"v1"'
     resolve_people(store)
     classify(store, Rules.load())
@@ -86,9 +88,7 @@ def test_a_post_that_links_a_review_and_a_bug_is_on_their_trail(store: Store, ht
     list, a tag that makes it docs by rule, and its links on the trail."""
     _serve(httpserver, ATOM.encode())
     _sync(store, httpserver, [Feed(httpserver.url_for("/feed"), "Jane Doe")])
-    resolve_people(store)
-    classify(store, Rules.load())
-    build_links(store)
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     for query in ("https://review.opendev.org/c/openstack/placement/+/912345", "2045678"):
         trail = follow(store, query)
         assert [(t.item_kind, t.person, t.title) for t in trail] == [

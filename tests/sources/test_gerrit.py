@@ -15,15 +15,24 @@ from werkzeug import Response
 
 from niche.errors import SourceError
 from niche.sources import gerrit
+from niche.sources.gerrit import GerritExport, GerritServer
 from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.db import identity_id
-from niche.store.reviews import import_gerrit_export, sync_gerrit
+from niche.store.sync import SyncResult, sync
 from tests.helpers.gerrit_server import serve_gerrit
 from tests.helpers.openstack_reviews import changes_2015
 from tests.sources.test_gerrit_messages import MEANING
 
 PAGES = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
+
+
+def sync_gerrit(store: Store, client: HttpClient, project: str | None = None) -> SyncResult:
+    return sync(store, GerritServer(client, project)).check()
+
+
+def import_gerrit_export(store: Store, path: Path) -> SyncResult:
+    return sync(store, GerritExport(path)).check()
 
 
 def _records(fixtures: Path) -> list[dict]:
@@ -62,7 +71,7 @@ def test_import_export_into_the_store(store: Store, fixtures: Path, tmp_path: Pa
     export.write_bytes(b"".join((fixtures / "gerrit" / p).read_bytes() for p in PAGES) + b"{not json\n")
     result = import_gerrit_export(store, export)
     distinct = _distinct(_records(fixtures))
-    assert (result.changes, result.quarantined) == (4, 1)  # 6 records, 2 of them repeats
+    assert (result.new, result.quarantined) == (4, 1)  # 6 records, 2 of them repeats
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == len(distinct) == 4
     # --all-approvals repeats a vote Gerrit copied onto a rebased patch set, with its first time.
     approvals = {(r["number"], a["by"]["username"], a["type"], a["value"], a["grantedOn"])
@@ -139,7 +148,7 @@ def test_rest_paging_and_incremental_resync(store: Store, fixtures: Path, httpse
     _serve(httpserver, changes)
     with HttpClient(httpserver.url_for("")) as client:
         full = sync_gerrit(store, client, project="operations/puppet")
-    assert (full.changes, full.requests) == (4, 2 + 4)  # two pages of two, one comments request each
+    assert (full.new, full.requests) == (4, 2 + 4)  # two pages of two, one comments request each
     first_query = httpserver.log[0][0].args["q"]
     assert first_query == "project:operations/puppet after:1970-01-01"
     votes_from_messages = store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0]
@@ -155,7 +164,7 @@ def test_rest_paging_and_incremental_resync(store: Store, fixtures: Path, httpse
         httpserver.log[0][0].args["q"]
         == f'project:operations/puppet after:"{datetime.fromtimestamp(latest, UTC):%Y-%m-%d %H:%M:%S}"'
     )
-    assert (again.changes, again.requests) == (1, 2)
+    assert (again.new, again.changed, again.requests) == (0, 1, 2)
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == 4  # replaced, not added
     assert (
         store.con.execute("SELECT count(*) FROM review_events WHERE kind = 'vote'").fetchone()[0] == votes_from_messages
@@ -176,14 +185,14 @@ def test_rest_faults_then_success(store: Store, fixtures: Path, httpserver: HTTP
     _serve(httpserver, changes)
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert result.changes == 1 and result.requests == 3
+    assert result.new == 1 and result.requests == 3
 
 
 def test_rest_invalid_json_is_quarantined(store: Store, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/changes/").respond_with_data(')]}\'\n[{"_number": 1, "proj')
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert (result.changes, result.quarantined) == (0, 1)
+    assert (result.new, result.quarantined) == (0, 1)
     error = store.con.execute("SELECT error FROM quarantine").fetchone()[0]
     assert error.startswith("unreadable page of changes (S=0)")
 
@@ -197,7 +206,7 @@ def test_a_change_of_the_wrong_shape_is_quarantined(store: Store, fixtures: Path
     serve_gerrit(httpserver, page, page_size=3)
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert (result.changes, result.quarantined) == (2, 1)
+    assert (result.new, result.quarantined) == (2, 1)
     error = store.con.execute("SELECT error FROM quarantine").fetchone()[0]
     assert error.startswith("unreadable change: TypeError: an account is an object or an account number")
 
@@ -236,7 +245,7 @@ def test_changes_are_addressed_as_gerrit_reads_them(store: Store, fixtures: Path
             client.get(f"/changes/{quote(info['id'], safe='')}/comments")
         assert client.get(f"/changes/{info['id']}/comments").status_code == 200
         result = sync_gerrit(store, client)
-    assert (result.changes, result.quarantined) == (len(changes), 0)
+    assert (result.new, result.quarantined) == (len(changes), 0)
     asked = [request.path for request, _ in httpserver.log if request.path.endswith("/comments")]
     assert asked[-len(changes) :] == [f"/changes/{r['number']}/comments" for r in changes]
 
@@ -256,7 +265,7 @@ def test_the_2015_answer_replayed_as_a_live_sync(store: Store, httpserver: HTTPS
     serve_gerrit(httpserver, raw, page_size=25)
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_gerrit(store, client)
-    assert (result.changes, result.quarantined, result.requests, result.unread) == (102, 0, 5 + 102, [])
+    assert (result.new, result.quarantined, result.requests, result.warnings) == (102, 0, 5 + 102, ())
     stored = store.con.execute(
         "SELECT project, number, subject, status, insertions, deletions, change_id FROM changes ORDER BY number"
     ).fetchall()

@@ -13,14 +13,18 @@ import duckdb
 import pytest
 
 from niche.sources.contract import BadRecord
-from niche.sources.gerrit_file import read_saved_changes
+from niche.sources.gerrit_file import GerritFile, read_saved_changes
 from niche.store import Store
 from niche.store.db import identity_id
-from niche.store.reviews import import_gerrit_file
+from niche.store.sync import SyncResult, sync
 from tests.helpers.openstack_reviews import changes_2011
 from tests.sources.test_gerrit_messages import MEANING
 
 HOST = "review.openstack.org"
+
+
+def import_gerrit_file(store: Store, path: Path, url: str | None = None) -> SyncResult:
+    return sync(store, GerritFile(path, url)).check()
 
 
 def _number(change: dict) -> int:
@@ -73,10 +77,10 @@ def test_a_truncated_file_keeps_what_came_before(tmp_path: Path) -> None:
 def test_a_file_read_before_is_not_read_again(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "few.json"
     path.write_text(json.dumps(changes_2011()[:4]))
-    assert import_gerrit_file(store, path).changes == 4
-    assert import_gerrit_file(store, path).unchanged
+    assert import_gerrit_file(store, path).new == 4
+    assert import_gerrit_file(store, path).details == {"unchanged file": 1}
     path.write_text(json.dumps(changes_2011()[:5]))
-    assert import_gerrit_file(store, path).changes == 5
+    assert import_gerrit_file(store, path).written == 5
     assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == 5
 
 

@@ -13,12 +13,16 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from niche.sources.contract import BadRecord, read_item
-from niche.sources.github import Issue, issue_record
+from niche.sources.github import GitHubListing, Issue, issue_record
 from niche.sources.http import HttpClient
 from niche.store import Store
-from niche.store.reviews import sync_github
+from niche.store.sync import SyncResult, sync
 from tests.helpers.recordings import REPO, github_recording, serve_github
 from tests.helpers.strategies import JSON
+
+
+def sync_github(store: Store, client: HttpClient, repo: str, issues: bool = False) -> SyncResult:
+    return sync(store, GitHubListing(client, repo, issues=issues)).check()
 
 
 def _expected(fixtures: Path) -> dict[str, int]:
@@ -37,7 +41,7 @@ def test_full_then_unchanged_resync(store: Store, fixtures: Path, httpserver: HT
     with HttpClient(httpserver.url_for("")) as client:
         full = sync_github(store, client, REPO)
     # 2 listing pages + 4 requests per pull request + 1 to learn the next listing's ETag
-    assert (full.changes, full.requests) == (2, 2 + 8 + 1)
+    assert (full.new, full.requests) == (2, 2 + 8 + 1)
     expected = _expected(fixtures)
     count = lambda sql: store.con.execute(sql).fetchone()[0]  # noqa: E731
     assert count("SELECT count(*) FROM review_events WHERE kind = 'vote'") == expected["reviews"]
@@ -53,7 +57,7 @@ def test_full_then_unchanged_resync(store: Store, fixtures: Path, httpserver: HT
     assert count("SELECT count(DISTINCT username) FROM identities WHERE source_kind = 'github'") == 1
     with HttpClient(httpserver.url_for("")) as client:
         again = sync_github(store, client, REPO)
-    assert (again.unchanged, again.changes, again.requests) == (True, 0, 1)  # one 304
+    assert (again.details, again.new + again.changed, again.requests) == ({"unchanged listing": 1}, 0, 1)  # one 304
     assert count("SELECT count(*) FROM changes") == 2
 
 
@@ -75,7 +79,7 @@ def test_rate_limits_and_faults_then_success(
     serve_github(httpserver, fixtures)
     with HttpClient(httpserver.url_for(""), on_wait=lambda s, why: waits.append(s)) as client:
         result = sync_github(store, client, REPO)
-    assert result.changes == 2
+    assert result.new == 2
     assert waits == ([] if fault.status_code == 502 else [1.0])
 
 
@@ -98,7 +102,7 @@ def test_truncated_pull_request_is_quarantined_and_the_rest_goes_on(
     serve_github(httpserver, fixtures, pull_1=github_recording(fixtures, "github_request_pull_request_1")[:500])
     with HttpClient(httpserver.url_for("")) as client:
         result = sync_github(store, client, REPO)
-    assert (result.changes, result.quarantined) == (1, 1)
+    assert (result.new, result.quarantined) == (1, 1)
     [(location, error)] = store.con.execute("SELECT location, error FROM quarantine").fetchall()
     assert location.endswith(f"/repos/{REPO}/pulls/1") and error.startswith("unreadable pull request #1")
 
@@ -108,7 +112,7 @@ def test_pull_request_missing_fields(store: Store, fixtures: Path, httpserver: H
     del pull["user"], pull["additions"]
     serve_github(httpserver, fixtures, pull_1=json.dumps(pull))
     with HttpClient(httpserver.url_for("")) as client:
-        assert sync_github(store, client, REPO).changes == 2
+        assert sync_github(store, client, REPO).new == 2
     assert store.con.execute("SELECT owner_id, insertions FROM changes WHERE number = 1").fetchone() == (None, None)
 
 
@@ -129,7 +133,7 @@ def test_issues_with_comments_and_triage_events(store: Store, fixtures: Path, ht
     httpserver.expect_request(f"/repos/{REPO}/issues/2/events").respond_with_json(events)
     with HttpClient(httpserver.url_for("/")) as client:
         result = sync_github(store, client, REPO, issues=True)
-    assert result.source.startswith("github-issues:") and result.changes == 1
+    assert result.source.startswith("github-issues:") and result.new == 1
     row = store.con.execute("SELECT tracker, project, number, tags, status FROM bugs").fetchone()
     assert row == ("github", REPO, 2, ["bug", "v1.1.0"], issue["state"])
     kinds = [r[0] for r in store.con.execute("SELECT kind FROM activities ORDER BY occurred_at, kind").fetchall()]

@@ -13,18 +13,22 @@ from pytest_httpserver import HTTPServer
 from niche.classify import Rules, classify_pending
 from niche.sources.contract import BadRecord, read_item
 from niche.sources.http import HttpClient
-from niche.sources.launchpad import Bug, LaunchpadReader, _activity_kind
+from niche.sources.launchpad import Bug, LaunchpadBugs, LaunchpadReader, _activity_kind
 from niche.store import Store
-from niche.store.bugs import sync_launchpad
+from niche.store.sync import SyncResult, sync
 from tests.helpers.recordings import TARGET, launchpad_recording, serve_launchpad
 from tests.helpers.strategies import JSON
+
+
+def sync_launchpad(store: Store, client: HttpClient, target: str) -> SyncResult:
+    return sync(store, LaunchpadBugs(client, target)).check()
 
 
 def test_bugs_reports_comments_and_people(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
     asked = serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
-    assert (result.bugs, result.quarantined) == (3, 0)
+    assert (result.new, result.quarantined) == (3, 0)
     bugs = store.con.execute("SELECT number, title, status, importance, security FROM bugs ORDER BY 1").fetchall()
     assert bugs[0] == (1, "Synaptic has memory leaks", "Triaged", "High", False)
     comments = store.con.execute(
@@ -80,7 +84,7 @@ def test_server_error_then_success(store: Store, fixtures: Path, httpserver: HTT
     )
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
-    assert (result.bugs, result.requests) == (0, 2)
+    assert (result.new, result.requests) == (0, 2)
 
 
 def test_broken_bug_is_quarantined_and_the_rest_goes_on(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
@@ -88,7 +92,7 @@ def test_broken_bug_is_quarantined_and_the_rest_goes_on(store: Store, fixtures: 
     serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
-    assert (result.bugs, result.quarantined) == (2, 1)
+    assert (result.new, result.quarantined) == (2, 1)
     location, error = store.con.execute("SELECT location, error FROM quarantine").fetchone()
     assert location.endswith("/bugs/2") and error.startswith("unusable bug: JSONDecodeError")
 
@@ -100,7 +104,7 @@ def test_a_bug_of_the_wrong_shape_is_quarantined(store: Store, fixtures: Path, h
     serve_launchpad(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/1.0")) as client:
         result = sync_launchpad(store, client, TARGET)
-    assert (result.bugs, result.quarantined) == (2, 1)
+    assert (result.new, result.quarantined) == (2, 1)
     location, error = store.con.execute("SELECT location, error FROM quarantine").fetchone()
     assert location.endswith("/bugs/2") and error.startswith("unusable bug: AttributeError")
 

@@ -19,7 +19,7 @@ from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.sources.slack import SlackReader, message_thread, read_export
 from niche.store import Store
-from niche.store.posts import sync_threads
+from tests.helpers.posts import sync_posts
 from tests.helpers.strategies import JSON
 
 CHANNEL = "C011DUKE8"
@@ -49,7 +49,7 @@ def _sync_api(store: Store, httpserver: HTTPServer):
     with HttpClient(httpserver.url_for("/")) as client:
         reader = SlackReader(client, CHANNEL)
         place = reader.name()
-        return sync_threads(store, f"slack:{CHANNEL}", "slack", place, client.base_url,
+        return sync_posts(store, f"slack:{CHANNEL}", "slack", place, client.base_url,
                             lambda cursor: reader.read(cursor, place))  # fmt: skip
 
 
@@ -62,7 +62,7 @@ def test_channel_history_people_and_bots(store: Store, fixtures: Path, httpserve
     result = _sync_api(store, httpserver)
     recorded = _recorded(fixtures)
     assert [a.get("latest") for a in asked] == [None, "1427135733.000068"]
-    assert (result.threads, result.quarantined) == (len(recorded), 0) == (9, 0)
+    assert (result.written, result.quarantined) == (len(recorded), 0) == (9, 0)
     spoken = [m for m in recorded if m.get("subtype") != "channel_join"]  # a join is no one's words
     assert store.con.execute("SELECT count(*) FROM posts").fetchone()[0] == len(spoken) == 8
     resolve_people(store)
@@ -105,8 +105,8 @@ def test_export_and_api_are_one_channel(store: Store, fixtures: Path, httpserver
     channels = list(read_export(export))
     assert [(c, name) for c, name, _ in channels] == [(CHANNEL, "#test channel")]
     _, place, reads = channels[0]
-    result = sync_threads(store, f"slack:{CHANNEL}", "slack", place, str(export), lambda cursor: reads)
-    assert (result.threads, result.quarantined) == (9, 1)  # the broken day file is quarantined
+    result = sync_posts(store, f"slack:{CHANNEL}", "slack", place, str(export), lambda cursor: reads)
+    assert (result.written, result.quarantined) == (9, 1)  # the broken day file is quarantined
     before = store.con.execute("SELECT post_id, author_id, text FROM posts ORDER BY 1").fetchall()
     _serve(httpserver, fixtures)
     _sync_api(store, httpserver)
@@ -121,7 +121,11 @@ def test_thread_replies_and_mentions(store: Store) -> None:
              "thread_ts": "1600000000.000100"}  # fmt: skip
     thread = message_thread(reply, "#help")
     post = thread.posts[0]
-    assert (post.parent_id, post.mentions, post.links) == ("1600000000.000100", ("U1",), ("https://docs.example/reindex",))
+    assert (post.parent_id, post.mentions, post.links) == (
+        "1600000000.000100",
+        ("U1",),
+        ("https://docs.example/reindex",),
+    )
     assert post.text == "run reindex (https://docs.example/reindex) @U1"
     assert message_thread(question, "#help").posts[0].asks_question
 

@@ -14,7 +14,7 @@ from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.sources.stackexchange import StackExchangeReader, question_thread
 from niche.store import Store
-from niche.store.posts import sync_threads
+from tests.helpers.posts import sync_posts
 from tests.helpers.strategies import JSON
 
 
@@ -25,7 +25,7 @@ def _load(fixtures: Path, name: str) -> str:
 def _sync(store: Store, httpserver: HTTPServer, waits: list[float]):
     with HttpClient(httpserver.url_for("/2.3")) as client:
         reader = StackExchangeReader(client, "stackoverflow", sleep=waits.append)
-        return sync_threads(store, "stackexchange:stackoverflow", "stackexchange", "stackoverflow",
+        return sync_posts(store, "stackexchange:stackoverflow", "stackexchange", "stackoverflow",
                             client.base_url, reader.read)  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def test_paged_questions_one_item_each(store: Store, fixtures: Path, httpserver:
                                                               "stackexchange_question_page_2")]  # fmt: skip
     items = [q for page in pages for q in page]
     # four recorded items, all question 1 (it moved while paged): one thread, as last read
-    assert {q["question_id"] for q in items} == {1} and (result.threads, result.quarantined) == (1, 0)
+    assert {q["question_id"] for q in items} == {1} and (result.written, result.quarantined) == (1, 0)
     last = items[-1]
     posts = store.con.execute("SELECT kind, post_id FROM posts ORDER BY kind, post_id").fetchall()
     assert posts == sorted([("question", "question/1")]
@@ -58,7 +58,7 @@ def test_paged_questions_one_item_each(store: Store, fixtures: Path, httpserver:
     ).fetchall()
     owner = last["answers"][0]["owner"]
     assert who == [(owner["display_name"], f"stackoverflow/users/{owner['user_id']}")]
-    assert result.answers == 1  # the answer is by someone other than the asker
+    assert result.details["answer"] == 1  # the answer is by someone other than the asker
 
 
 def test_an_api_error_stops_with_its_message(store: Store, httpserver: HTTPServer) -> None:
@@ -84,5 +84,5 @@ def test_a_malformed_question_is_quarantined(store: Store, fixtures: Path, https
     page["items"].append({"question_id": 7, "last_activity_date": 1459975066, "answers": "not a list"})
     httpserver.expect_request("/2.3/questions").respond_with_json(page)
     result = _sync(store, httpserver, [])
-    assert (result.threads, result.quarantined) == (1, 1)
+    assert (result.written, result.quarantined) == (1, 1)
     assert store.con.execute("SELECT location FROM quarantine").fetchone()[0].endswith("question 7")

@@ -20,7 +20,7 @@ from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.sources.zulip import ZulipReader, message_thread
 from niche.store import Store
-from niche.store.posts import sync_threads
+from tests.helpers.posts import sync_posts
 from tests.helpers.strategies import JSON
 
 MIRROR = Path(os.environ.get("NICHE_ZULIP_RECORDINGS", "/work/.mirror/pksebben+LinkLib/repo"))
@@ -49,9 +49,9 @@ def test_stream_history_topics_and_bots(store: Store, httpserver: HTTPServer) ->
     httpserver.expect_request("/api/v1/messages").respond_with_handler(messages)
     with HttpClient(httpserver.url_for("/api/v1")) as client:
         reader = ZulipReader(client, "zig")
-        result = sync_threads(store, "zulip:recurse/zig", "zulip", "#zig", client.base_url, reader.read)
+        result = sync_posts(store, "zulip:recurse/zig", "zulip", "#zig", client.base_url, reader.read)
     recorded = first["messages"]
-    assert (result.threads, result.quarantined) == (len(recorded), 0) == (19, 0)
+    assert (result.written, result.quarantined) == (len(recorded), 0) == (19, 0)
     assert json.loads(asked[0]["narrow"]) == [{"operator": "stream", "operand": "zig"}]
     topics = store.con.execute("SELECT count(DISTINCT thread_id) FROM posts").fetchone()[0]
     assert topics == len({(m["stream_id"], m["subject"]) for m in recorded}) == 6
@@ -62,10 +62,10 @@ def test_stream_history_topics_and_bots(store: Store, httpserver: HTTPServer) ->
     assert mentioned == sum('class="user-mention' in m["content"] for m in recorded)
     assert store.cursor("zulip:recurse/zig") == {"after": max(m["id"] for m in recorded)}
     with HttpClient(httpserver.url_for("/api/v1")) as client:
-        result = sync_threads(store, "zulip:recurse/zig", "zulip", "#zig", client.base_url,
+        result = sync_posts(store, "zulip:recurse/zig", "zulip", "#zig", client.base_url,
                               ZulipReader(client, "zig").read)  # fmt: skip
     newer = [m for m in later["messages"] if m["id"] > max(x["id"] for x in recorded)]
-    assert asked[-1]["anchor"] == str(max(m["id"] for m in recorded)) and result.threads == len(newer)
+    assert asked[-1]["anchor"] == str(max(m["id"] for m in recorded)) and result.written == len(newer)
 
 
 @settings(max_examples=100, deadline=None)

@@ -13,9 +13,14 @@ from pathlib import Path
 import pytest
 
 from niche.errors import SourceError
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
+from niche.store.sync import SyncResult, sync
 from tests.helpers.gitrepos import commit, fast_history, git, init
+
+
+def sync_repository(store: Store, repo: Path) -> SyncResult:
+    return sync(store, GitRepository(repo)).check()
 
 
 def _count(store: Store, sql: str) -> int:
@@ -36,7 +41,7 @@ def test_sync_matches_git(store: Store, tmp_path: Path) -> None:
     git(repo, "merge", "-q", "--no-ff", "-m", "Merge feature", "feature")
     result = sync_repository(store, repo)
     expected = int(git(repo, "rev-list", "--all", "--count"))
-    assert result.new_commits == expected == 152
+    assert result.new == expected == 152
     assert _count(store, "SELECT count(*) FROM commits") == expected
     assert _count(store, "SELECT count(*) FROM raw_items") == expected
     assert _count(store, "SELECT count(*) FROM commit_files") == _numstat_lines(repo)
@@ -57,11 +62,11 @@ def test_sync_matches_git(store: Store, tmp_path: Path) -> None:
 def test_incremental_sync_reads_only_new_commits(store: Store, tmp_path: Path) -> None:
     repo = init(tmp_path / "r")
     fast_history(repo, 20)
-    assert sync_repository(store, repo).new_commits == 20
-    assert sync_repository(store, repo).new_commits == 0
+    assert sync_repository(store, repo).new == 20
+    assert sync_repository(store, repo).new == 0
     fast_history(repo, 3)
     again = sync_repository(store, repo)
-    assert (again.new_commits, again.removed_commits) == (3, 0)
+    assert (again.new, again.removed) == (3, 0)
     assert _count(store, "SELECT count(*) FROM commits") == 23
     assert _count(store, "SELECT count(DISTINCT sha) FROM commits") == 23
 
@@ -81,7 +86,7 @@ def test_force_push_leaves_no_duplicates(store: Store, tmp_path: Path, garbage_c
             subprocess.run(["git", "-C", str(repo), "cat-file", "-e", dropped[1]], capture_output=True).returncode != 0
         )
     result = sync_repository(store, repo)
-    assert (result.new_commits, result.removed_commits) == (1, 2)
+    assert (result.new, result.removed) == (1, 2)
     stored = {r[0] for r in store.con.execute("SELECT sha FROM commits").fetchall()}
     assert stored == {first, replacement}
     assert _count(store, "SELECT count(*) FROM activities") == 2
@@ -132,7 +137,7 @@ def test_bad_input_gets_a_correct_result(store: Store, tmp_path: Path) -> None:
         b"far future\n",
     )
     result = sync_repository(store, repo)
-    assert result.new_commits == 6 and result.quarantined == 0
+    assert result.new == 6 and result.quarantined == 0
     rows = {
         r[0]: r[1:]
         for r in store.con.execute(
@@ -157,13 +162,13 @@ def test_ten_thousand_files_in_one_commit(store: Store, tmp_path: Path) -> None:
 def test_empty_shallow_and_missing_repositories(store: Store, tmp_path: Path) -> None:
     empty = init(tmp_path / "empty")
     result = sync_repository(store, empty)
-    assert result.new_commits == 0 and "empty repository" in result.warnings[0]
+    assert result.new == 0 and "empty repository" in result.warnings[0]
 
     origin = init(tmp_path / "origin")
     fast_history(origin, 10)
     git(tmp_path, "clone", "-q", "--depth", "3", f"file://{origin}", "shallow")
     shallow = sync_repository(store, tmp_path / "shallow")
-    assert shallow.new_commits == 3 and "shallow clone" in shallow.warnings[0]
+    assert shallow.new == 3 and "shallow clone" in shallow.warnings[0]
 
     with pytest.raises(SourceError, match="not a git repository"):
         sync_repository(store, tmp_path)
@@ -178,7 +183,7 @@ def test_fixture_repositories(store: Store, fixtures: Path, tmp_path: Path) -> N
     for name in ("gittest", "gittestempty", "gitdetached"):
         repo = tmp_path / name
         expected = int(git(repo, "rev-list", "--all", "--count") or 0) if name != "gittestempty" else 0
-        assert sync_repository(store, repo).new_commits == expected, name
+        assert sync_repository(store, repo).new == expected, name
 
 
 def _table_contents(db: Path) -> dict[str, list]:
@@ -268,5 +273,5 @@ def test_only_branches_tags_and_head_are_history(store: Store, tmp_path: Path) -
     git(repo, "tag", "v1")
     result = sync_repository(store, repo)
     expected = int(git(repo, "rev-list", "--count", "--branches", "--tags", "--remotes", "HEAD"))
-    assert result.new_commits == expected == 2
+    assert result.new == expected == 2
     assert int(git(repo, "rev-list", "--count", "--all")) == 6  # what `--all` would have counted

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
+from niche.sources.gerrit import GerritServer
+from niche.sources.gerrit_file import GerritFile
 from niche.sources.http import HttpClient
 from niche.store import Store
 from niche.store.folds import fold_duplicates
-from niche.store.reviews import import_gerrit_file, sync_gerrit
+from niche.store.sync import sync
 from tests.helpers.cli import count_in, niche_ok
 from tests.helpers.gerrit_server import serve_gerrit
 from tests.helpers.gitrepos import commit, git, init
@@ -124,9 +126,9 @@ def test_irc_logs_read_through_two_folders_count_once(fixtures: Path, tmp_path: 
     for log in ("supybot_2012_10_17.log", "supybot_2012_10_18.log"):
         (channel / log).write_bytes((fixtures / "supybot" / log).read_bytes())
     db = tmp_path / "n.duckdb"
-    niche_ok(db, "sync", "irc", str(channel))
+    niche_ok(db, "sync", "irc", str(channel), exit_code=1)  # two odd lines quarantined
     once = count_in(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'")
-    niche_ok(db, "sync", "irc", str(tmp_path / "logs"))  # the same files again, through their parent folder
+    niche_ok(db, "sync", "irc", str(tmp_path / "logs"), exit_code=1)  # the same files again, through their parent folder
     assert count_in(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'") == once > 0
     assert count_in(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'irc-log:%'") == 2
 
@@ -140,8 +142,8 @@ def test_a_saved_gerrit_file_and_a_rest_sync_of_the_same_server_count_once(
     serve_gerrit(httpserver, changes, page_size=25)
     db = tmp_path / "n.duckdb"
     with Store(db) as store, HttpClient(httpserver.url_for("")) as client:
-        assert sync_gerrit(store, client).changes == len(changes) == 102
-        import_gerrit_file(store, fixtures / FILE_2015, httpserver.url_for(""))
+        assert sync(store, GerritServer(client)).check().new == len(changes) == 102
+        sync(store, GerritFile(fixtures / FILE_2015, httpserver.url_for(""))).check()
         fold_duplicates(store)
         assert store.con.execute("SELECT count(*) FROM stored.changes").fetchone()[0] == 2 * len(changes)
         assert store.con.execute("SELECT count(*) FROM changes").fetchone()[0] == len({c["_number"] for c in changes})

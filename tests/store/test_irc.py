@@ -9,27 +9,32 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from niche.cli import app
+from niche.sources.irc import IrcLogs
 from niche.store import Store
-from niche.store.irc import sync_irc
+from niche.store.sync import SyncResult, sync
 from tests.helpers.irc_logs import MEETBOT
+
+
+def sync_irc(store: Store, path: Path) -> SyncResult:
+    return sync(store, IrcLogs(path)).check()
 
 
 def test_folder_of_logs_then_growing_log(store: Store, fixtures: Path, tmp_path: Path) -> None:
     logs = tmp_path / "logs"
     shutil.copytree(fixtures / "supybot", logs)
     first = sync_irc(store, logs)
-    assert (first.files, first.quarantined) == (6, 5)
+    assert (first.new, first.quarantined) == (6, 5)
     lines = store.con.execute("SELECT count(*) FROM activities WHERE kind = 'irc.message'").fetchone()[0]
-    assert lines == first.lines
+    assert lines == first.details["line"]
     assert {r[0] for r in store.con.execute("SELECT DISTINCT project FROM activities").fetchall()} == {
         "#ceph",
         "#rit-foss",
     }
-    assert sync_irc(store, logs).unchanged == 6
+    assert sync_irc(store, logs).details["unchanged log file"] == 6
     day = logs / "supybot_2012_10_18.log"
     day.write_text(day.read_text() + "2012-10-18T20:00:00+0000  <guyfry> one more line\n")
     again = sync_irc(store, logs)
-    assert (again.files, again.unchanged) == (1, 5)
+    assert (again.new, again.changed, again.details["unchanged log file"]) == (0, 1, 5)
     after = store.con.execute("SELECT count(*) FROM activities WHERE kind = 'irc.message'").fetchone()[0]
     assert after == lines + 1  # the grown log replaced itself, nothing doubled
 
@@ -43,7 +48,7 @@ def test_meeting_log_credits_chairs_attendees_and_action_owners(tmp_path: Path) 
         app, ["--db", str(db), "sync", "irc", str(tmp_path / "meetings"), "--channel", "#openstack-meeting"]
     )
     assert result.exit_code == 0, result.output
-    assert "1 log files, 12 lines, 1 meetings" in result.output
+    assert "1 new log file; 12 lines, 1 meeting" in result.output
     with Store(db, read_only=True) as store:
         credits = store.con.execute(
             """SELECT a.kind, i.name, a.role FROM activities a JOIN identities i USING (identity_id)
@@ -60,7 +65,7 @@ def test_bad_timezone_is_one_clear_error(tmp_path: Path, fixtures: Path) -> None
     result = CliRunner().invoke(
         app, ["--db", str(tmp_path / "n.duckdb"), "sync", "irc", str(fixtures / "supybot"), "--tz", "Mars/Olympus"]
     )
-    assert result.exit_code == 1 and "Mars/Olympus: not a timezone name" in result.output
+    assert result.exit_code == 2 and "Mars/Olympus: not a timezone name" in result.output  # a usage error
 
 
 def _messages(store: Store) -> list[tuple]:
@@ -80,7 +85,8 @@ def test_gzip_logs_read_as_the_plain_ones(fixtures: Path, tmp_path: Path) -> Non
         plain_lines = _messages(store)
     with Store(tmp_path / "zipped.duckdb") as store:
         result = sync_irc(store, zipped)
-        assert (result.lines, result.quarantined) == (expected.lines, expected.quarantined) == (len(plain_lines), 5)
+        assert (result.details["line"], result.quarantined) == (expected.details["line"], expected.quarantined)
+        assert (result.details["line"], result.quarantined) == (len(plain_lines), 5)
         assert _messages(store) == plain_lines
 
 
@@ -101,4 +107,4 @@ def test_a_file_that_is_no_log_is_one_quarantine_entry(fixtures: Path, tmp_path:
         assert bad_line == f"{logs / 'supybot_valid.log'}: line 23"  # a log with one odd line: that line
         lines = sum(1 for line in (logs / "notes.txt").read_text().splitlines() if line.strip())
         assert notes_error.startswith(f"not a chat log in any known format: none of its {lines} lines reads as one")
-        assert result.lines == store.con.execute("SELECT count(*) FROM activities").fetchone()[0] > 0
+        assert result.details["line"] == store.con.execute("SELECT count(*) FROM activities").fetchone()[0] > 0

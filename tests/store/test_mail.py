@@ -14,8 +14,14 @@ from werkzeug import Request, Response
 
 from niche.errors import SourceError
 from niche.sources.http import HttpClient
+from niche.sources.mail.source import MailingList
 from niche.store import Store
-from niche.store.mail import sync_mail
+from niche.store.sync import WRITERS, SyncResult, sync
+
+
+def sync_mail(store: Store, location: str, list_name: str | None = None, since: str | None = None,
+              client: HttpClient | None = None) -> SyncResult:  # fmt: skip
+    return sync(store, MailingList(location, list_name, since, client)).check()
 
 
 def _count(store: Store, sql: str, *params: object) -> int:
@@ -24,7 +30,7 @@ def _count(store: Store, sql: str, *params: object) -> int:
 
 def test_folder_of_archives_threads_and_answers(store: Store, fixtures: Path) -> None:
     result = sync_mail(store, str(fixtures / "pipermail"))
-    assert (result.archives, result.messages, result.quarantined) == (3, 8, 0)  # the .html index pages are skipped
+    assert (result.details["archive"], result.new, result.quarantined) == (3, 8, 0)  # the .html index pages are skipped
     rows = store.con.execute(
         """SELECT m.item_id, m.parent_id, m.thread_id, m.answers_question, m.list, i.email
            FROM mail_messages m JOIN identities i ON i.identity_id = m.sender_id ORDER BY m.sent_at"""
@@ -50,14 +56,14 @@ def test_resync_reads_only_what_an_archive_gained(store: Store, fixtures: Path, 
     archive = tmp_path / "list.mbox"
     original = (fixtures / "pipermail" / "pipermail_2015_november.mbox").read_bytes()
     archive.write_bytes(original)
-    assert sync_mail(store, str(archive)).messages == 4
-    assert sync_mail(store, str(archive)).unchanged == 1
+    assert sync_mail(store, str(archive)).new == 4
+    assert sync_mail(store, str(archive)).details["unchanged archive"] == 1
     archive.write_bytes(original + (fixtures / "pipermail" / "pipermail_2016_march.mbox").read_bytes())
     again = sync_mail(store, str(archive))
-    assert again.messages == 1  # only the appended message was read
+    assert again.new == 1  # only the appended message was read
     assert _count(store, "SELECT count(*) FROM mail_messages") == 5
     archive.write_bytes((fixtures / "pipermail" / "pipermail_2016_april.mbox").read_bytes())  # rewritten
-    assert sync_mail(store, str(archive)).messages == 3
+    assert sync_mail(store, str(archive)).new == 3
     assert _count(store, "SELECT count(*) FROM mail_messages") == 8
     assert _count(store, "SELECT count(*) FROM raw_items") == 8
 
@@ -65,13 +71,11 @@ def test_resync_reads_only_what_an_archive_gained(store: Store, fixtures: Path, 
 def test_sync_killed_mid_archive_resumes_without_duplicates(
     store: Store, fixtures: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import niche.store.mail as store_mail
-
     archive = tmp_path / "list.mbox.gz"
     archive.write_bytes(gzip.compress((fixtures / "pipermail" / "pipermail_2015_november.mbox").read_bytes()))
-    monkeypatch.setattr(store_mail, "BATCH_MESSAGES", 1)
+    monkeypatch.setattr(MailingList, "batch", 1)
     calls = {"n": 0}
-    original = store_mail.write_messages
+    original = WRITERS["mail-message"]
 
     def dying(*args, **kwargs):
         calls["n"] += 1
@@ -79,12 +83,12 @@ def test_sync_killed_mid_archive_resumes_without_duplicates(
             raise KeyboardInterrupt  # the process stops between two committed batches
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(store_mail, "write_messages", dying)
+    monkeypatch.setitem(WRITERS, "mail-message", dying)
     with pytest.raises(KeyboardInterrupt):
         sync_mail(store, str(archive))
     assert _count(store, "SELECT count(*) FROM mail_messages") == 2
-    monkeypatch.setattr(store_mail, "write_messages", original)
-    assert sync_mail(store, str(archive)).messages == 2  # the remaining two, read from the stored offset
+    monkeypatch.setitem(WRITERS, "mail-message", original)
+    assert sync_mail(store, str(archive)).new == 2  # the remaining two, read from the stored offset
     assert _count(store, "SELECT count(*) FROM mail_messages") == 4
     assert _count(store, "SELECT count(DISTINCT item_id) FROM activities") == 4
 
@@ -95,8 +99,8 @@ def test_maildir(store: Store, fixtures: Path, tmp_path: Path) -> None:
         box.add(message)
     (tmp_path / "Maildir" / "new" / "broken").write_bytes(b"\x00\x01 not mail")
     first = sync_mail(store, str(tmp_path / "Maildir"), list_name="dev")
-    assert (first.messages, first.quarantined) == (2, 1)
-    assert sync_mail(store, str(tmp_path / "Maildir")).messages == 0  # nothing modified since
+    assert (first.new, first.quarantined) == (2, 1)
+    assert sync_mail(store, str(tmp_path / "Maildir")).new == 0  # nothing modified since
     lists = {r[0] for r in store.con.execute("SELECT list FROM mail_messages").fetchall()}
     assert lists == {"esl-dev", "platform-dev"}  # List-Id wins over the folder's name
 
@@ -134,13 +138,14 @@ def test_pipermail_index_over_http(store: Store, fixtures: Path, httpserver: HTT
     url = httpserver.url_for("/pipermail/metrics-grimoire/")
     with HttpClient(httpserver.url_for("/")) as client:
         first = sync_mail(store, url, client=client)
-    assert (first.archives, first.messages, first.requests) == (3, 8, 4)
+    assert (first.details["archive"], first.new, first.requests) == (3, 8, 4)
     assert {r[0] for r in store.con.execute("SELECT list FROM mail_messages").fetchall()} == {"metrics-grimoire"}
     calls.clear()
     with HttpClient(httpserver.url_for("/")) as client:
         again = sync_mail(store, url, client=client)
     # Closed months are not asked again; the newest is, conditionally, and is unchanged.
-    assert calls == ["2016-April.txt"] and again.messages == 0 and again.unchanged == 3 and again.requests == 2
+    assert calls == ["2016-April.txt"] and again.new == 0 and again.requests == 2
+    assert again.details["unchanged archive"] == 3
     assert _count(store, "SELECT count(*) FROM mail_messages") == 8
 
 
@@ -151,7 +156,7 @@ def test_pipermail_server_errors_are_retried(store: Store, fixtures: Path, https
     )
     with HttpClient(httpserver.url_for("/")) as client:
         result = sync_mail(store, httpserver.url_for("/pipermail/x/2016-March.txt"), client=client)
-    assert (result.messages, result.requests) == (1, 2)
+    assert (result.new, result.requests) == (1, 2)
 
 
 def test_hyperkitty_months_over_http(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
@@ -167,7 +172,7 @@ def test_hyperkitty_months_over_http(store: Store, fixtures: Path, httpserver: H
         sync_mail(store, url, client=client)
     with HttpClient(httpserver.url_for("/")) as client:
         result = sync_mail(store, url, since="2016-03-01", client=client)
-    assert result.messages == 4
+    assert result.new == 4
     assert _count(store, "SELECT count(DISTINCT thread_id) FROM mail_messages") == 2
 
 
@@ -181,6 +186,6 @@ def test_cli_sync_mail_reports_quarantine(tmp_path: Path, fixtures: Path) -> Non
     shutil.copy(fixtures / "mbox" / "mbox_single.mbox", folder / "good.mbox")
     (folder / "junk.mbox").write_bytes(b"\x89PNG\r\n\x1a\n binary junk")
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "n.duckdb"), "sync", "mail", str(folder)])
-    assert result.exit_code == 0, result.output
-    assert "1 new messages from 2 archives, 1 quarantined" in result.output
+    assert result.exit_code == 1, result.output  # 1: something was quarantined
+    assert "1 new message, 1 quarantined; 2 archives" in result.output
     assert f"quarantined: {folder / 'junk.mbox'}: byte 0: not an mbox message" in result.output

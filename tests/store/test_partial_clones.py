@@ -6,9 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from niche.classify import Rules, classify
+from niche.sources.git_repository import GitRepository
 from niche.store import Store
-from niche.store.commits import sync_repository
+from niche.store.sync import SyncResult, sync
 from tests.helpers.gitrepos import commit, git, init
+
+
+def sync_repository(store: Store, repo: Path) -> SyncResult:
+    return sync(store, GitRepository(repo)).check()
 
 
 def _history(origin: Path) -> dict[str, str]:
@@ -42,7 +47,7 @@ def test_blobless_partial_clone_syncs_every_commit_and_fetches_nothing(store: St
     result = sync_repository(store, clone)
 
     assert _missing(clone) == missing_before  # nothing fetched, though the origin would answer
-    assert result.new_commits == int(git(origin, "rev-list", "--count", "HEAD")) == 5
+    assert result.new == int(git(origin, "rev-list", "--count", "HEAD")) == 5
     rows = {m.split("\n")[0]: (unknown, added, deleted) for m, unknown, added, deleted in store.con.execute(
         "SELECT message, lines_unknown, lines_added, lines_deleted FROM commits").fetchall()}  # fmt: skip
     for message, sha in shas.items():
@@ -79,13 +84,13 @@ def test_a_repository_missing_a_blob_syncs_every_commit(store: Store, tmp_path: 
 
     result = sync_repository(store, repo)
 
-    assert result.new_commits == 5
+    assert result.new == 5
     unknown = store.con.execute("SELECT split_part(message, chr(10), 1) FROM commits WHERE lines_unknown").fetchall()
     assert sorted(unknown) == [("add a and a doc",), ("grow a",)]  # the two diffs that need the lost blob
     assert store.con.execute("SELECT count(*) FROM commit_files").fetchone()[0] == sum(
         len(_files(repo, sha)) for sha in shas.values()
     )
-    assert result.warnings == [
+    assert list(result.warnings) == [
         f"{repo}: 1 objects are not in it (a damaged repository? `git fsck` says more); "
         "2 commits were stored without line counts"
     ]
@@ -100,7 +105,7 @@ def test_a_treeless_clone_keeps_what_each_commit_says(store: Store, tmp_path: Pa
 
     result = sync_repository(store, clone)
 
-    assert result.new_commits == 5
+    assert result.new == 5
     authors = store.con.execute("SELECT DISTINCT author_name FROM commits WHERE lines_unknown").fetchall()
     assert authors == [("Ada Lovelace",)]
     assert "without file names either" in result.warnings[0]

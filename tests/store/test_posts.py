@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from niche.classify import Rules, classify
-from niche.identity import resolve_people
-from niche.links.build import build_links
+from niche import Community, Config
 from niche.links.trail import follow
 from niche.metrics import run
 from niche.sources.askbot import parse_answers, parse_question_page, question_thread
 from niche.sources.posts import Author, Post, Read, Thread
 from niche.store import Store
-from niche.store.posts import sync_threads, thread_posts
+from niche.store.posts import thread_posts
+from tests.helpers.posts import sync_posts
 
 PAGES = [f"html_24396_multipage{n}_openstack.html" for n in ("", "_2", "_3", "_4")]
 
@@ -29,11 +28,9 @@ def openstack(store: Store, fixtures: Path) -> Store:
     item = json.loads((folder / "api_24396_openstack.json").read_text()) | parse_question_page(pages[0])
     item["answers"] = [a for page in pages for a in parse_answers(page)]
     read = Read(question_thread(item, "ask.openstack.org"), json.dumps(item).encode())
-    sync_threads(store, "askbot:ask.openstack.org", "askbot", "ask.openstack.org", "https://ask.openstack.org",
+    sync_posts(store, "askbot:ask.openstack.org", "askbot", "ask.openstack.org", "https://ask.openstack.org",
                  lambda cursor: iter([read]))  # fmt: skip
-    resolve_people(store)
-    classify(store, Rules.load())
-    build_links(store)
+    Community(store, Config()).derive()  # people, roles, links, as every sync does
     return store
 
 
@@ -71,9 +68,9 @@ def test_chat_answers_by_thread_or_by_mention_within_half_an_hour(store: Store) 
         _message("m1", "cat", 20, "<@ann> use --full", mentions=("ann",)),  # speaks to ann 20 min later
         _message("m2", "dan", 45, "<@ann> or ask infra", mentions=("ann",)),  # 45 min later: too late
     ]
-    result = sync_threads(store, "slack:t", "slack", "t", "t", lambda cursor: iter(reads))
+    result = sync_posts(store, "slack:t", "slack", "t", "t", lambda cursor: iter(reads))
     answering = {r[0] for r in store.con.execute("SELECT post_id FROM posts WHERE answers_question").fetchall()}
-    assert (answering, result.answers) == ({"r1", "m1"}, 2)
+    assert (answering, result.details["answer"]) == ({"r1", "m1"}, 2)
     flagged = store.con.execute(
         "SELECT object_id FROM activities WHERE (attrs->>'answers_question')::BOOLEAN ORDER BY 1"
     ).fetchall()

@@ -18,11 +18,11 @@ def test_quarantine_of_one_source_cleared(fixtures: Path, tmp_path: Path) -> Non
     logs = tmp_path / "logs"
     shutil.copytree(fixtures / "supybot", logs)
     db = tmp_path / "n.duckdb"
-    niche_ok(db, "sync", "irc", str(logs))
+    niche_ok(db, "sync", "irc", str(logs), exit_code=1)
     other = tmp_path / "other"
     other.mkdir()
     shutil.copy(fixtures / "pipermail" / "pipermail_2016_march.mbox", other / "notes.txt")
-    niche_ok(db, "sync", "irc", str(other))
+    niche_ok(db, "sync", "irc", str(other), exit_code=1)
     listed = niche_ok(db, "quarantine", "logs")
     assert f"{logs / 'supybot_invalid_date.log'}: line" in listed and "5 quarantined item(s)" in listed
     assert "5 quarantined item(s) cleared from irc:" in niche_ok(db, "quarantine", "--clear", str(logs))

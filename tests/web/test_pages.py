@@ -136,8 +136,8 @@ def test_recognition_review_depth_and_niches_pages(report: Path, community_db: P
 def test_signals_on_profiles_follow_the_switch(community_db: Path) -> None:
     with Store(community_db, read_only=True) as store:
         on, off = Site(store, AS_OF, 12), Site(store, AS_OF, 12, person_signals=False)
-        assert off.per_person()["signals"] == {}
-        assert on.per_person()["signals"].keys() <= {
+        assert off.profiles.signals() == {}
+        assert on.profiles.signals().keys() <= {
             p for (p,) in store.con.execute("SELECT person_id FROM people").fetchall()
         }
 

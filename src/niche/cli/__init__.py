@@ -9,9 +9,11 @@ share. A new command goes in the module of its group.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, overview, record
@@ -24,7 +26,25 @@ from niche.config import load_config
 from niche.errors import NicheError
 from niche.store.db import DEFAULT_DB
 
-app = typer.Typer(help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True)
+
+class _Niche(TyperGroup):
+    """The command group that turns what niche raises on purpose into one line and exit status 2,
+    whether run from a shell or in-process (tests use Typer's CliRunner)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NicheError as exc:
+            fail(str(exc))
+            raise typer.Exit(2) from None
+        except OSError as exc:  # a file given that is missing, unreadable or unwritable, a full disk
+            fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
+            raise typer.Exit(2) from None
+
+
+app = typer.Typer(
+    cls=_Niche, help="Make every kind of contribution to an open-source community visible.", no_args_is_help=True
+)
 app.add_typer(sync_app, name="sync")
 app.add_typer(people_app, name="people")
 people_app.add_typer(record.corrections_app, name="corrections")
@@ -45,6 +65,7 @@ for command in (
     insights.recognition,
     insights.reviews,
     insights.signals,
+    insights.risk,
     insights.niches,
 ):
     app.command()(command)
@@ -71,9 +92,5 @@ def main(
 
 
 def run() -> None:
-    """Console-script entry point: a NicheError is one clear line and exit status 2, not a traceback."""
-    try:
-        app()
-    except NicheError as exc:
-        fail(str(exc))
-        raise SystemExit(2) from None
+    """The console script's entry point."""
+    app()

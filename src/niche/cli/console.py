@@ -1,18 +1,29 @@
-"""What every command prints through: standard output for results, standard error for
-progress, warnings and errors (one message, one line), and dates as the CLI writes them."""
+"""What every command prints through: standard output for results, standard error for progress,
+warnings and errors (one message, one line), dates as the CLI writes them, and the one report of
+what a sync did."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+if TYPE_CHECKING:
+    from niche.community import Community
+    from niche.store.sync import SyncResult
 
 from niche.metrics.window import DataWindow, data_window
 from niche.store import Store
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
+SHOWN_QUARANTINED = 10
+PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
 
 
 def fail(message: str) -> None:
@@ -20,9 +31,81 @@ def fail(message: str) -> None:
     err.print(f"[red]error:[/red] {escape(message)}")
 
 
+def warn(message: str) -> None:
+    err.print(f"[yellow]warning:[/yellow] {escape(message)}")
+
+
 def day(moment: datetime | None, otherwise: str = "?") -> str:
     """A date as the CLI prints it, or `otherwise` when there is none."""
     return f"{moment:%Y-%m-%d}" if moment else otherwise
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 commit', '3 commits', '1 person', '2 people'."""
+    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
+
+
+class SyncDisplay:
+    """Progress of each source while it syncs: a bar in a terminal, a line every PROGRESS_EVERY
+    seconds otherwise (a cron job's log), so a long sync never looks stuck."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=err, transient=True)  # fmt: skip
+        self.tasks: dict[str, TaskID] = {}
+        self.said_at = time.monotonic()
+
+    def __enter__(self) -> SyncDisplay:
+        if err.is_terminal:
+            self.bar.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if err.is_terminal:
+            self.bar.stop()
+
+    def progress(self, label: str, done: int, expected: int | None) -> None:
+        if not err.is_terminal:
+            if time.monotonic() - self.said_at >= PROGRESS_EVERY:
+                self.said_at = time.monotonic()
+                err.print(f"{escape(label)}: {done:,}" + (f" of {expected:,}" if expected else "") + " read so far")
+            return
+        if label not in self.tasks:
+            self.tasks[label] = self.bar.add_task(escape(label), total=None)
+        self.bar.update(self.tasks[label], completed=done, total=max(expected, done) if expected else None)
+
+
+def sync_line(r: SyncResult) -> str:
+    """What one source's sync did, in words: 'nova: 12 new commits, 2 removed, 1 quarantined'."""
+    said = [f"{plural(r.new, 'new ' + r.noun)}"]
+    said += [f"{r.changed:,} changed"] * bool(r.changed) + [f"{r.removed:,} removed"] * bool(r.removed)
+    said += [f"{r.quarantined:,} quarantined"] * bool(r.quarantined)
+    details = ", ".join(plural(n, what) for what, n in r.details.items() if n)
+    requests = f" ({plural(r.requests, 'request')})" if r.requests else ""
+    return f"{r.label}: {', '.join(said)}" + (f"; {details}" if details else "") + requests
+
+
+def report_sync(community: Community, results: list[SyncResult], started: datetime | None = None) -> None:
+    """One line per source (an error, or what it brought), its warnings, and the first few items
+    it quarantined (`niche quarantine` lists all)."""
+    for r in results:
+        for warning in r.warnings:
+            warn(warning)
+        if r.error:
+            fail(r.error)
+        if r.error is None or r.new or r.changed or r.quarantined:
+            err.print(escape(sync_line(r)))
+    if started is None:
+        return
+    bad = community.quarantined(since=started)[::-1]
+    for q in bad[:SHOWN_QUARANTINED]:
+        err.print(f"[yellow]quarantined:[/yellow] {escape(q.location)}: {escape(q.error)}")
+    if len(bad) > SHOWN_QUARANTINED:
+        err.print(f"... and {len(bad) - SHOWN_QUARANTINED} more: see `niche quarantine`")
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def dated(store: Store, as_of: datetime | None = None) -> DataWindow:

@@ -16,8 +16,8 @@ from rich.markup import escape
 
 from niche.cli.console import dated, err, out, show_window
 from niche.cli.headline import render_headline
-from niche.cli.options import AsOfOption, MonthsOption, ShowEmails
-from niche.cli.sync import derive, sync_git_paths
+from niche.cli.options import AsOfOption, MonthsOption, ShowEmails, community_of
+from niche.cli.sync import sync_and_derive
 from niche.errors import ConfigError
 from niche.metrics.cycles import Window, load_cycles
 from niche.store import Store
@@ -32,17 +32,17 @@ def analyze(
     months: MonthsOption = 12,
 ) -> None:
     """Sync git repositories, then summarise who contributes and where."""
-    with Store(ctx.obj["db"]) as store:
-        results = sync_git_paths(store, paths)
-        derive(store, ctx.obj["config"])
-        site = Site(store, as_of, months, person_signals=ctx.obj["config"].person_signals,
-                    cycles=_cycles(ctx))  # the panel says the dates
+    with community_of(ctx) as community:
+        paths_found = [repo for path in paths for repo in community.git(path)]
+        results = sync_and_derive(community, paths_found, say_dates=False)  # the panel says the dates
+        site = Site(community.store, as_of, months, person_signals=community.config.person_signals,
+                    cycles=_cycles(ctx))  # fmt: skip
         render_headline(out, site.headline())
         folder = Path(ctx.obj["db"]).parent / "report"
         with err.status("Writing the HTML report ..."):
             write_static_site(site, folder)
     out.print(f"Report: {escape(str(folder / 'index.html'))} (or `niche serve` to browse it live)")
-    if any(r.error for r in results):
+    if any(r.error or r.quarantined for r in results):
         raise typer.Exit(1)
 
 
@@ -64,8 +64,9 @@ def report(
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals,
-                    _cycles(ctx))
+        site = Site(
+            store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals, _cycles(ctx)
+        )
         with err.status("Writing the HTML report ..."):
             pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")

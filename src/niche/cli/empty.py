@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from niche.community import Community
 from niche.metrics.window import DataWindow
-from niche.store import Store
 
 # What each kind of figure is made of: the source kinds that bring it, and how to sync one.
 NEEDS = {
@@ -18,8 +18,8 @@ NEEDS = {
 }  # fmt: skip
 
 
-def synced_kinds(store: Store) -> set[str]:
-    return {kind for (kind,) in store.con.execute("SELECT DISTINCT kind FROM sources").fetchall()}
+def synced_kinds(community: Community) -> set[str]:
+    return {s["kind"] for s in community.sources()}
 
 
 def nothing_to_show(synced: Iterable[str], window: DataWindow, months: int, what: str, needs: str = "anything") -> str:

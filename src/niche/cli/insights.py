@@ -4,7 +4,6 @@ store says about people and where help is wanted, in the terminal or as JSON."""
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
 from typing import Annotated, Any
 
 import typer
@@ -12,16 +11,11 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from niche import metrics
 from niche.cli.console import dated, day, err, out
 from niche.cli.empty import nothing_to_show, synced_kinds
-from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails
+from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
-from niche.errors import ConfigError
-from niche.identity.people import person_details, person_of, shown_email
-from niche.insights.niches import niches as find_niches
-from niche.insights.signals import workloads
-from niche.insights.validate import backtest
+from niche.identity.people import person_of, shown_email
 from niche.metrics import to_json
 from niche.metrics.cycles import load_cycles, report_windows
 from niche.metrics.review_reports import REPORTS, known_project, run_report
@@ -30,7 +24,6 @@ from niche.store import Store
 validate_app = typer.Typer(help="Check niche's signals against what really happened.", no_args_is_help=True)
 WhoArgument = Annotated[str, typer.Argument(help="Email, kind:username, name:Full Name or id.")]
 LimitOption = Annotated[int, typer.Option(help="Show at most this many.")]
-SIGNALS_OFF = "person-level signals are turned off for this community ([insights] person_signals = false in niche.toml)"
 
 
 def _dump(value: Any) -> None:
@@ -42,59 +35,39 @@ def profile(ctx: typer.Context, who: WhoArgument, as_of: AsOfOption = None, mont
     """One person: role mix over the years, areas, who they work with, affiliations, review depth.
 
     First and last activity, and (unless turned off in niche.toml) signals worth a check-in."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        as_of = dated(store, as_of).as_of
-        person = person_of(store, who)
-        details = person_details(store, person)
-        params = {"as_of": as_of, "person_id": person}
-        work = metrics.run(store, "person_profile", **params)
-        areas = metrics.run(store, "person_areas", **params)
-        coworkers = metrics.run(store, "person_coworkers", **params)
-        depth = [
-            r for r in metrics.run(store, "reviewer_depth", as_of=as_of, months=months) if r["person_id"] == person
-        ]
-        signals = (
-            [w for w in workloads(store, as_of) if w.person_id == person] if ctx.obj["config"].person_signals else []
-        )
-    years: dict[int, Counter[str]] = defaultdict(Counter)
-    for w in work:
-        years[w["month"].year][w["role"]] += w["contributions"]
-    first = min((w["month"] for w in work), default=None)
-    last = max((w["month"] for w in work), default=None)
+    with community_of(ctx, read_only=True) as community:
+        found = community.profile(who, dated(community.store, as_of).as_of, months)
     if as_json:
-        _dump({"person_id": person, "name": details.name, "email": shown_email(details.email, show_emails) or None,
-               "affiliations": details.periods, "first_month": first, "last_month": last,
-               "roles_by_year": {y: dict(c) for y, c in years.items()}, "areas": areas, "coworkers": coworkers,
-               "review_depth": depth[0] if depth else None,
-               "signals": [vars(s) for w in signals for s in w.signals]})  # fmt: skip
+        _dump(found.to_json(show_emails))
         return
-    out.print(f"[bold]{escape(details.name)}[/bold]  {person}  active {day(first)[:7]} to {day(last)[:7]}")
+    details = found.details
+    first, last = found.first_month, found.last_month
+    out.print(f"[bold]{escape(details.name)}[/bold]  {details.person_id}  active {day(first)[:7]} to {day(last)[:7]}")
     for org, start, end, reason in details.periods:
         out.print(f"  {escape(org)}: {day(start, 'ever')} to {day(end, 'now')} ({reason})")
-    roles = sorted({r for c in years.values() for r in c}, key=lambda r: -sum(c[r] for c in years.values()))
+    years = found.roles_by_year
+    roles = [role for role, _ in found.roles]
     table = Table("year", *roles, title="Role mix over time (contributions)")
-    for year in sorted(years):
-        table.add_row(str(year), *(f"{years[year][r]:,}" if years[year][r] else "" for r in roles))
+    for year, done in years.items():
+        table.add_row(str(year), *(f"{done[r]:,}" if done.get(r) else "" for r in roles))
     out.print(table)
     table = Table("where", "kind", "items", "last", title="Areas")
-    for a in areas[:12]:
+    for a in found.areas[:12]:
         table.add_row(escape(a["place"]), a["place_kind"], f"{a['items']:,}", day(a["last_at"]))
     out.print(table)
     table = Table("person", "interactions", "how", "last", title="Works most with")
-    for c in coworkers[:10]:
+    for c in found.coworkers[:10]:
         table.add_row(escape(c["name"]), str(c["interactions"]), escape(c["how"]), day(c["last_at"]))
     out.print(table)
-    if depth:
-        d = depth[0]
+    if d := found.review_depth:
         out.print(
             f"Review, last {months} months: {d['reviews']} reviews, {d['reviews_with_comments']} with comments "
             f"({d['inline_comments']} inline), median {d['median_minutes_to_vote'] or 0:.0f} min to vote, "
             f"{d['possible_rubber_stamps']} possible rubber stamps, "
             f"agreed with {d['agreed']} of {d['decided']} outcomes"
         )
-    for w in signals:
-        for s in w.signals:
-            out.print(f"[yellow]{s.name}[/yellow]: {escape(s.evidence)}")
+    for s in found.signals:
+        out.print(f"[yellow]{s.name}[/yellow]: {escape(s.evidence)}")
 
 
 def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOption = 12,
@@ -103,9 +76,9 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
     """Recognition: who does the work that usually goes unseen, ranked per non-code role, with examples.
 
     Triage, deep review, user support, discussion, CI/infra, docs, tests, security, mentoring, meetings."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        window, synced = dated(store, as_of), synced_kinds(store)
-        rows = metrics.run(store, "recognition", as_of=window.as_of, months=months, limit=limit)
+    with community_of(ctx, read_only=True) as community:
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        rows = community.recognition(window.as_of, months, limit)
     rows = [r for r in rows if role in (None, r["role"])]
     if as_json:
         _dump(rows)
@@ -147,16 +120,13 @@ def reviews(ctx: typer.Context,
             rows, totals = run_report(store, report, cycles, windows, known_project(store, project), as_of, person)
         render(out, report, windows, rows, totals, limit, as_json, by)
         return
-    with Store(ctx.obj["db"], read_only=True) as store:
-        window, synced = dated(store, as_of), synced_kinds(store)
-        params = {"as_of": window.as_of, "months": months}
-        reviewer = person_of(store, by) if by else None
-        each = [r for r in metrics.run(store, "review_depth", **params) if r["person_id"] == reviewer] if by else []
-        depth = metrics.run(store, "reviewer_depth", **params)
-        network = metrics.run(store, "review_network", **params)
+    with community_of(ctx, read_only=True) as community:
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        found = community.reviews(window.as_of, months, by)
     if as_json:
-        _dump({"reviews": each} if by else {"reviewers": depth, "network": network})
+        _dump(found)
         return
+    each, depth, network = found.get("reviews", []), found.get("reviewers", []), found.get("network", [])
     if not (each if by else depth or network):
         err.print(nothing_to_show(synced, window, months, f"reviews by {by}" if by else "reviews", "review"))
         raise typer.Exit(1)
@@ -194,23 +164,45 @@ def signals(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 2
 
     Each compares the last 3 months with the person's own previous year and the community's norms.
     A prompt to check in with someone, never a verdict."""
-    if not ctx.obj["config"].person_signals:
-        raise ConfigError(SIGNALS_OFF)
-    with Store(ctx.obj["db"], read_only=True) as store:
-        window, synced = dated(store, as_of), synced_kinds(store)
-        found = [w for w in workloads(store, window.as_of) if w.signals][:limit]
+    with community_of(ctx, read_only=True) as community:
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        found = [r for r in community.risk(window.as_of) if r.signals][:limit]
     if as_json:
-        _dump([{"person_id": w.person_id, "name": w.name, "risk": w.risk, "signals": [vars(s) for s in w.signals]}
-               for w in found])  # fmt: skip
+        _dump([{"person_id": r.person_id, "name": r.name, "risk": r.score, "signals": [vars(s) for s in r.signals]}
+               for r in found])  # fmt: skip
         return
     out.print("[dim]Signals are facts about the last 3 months set against the year before; they are prompts to "
               "check in with someone, never judgements.[/dim]")  # fmt: skip
     if not found:
         out.print(nothing_to_show(synced, window, 3, "signals worth a check-in"))
-    for w in found:
-        out.print(f"[bold]{escape(w.name)}[/bold]")
-        for s in w.signals:
+    for r in found:
+        out.print(f"[bold]{escape(r.name)}[/bold]")
+        for s in r.signals:
             out.print(f"  [yellow]{s.name}[/yellow]: {escape(s.evidence)}", soft_wrap=True)
+
+
+def risk(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 20, as_json: JsonOption = False,
+         show_emails: ShowEmails = False) -> None:  # fmt: skip
+    """The disengagement risk of everyone active as of a date, riskiest first, with its facts.
+
+    log(1 + days since their last contribution) - log(1 + their contributions over the 15 months
+    before): the score `niche validate overload` backtests, so anyone can check it on their own cases."""
+    with community_of(ctx, read_only=True) as community:
+        found = community.risk(dated(community.store, as_of).as_of)
+    if as_json:
+        _dump([{"person_id": r.person_id, "name": r.name, "score": round(r.score, 4),
+                "identities": [{"kind": kind, "name": name, "email": shown_email(email, show_emails) or None,
+                                "username": username} for kind, name, email, username in r.identities],
+                "last_contribution": r.last_contribution, "days_since_last": r.days_since_last,
+                "contributions_last_3_months": r.contributions_last_3_months,
+                "contributions_12_months_before": r.contributions_12_months_before,
+                "signals": [vars(s) for s in r.signals]} for r in found])  # fmt: skip
+        return
+    table = Table("person", "risk", "last", "days quiet", "last 3 months", "year before", title="Disengagement risk")
+    for r in found[:limit]:
+        table.add_row(escape(r.name), f"{r.score:.2f}", day(r.last_contribution), str(r.days_since_last),
+                      str(r.contributions_last_3_months), str(r.contributions_12_months_before))  # fmt: skip
+    out.print(table)
 
 
 def niches(ctx: typer.Context,
@@ -222,10 +214,9 @@ def niches(ctx: typer.Context,
 
     Untriaged bugs, changes waiting for review and unanswered questions of the last 90 days, docs left
     behind by their code and areas mostly one person's work, each with a link and why it was suggested."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        window, synced = dated(store, as_of), synced_kinds(store)
-        person = person_of(store, who) if who else None
-        found = find_niches(store, window.as_of, months, person, interests.split(","), limit)
+    with community_of(ctx, read_only=True) as community:
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        found = community.niches(window.as_of, months, who, interests.split(","), limit)
     if as_json:
         _dump([vars(o) for o in found])
         return
@@ -257,12 +248,10 @@ def validate_overload(
 
     At many past dates, score everyone active, then check who contributed nothing in the following
     months; the baseline ranks by activity count alone."""
-    with Store(ctx.obj["db"], read_only=True) as store, Progress(console=err, transient=True) as bar:
-        dated(store)
+    with community_of(ctx, read_only=True) as community, Progress(console=err, transient=True) as bar:
+        dated(community.store)
         task = bar.add_task("Backtesting ...", total=None)
-        result = backtest(
-            store, every, horizon, k, progress=lambda n, total: bar.update(task, completed=n, total=total)
-        )
+        result = community.validate(every, horizon, k, lambda n, total: bar.update(task, completed=n, total=total))
     figures = {
         "dates": len(result.dates), "first_date": result.dates[0], "last_date": result.dates[-1],
         "samples": len(result.samples), "became_inactive": result.inactive, "horizon_months": horizon, "k": k,

@@ -10,12 +10,8 @@ from rich.markup import escape
 
 from niche.cli.console import dated, err, out
 from niche.cli.headline import render_headline
-from niche.cli.options import AsOfOption, JsonOption, MonthsOption
-from niche.links.trail import follow
+from niche.cli.options import AsOfOption, JsonOption, MonthsOption, community_of
 from niche.metrics import to_json
-from niche.metrics.headline import headline
-from niche.store import Store
-from niche.store.sources import find_source
 
 
 def stats(
@@ -24,9 +20,15 @@ def stats(
     as_of: AsOfOption = None,
     months: MonthsOption = 12,
 ) -> None:
-    """The headline figures of what is already in the database."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        h = headline(store, as_of, months)  # its panel says the dates
+    """The headline figures of what is already in the database.
+
+    With --json, everything the dashboard's overview, roles and health pages show: the headline,
+    the leaders of each role and the employer mix."""
+    with community_of(ctx, read_only=True) as community:
+        h = community.headline(as_of, months)  # its panel says the dates
+        if as_json:
+            h |= {"role_leaders": community.role_leaders(h["as_of"], months),
+                  "affiliation_mix": community.metric("affiliation_mix", as_of=h["as_of"], months=months)}  # fmt: skip
     if as_json:
         out.out(json.dumps(to_json(h), indent=2))
     else:
@@ -35,14 +37,23 @@ def stats(
 
 def trail(
     ctx: typer.Context,
-    item: Annotated[str, typer.Argument(help="A URL, Change-Id, bug number, commit hash or Message-ID.")],
+    item: Annotated[str | None, typer.Argument(help="A URL, Change-Id, bug number, commit hash or Message-ID.")] = None,
     hops: Annotated[int, typer.Option(min=0, max=5, help="How far to follow links.")] = 2,
     as_json: JsonOption = False,
 ) -> None:
-    """Follow the breadcrumbs: everything linked to ITEM across sources, in time order."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        dated(store)
-        items = follow(store, item, hops)
+    """Follow the breadcrumbs: everything linked to ITEM across sources, in time order.
+
+    Without ITEM: the breadcrumbs most referred to, where the trail explorer starts."""
+    with community_of(ctx, read_only=True) as community:
+        dated(community.store)
+        items = community.trail(item, hops) if item else []
+        busiest = [] if item else community.busiest_keys()
+    if item is None:
+        if as_json:
+            out.out(json.dumps(busiest, indent=2))
+        for k in [] if as_json else busiest:
+            out.print(f"{k['refs']:>6,}  {escape(k['key'])}", soft_wrap=True)
+        return
     if as_json:
         out.out(json.dumps([to_json(vars(i)) for i in items], indent=2))
         return
@@ -74,23 +85,21 @@ def quarantine(
     ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Forget these entries (after fixing the input).")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+    as_json: JsonOption = False,
 ) -> None:
     """List bad input that was set aside, with where it came from and what was wrong; --clear forgets it."""
-    with Store(ctx.obj["db"], read_only=not clear) as store:
-        key = find_source(store, source) if source else None
+    with community_of(ctx, read_only=not clear) as community:
+        key = community.source(source) if source else None
         if clear:
-            cleared = store.clear_quarantine(key)
+            cleared = community.clear_quarantine(key)
             where = f" from {escape(key)}" if key else ""
             out.print(f"{cleared} quarantined item(s) cleared{where}", soft_wrap=True)
             return
-        dated(store)
-        where = "WHERE source = ?" if key else ""
-        params = [key] if key else []
-        rows = store.con.execute(
-            f"SELECT recorded_at, location, error FROM quarantine {where} ORDER BY recorded_at DESC LIMIT ?",
-            [*params, limit],
-        ).fetchall()
-        total = store.con.execute(f"SELECT count(*) FROM quarantine {where}", params).fetchone()[0]
-    for recorded_at, location, error in rows:
-        out.print(f"{recorded_at:%Y-%m-%d %H:%M} {escape(location)}: {escape(error)}", soft_wrap=True)  # one per line
-    out.print(f"{total} quarantined item(s)" + (f", {len(rows)} shown" if total > len(rows) else ""))
+        dated(community.store)
+        found = community.quarantined(source=key)
+    if as_json:
+        out.out(json.dumps([to_json(vars(q)) for q in found[:limit]], indent=2))
+        return
+    for q in found[:limit]:
+        out.print(f"{q.recorded_at:%Y-%m-%d %H:%M} {escape(q.location)}: {escape(q.error)}", soft_wrap=True)
+    out.print(f"{len(found)} quarantined item(s)" + (f", {limit} shown" if len(found) > limit else ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import getpass
+import json
 import os
 import sys
 from datetime import datetime
@@ -18,8 +19,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from niche import metrics
 from niche.cli.console import dated, day, err, out
-from niche.cli.options import JsonOption, ShowEmails
+from niche.cli.options import JsonOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError, NotFoundError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
@@ -33,6 +35,7 @@ from niche.identity.people import (
     shown_email,
 )
 from niche.identity.resolve import Evidence, Identity, explain, resolve
+from niche.metrics import to_json
 from niche.metrics.cycles import load_cycles, report_windows
 from niche.metrics.review_reports import punchcard as punchcard_of
 from niche.store import Store
@@ -74,27 +77,24 @@ def list_people(
     bots: Annotated[bool, typer.Option("--bots", help="List the automation accounts instead of people.")] = False,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 30,
     show_emails: ShowEmails = False,
+    as_json: JsonOption = False,
 ) -> None:
-    """People by number of contributions, with their identities and current organisation."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        dated(store)
-        rows = store.con.execute(
-            """SELECT p.person_id, p.name, p.email, count(DISTINCT pi.identity_id) AS identities,
-                      count(a.identity_id) AS contributions, max(a.occurred_at) AS last_seen,
-                      (SELECT org FROM affiliations af WHERE af.person_id = p.person_id
-                       ORDER BY af.valid_from DESC NULLS LAST LIMIT 1) AS org
-               FROM people p JOIN person_identities pi USING (person_id)
-               LEFT JOIN activities a ON a.identity_id = pi.identity_id
-               WHERE p.is_bot = ?
-               GROUP BY ALL ORDER BY contributions DESC, p.name LIMIT ?""",
-            [bots, limit],
-        ).fetchall()
+    """People, most active in the last 12 months first: their identities, contributions, when last
+    seen and their organisation then (the dashboard's People page, from the same SQL)."""
+    with community_of(ctx, read_only=True) as community:
+        as_of = dated(community.store).as_of
+        rows = community.bots() if bots else community.people(as_of)
+    if as_json:
+        shown = [r | ({"email": shown_email(r["email"], show_emails) or None} if "email" in r else {}) for r in rows]
+        out.out(json.dumps(to_json(shown[:limit]), indent=2))
+        return
     table = Table(
         "name", *(["email"] if show_emails else []), "identities", "contributions", "last seen", "organisation"
     )
-    for _, name, email, idents, contributions, last_seen, org in rows:
-        shown = [escape(name), *([escape(email or "")] if show_emails else [])]
-        table.add_row(*shown, str(idents), f"{contributions:,}", day(last_seen, ""), escape(org or "unknown"))
+    for r in rows[:limit]:
+        shown = [escape(r["name"]), *([escape(r.get("email") or "")] if show_emails else [])]
+        table.add_row(*shown, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
+                      escape(r.get("org") or ("" if bots else "unknown")))  # fmt: skip
     out.print(table)
 
 
@@ -119,12 +119,7 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
         dated(store)
         person = person_of(store, who)
         details = person_details(store, person)
-        roles = store.con.execute(
-            """SELECT coalesce(role, 'unclassified'), count(*), min(occurred_at), max(occurred_at)
-               FROM activities JOIN person_identities USING (identity_id)
-               WHERE person_id = ? GROUP BY ALL ORDER BY 2 DESC""",
-            [person],
-        ).fetchall()
+        roles = [tuple(r.values()) for r in metrics.run(store, "person_roles", person_id=person)]
     out.print(f"[bold]{escape(details.name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if details.is_bot else ""))
     if show_emails and details.email:
         out.print(f"primary email: {escape(details.email)}")

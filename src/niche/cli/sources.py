@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from niche.cli.console import day, err, out
+from niche.cli.console import day, err, out, plural
+from niche.cli.options import community_of
 from niche.cli.sync import derive
-from niche.store import Store
-from niche.store.sources import find_source, list_sources, remove_source
 
 sources_app = typer.Typer(help="What the database was synced from; remove a source and all it brought.")
 
@@ -22,14 +21,15 @@ def sources(ctx: typer.Context) -> None:
     """List the sources: kind, name, items, items counted from another source, quarantined, last sync."""
     if ctx.invoked_subcommand:
         return
-    with Store(ctx.obj["db"], read_only=True) as store:
-        found = list_sources(store)
+    with community_of(ctx, read_only=True) as community:
+        found = community.sources()
     for s in found:
-        elsewhere = f" ({s.folded:,} counted from another source)" if s.folded else ""
-        out.print(f"[bold]{escape(s.name)}[/bold] ({s.kind}): {s.items:,} items{elsewhere}, {s.quarantined:,} "
-                  f"quarantined, synced {day(s.synced_at, 'never')}", soft_wrap=True)  # fmt: skip
-        out.print(f"  {escape(s.source)}", soft_wrap=True, highlight=False)
-    out.print(f"{len(found)} source{'' if len(found) == 1 else 's'}")
+        elsewhere = f" ({s['folded']:,} counted from another source)" if s["folded"] else ""
+        synced = day(s["synced_at"], "never")
+        out.print(f"[bold]{escape(s['name'])}[/bold] ({s['kind']}): {plural(s['items'], 'item')}{elsewhere}, "
+                  f"{s['quarantined']:,} quarantined, synced {synced}", soft_wrap=True)  # fmt: skip
+        out.print(f"  {escape(s['source'])}", soft_wrap=True, highlight=False)
+    out.print(plural(len(found), "source"))
 
 
 @sources_app.command("remove")
@@ -41,13 +41,13 @@ def remove(
     """Remove sources and everything they brought: items, raw data, quarantine, cursor.
 
     An item another source brought too is counted from that source again, without a resync."""
-    with Store(ctx.obj["db"]) as store:
-        keys = [find_source(store, name) for name in names]
+    with community_of(ctx) as community:
+        keys = [community.source(name) for name in names]
         if not yes and not typer.confirm(f"Remove {', '.join(keys)} and everything synced from it?"):
             raise typer.Exit(1)
         for key in keys:
-            items = remove_source(store, key)
-            err.print(f"removed {escape(key)}: {items:,} item{'' if items == 1 else 's'}")
-        derive(store, ctx.obj["config"])
-    if ctx.obj["config"].has_sources:
+            items = community.remove_source(key)
+            err.print(f"removed {escape(key)}: {plural(items, 'item')}")
+        derive(community)
+    if community.config.has_sources:
         err.print("If niche.toml lists it, take it out there too, or the next `niche sync` brings it back.")

@@ -8,56 +8,24 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from niche.cli.console import err, fail
-from niche.errors import NicheError
-from niche.sources.http import HttpClient
-from niche.store import Store
-from niche.store.post_sources import SERVICES, PostSource, sync_feeds, sync_post_source
-from niche.store.posts import PostSync
+from niche.community import Community, Planned
+from niche.sources.post_sources import SERVICES, PostSource
 
 MaxWait = Annotated[float, typer.Option("--max-wait", min=0, help="Longest wait (seconds) for a rate limit.")]
 ApiUrl = Annotated[str | None, typer.Option("--api-url", help="The service's API root (self-hosted servers).")]
+Run = Callable[[typer.Context, Callable[[Community], list[Planned]], float], None]
 
 
-def _report(results: list[PostSync]) -> None:
-    for r in results:
-        bad = f", {r.quarantined} quarantined" if r.quarantined else ""
-        asked = f" ({r.requests} requests)" if r.requests else ""
-        err.print(f"{escape(r.source)}: {r.threads:,} threads, {r.posts:,} posts, {r.answers:,} answers{bad}{asked}")
-
-
-def sync_posts(store: Store, sources: list[PostSource], feed_targets: list[str], max_wait: float,
-               client: Callable[..., HttpClient]) -> bool:  # fmt: skip
-    """Sync every source and the feeds; True when one failed (each failure is one line)."""
-    failed = False
-    with err.status("Syncing Q&A, forums, chat and blogs ...") as status:
-        for source in sources:
-
-            def shown(n: int, what: str = source.target) -> None:
-                status.update(f"{escape(what)}: {n:,} threads")
-
-            try:
-                _report(sync_post_source(store, source, lambda *a, **k: client(*a, max_wait=max_wait, **k), shown))
-            except NicheError as exc:
-                fail(str(exc))
-                failed = True
-        if feed_targets:
-            try:
-                _report([sync_feeds(store, feed_targets, lambda *a, **k: client(*a, max_wait=max_wait, **k))])
-            except NicheError as exc:
-                fail(str(exc))
-                failed = True
-    return failed
-
-
-def register(sync_app: typer.Typer, run: Callable[[typer.Context, Callable[[Store], bool]], None],
-             client: Callable[..., HttpClient]) -> None:  # fmt: skip
+def register(sync_app: typer.Typer, run: Run) -> None:
     """Add the commands to `niche sync`; `run` syncs then derives, as every sync command does."""
 
     def one(ctx: typer.Context, sources: list[PostSource], max_wait: float, feeds: list[str] | None = None) -> None:
-        run(ctx, lambda store: sync_posts(store, sources, feeds or [], max_wait, client))
+        def planned(community: Community) -> list[Planned]:
+            found = [s for spec in sources for s in community.posts(spec)]
+            return found + ([community.feeds(feeds)] if feeds else [])
+
+        run(ctx, planned, max_wait)
 
     @sync_app.command("askbot")
     def askbot(ctx: typer.Context, urls: Annotated[list[str], typer.Argument(help="Askbot sites, e.g. "

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from niche.errors import NotFoundError
+from niche.errors import AmbiguousError, NotFoundError
 from niche.identity import log
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
@@ -37,13 +37,59 @@ def load_identities(store: Store) -> list[Identity]:
     return [Identity(*row) for row in rows]
 
 
-def person_of(store: Store, selector: str) -> str:
-    """The person an identity selector (email, kind:username, name:Full Name, id) names."""
-    keys = SelectorIndex(load_identities(store)).select(selector)
+def person_of(store: Store, who: str) -> str:
+    """The person `who` names: an identity selector (email, kind:username, name:Full Name, an
+    identity or person id) or a plain name ("Stephen Finucane"). A name that fits several people
+    is an AmbiguousError listing them; one that fits nobody a NotFoundError."""
+    index = SelectorIndex(load_identities(store))
+    keys = index.select(who)
+    plain = not keys and ":" not in who and "@" not in who
+    if plain:
+        keys = index.select(f"name:{who}")
+    people = _people_of(store, keys)
+    if not people and who.strip():
+        people = _people_of(store, [who.strip()], by="person_id")  # a person's id, as the dashboard links it
+    by_name = plain or who.lower().startswith("name:")
+    if by_name:  # the name niche shows for a person (a .mailmap's, the user's) counts too
+        name = " ".join(norm.name_tokens(who[5:] if who.lower().startswith("name:") else who))
+        people += [p for p, shown in store.con.execute("SELECT person_id, name FROM people").fetchall()
+                   if name and " ".join(norm.name_tokens(shown)) == name and p not in people]  # fmt: skip
+    if not people:
+        raise NotFoundError(f"{who}: nobody by that name or identity (use a name, an email, kind:username or an id)")
+    if len(people) > 1 and by_name:
+        raise AmbiguousError(f"{who}: {len(people)} people have that name; say which", _describe_people(store, people))
+    return people[0]
+
+
+def _people_of(store: Store, keys: list[str], by: str = "identity_id") -> list[str]:
+    """The distinct people of these identities (or person ids), the most active first."""
     if not keys:
-        raise NotFoundError(f"{selector}: no identity matches (use an email, kind:username, name:Full Name or an id)")
-    (person,) = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [keys[0]]).fetchone()
-    return person
+        return []
+    rows = store.con.execute(
+        f"""SELECT pi.person_id FROM person_identities pi LEFT JOIN activities a USING (identity_id)
+            WHERE pi.{by} IN (SELECT unnest(?::VARCHAR[])) GROUP BY pi.person_id
+            ORDER BY count(a.identity_id) DESC, pi.person_id""",
+        [keys],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _describe_people(store: Store, people: list[str]) -> list[tuple[str, str]]:
+    """(person id, a line telling them apart) for each person."""
+    rows = store.con.execute(
+        """SELECT p.person_id, p.name, count(DISTINCT pi.identity_id), count(a.identity_id), max(a.occurred_at),
+                  string_agg(DISTINCT i.source_kind, ', ' ORDER BY i.source_kind)
+           FROM people p JOIN person_identities pi USING (person_id) JOIN identities i USING (identity_id)
+           LEFT JOIN activities a ON a.identity_id = pi.identity_id
+           WHERE p.person_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY p.person_id, p.name""",
+        [people],
+    ).fetchall()
+    said = {
+        p: f"{name} ({contributions:,} contributions, last {last:%Y-%m-%d}, in {kinds})" if last
+        else f"{name} (no contributions; in {kinds})"
+        for p, name, _, contributions, last, kinds in rows
+    }  # fmt: skip
+    return [(p, said.get(p, p)) for p in people]
 
 
 def resolve_people(store: Store, overrides: Overrides | None = None, bots: tuple[str, ...] = ()) -> PeopleSummary:

@@ -19,6 +19,7 @@ from niche.store import Store
 
 RECENT_MONTHS = 3  # the window a signal looks at; workload.sql defines the same
 BASELINE_MONTHS = 12  # the person's own baseline: the year before the recent window
+SIGNALS_OFF = "person-level signals are turned off for this community ([insights] person_signals = false in niche.toml)"
 OFF_HOURS = "evenings (before 08:00 or from 19:00) or weekends, in their own timezone"
 
 
@@ -49,14 +50,6 @@ class Norms:
             p90_roles=p90([float(r["recent_roles"]) for r in rows]),
             median_off_hours=statistics.median(shares) if shares else 0.0,
         )
-
-
-@dataclass(frozen=True)
-class Workload:
-    person_id: str
-    name: str
-    risk: float
-    signals: tuple[Signal, ...]
 
 
 def disengagement_risk(facts: dict[str, Any], as_of: datetime) -> float:
@@ -123,11 +116,33 @@ def signals_of(facts: dict[str, Any], as_of: datetime, norms: Norms) -> tuple[Si
     return tuple(found)
 
 
-def workloads(store: Store, as_of: datetime) -> list[Workload]:
-    """Everyone active in the last six months with their signals, highest disengagement risk first."""
+@dataclass(frozen=True)
+class Risk:
+    """One active person's disengagement risk as of a day, with the facts the score is made of."""
+
+    person_id: str
+    name: str
+    identities: tuple[tuple[str, str | None, str | None, str | None], ...]  # kind, name, email, username
+    score: float
+    last_contribution: datetime
+    days_since_last: int
+    contributions_last_3_months: int
+    contributions_12_months_before: int
+    signals: tuple[Signal, ...]
+
+
+def risks(store: Store, as_of: datetime) -> list[Risk]:
+    """Everyone active in the six months up to as_of, riskiest first: the score `niche validate
+    overload` backtests, so anyone can check it on their own cases."""
     rows = metrics.run(store, "workload", as_of=as_of)
     norms = Norms.of(rows)
+    identities: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
+    for i in metrics.run(store, "identities_of_people", person_id=None):
+        identities.setdefault(i["person_id"], []).append((i["kind"], i["name"], i["email"], i["username"]))
     found = [
-        Workload(r["person_id"], r["name"], disengagement_risk(r, as_of), signals_of(r, as_of, norms)) for r in rows
-    ]
-    return sorted(found, key=lambda w: (-w.risk, w.person_id))
+        Risk(r["person_id"], r["name"], tuple(identities.get(r["person_id"], ())), disengagement_risk(r, as_of),
+             r["last_at"], max(0, (as_of - r["last_at"]).days), r["recent"], r["baseline"],
+             signals_of(r, as_of, norms))
+        for r in rows
+    ]  # fmt: skip
+    return sorted(found, key=lambda r: (-r.score, r.person_id))

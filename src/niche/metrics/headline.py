@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from niche import metrics
 from niche.metrics.window import data_window
 from niche.store import Store
-from niche.store.sources import list_sources
 
 
 def headline(store: Store, as_of: datetime | None = None, months: int = 12, areas: int = 10) -> dict[str, Any]:
@@ -19,9 +17,9 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
     window = data_window(store, as_of)
     as_of = window.as_of
     params = {"as_of": as_of, "months": months, "limit": areas}
-    sources = [asdict(s) for s in list_sources(store)]
-    quarantined = store.con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
-    bots = store.con.execute("SELECT count(*) FROM people WHERE is_bot").fetchone()[0]
+    sources = metrics.run(store, "sources")
+    quarantined = len(metrics.run(store, "quarantined", since=datetime.min))
+    bots = len(metrics.run(store, "bots"))
     return {
         "as_of": as_of,
         "window": window,

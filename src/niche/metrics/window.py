@@ -66,7 +66,6 @@ class DataWindow:
             label += f" (to the {_ordinal(self.as_of.day)}, not over)"
         return label
 
-
     def not_over_note(self) -> str:
         """For a monthly chart: ' (2026-12 counts to the 3rd: the month is not over)', or ''."""
         if not self.month_not_over(self.as_of):

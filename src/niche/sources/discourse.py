@@ -78,7 +78,7 @@ class DiscourseReader:
         """Add the posts past the first chunk; returns those that answered for another topic."""
         stream = topic["post_stream"]
         stray = []
-        for post_id in (stream.get("stream") or [])[len(stream["posts"]):]:  # the answer holds the first ones
+        for post_id in (stream.get("stream") or [])[len(stream["posts"]) :]:  # the answer holds the first ones
             post = self.client.get(f"/posts/{post_id}.json").json()
             if post.get("topic_id") != topic["id"]:
                 stray.append((post_id, post))

@@ -9,13 +9,13 @@ answers 304 and a resync costs one request. Lists are paged by the Link header.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from niche.sources.changes import Account, Change, Event, epoch
-from niche.sources.contract import BadRecord, read_item
+from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -224,3 +224,45 @@ class GitHubRepo:
         found = read_item(parse, json.dumps(issue).encode(), f"{self.client.base_url}{base}/pulls/{number}",
                           f"unreadable pull request #{number}")  # fmt: skip
         return found, b"" if isinstance(found, BadRecord) else json.dumps(read).encode()
+
+
+class GitHubListing:
+    """A repository's pull requests or, with issues, its issues, updated since the last sync.
+
+    Both come from GitHub's one issues listing, oldest update first, so the cursor advances with
+    every item; each keeps its own source. The listing is asked with the ETag of the last sync:
+    an unchanged repository answers 304 and a resync costs one request.
+    """
+
+    kind, batch = "github", 1
+
+    def __init__(self, client: HttpClient, repo: str, since: str | None = None, issues: bool = False):
+        self.client, self.repo, self.since, self.issues = client, repo, since, issues
+        self.reader = GitHubRepo(client, repo)
+        self.id = self.label = f"github{'-issues' if issues else ''}:{self.reader.host}/{repo}"
+        self.name, self.location = repo, f"{client.base_url}/repos/{repo}"
+        self.noun = "issue" if issues else "pull request"
+        self.tally = Tally()
+
+    def attrs(self) -> Mapping[str, Any]:
+        return {}
+
+    def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
+        latest = cursor.get("since") or self.since
+        listing = Listing()
+        found = (self.reader.issues if self.issues else self.reader.pull_requests)(latest, cursor.get("etag"), listing)
+        for record, raw, updated in found:
+            self.tally.requests = self.client.requests
+            if isinstance(record, BadRecord):
+                yield record
+                continue
+            latest = updated or latest
+            key = str(record.number) if isinstance(record, Issue) else record.key
+            kind = "github-issue" if isinstance(record, Issue) else "github-change"
+            yield Item(key, kind, raw, record, {"since": updated, "etag": None} if updated else None)
+        if listing.unchanged:
+            self.tally.details["unchanged listing"] = 1
+        # The ETag must be that of the listing the next sync will ask for, i.e. with the new `since`.
+        etag = cursor.get("etag") if listing.unchanged else self.reader.listing_etag(latest)
+        self.tally.requests = self.client.requests
+        yield Checkpoint({"since": latest, "etag": etag})

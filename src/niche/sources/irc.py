@@ -20,12 +20,15 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import partial
 from pathlib import Path
+from typing import Any
 
-from niche.sources.contract import BadRecord, read_item
+from niche.errors import SourceError
+from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.git import decode_text
 
 QUESTION_WINDOW = timedelta(minutes=30)  # how long a question waits for its answer
@@ -271,3 +274,72 @@ def channel_of(file_name: str) -> str | None:
     """The channel a log file's name tells: '#openstack-nova.2023-01-10.log' -> '#openstack-nova'."""
     m = re.match(r"(#[^.\s_]+(?:[._-][^.\s_\d][^.\s_]*)*)", file_name)
     return m.group(1) if m else None
+
+
+BATCH_FILES = 100
+MAX_BAD_LINES = 20  # per file; a file in no known format at all is one entry (read_log_file)
+
+
+@dataclass(frozen=True, slots=True)
+class LogFile:
+    log: Log
+    channel: str
+
+
+class IrcLogs:
+    """A log file or a folder of them (one file a channel-day, as loggers and eavesdrop write them).
+
+    A log file is one item: a log that grew since the last sync (today's) is read again whole and
+    replaces what it had stored, what it set aside included; unchanged files are skipped by size
+    and modification time.
+    """
+
+    kind, noun, batch = "irc", "log file", BATCH_FILES
+
+    def __init__(self, path: Path, channel: str | None = None, tz: tzinfo = UTC):
+        self.path, self.channel, self.tz = path, channel, tz
+        self.root = path.resolve()
+        self.id = f"irc:{self.root}"
+        self.name, self.location, self.label = channel or self.root.name, str(self.root), str(path)
+        self.tally = Tally()
+
+    def attrs(self) -> Mapping[str, Any]:
+        return {"timezone": str(self.tz)}
+
+    def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
+        if not self.path.exists():
+            raise SourceError(f"{self.path}: no such file or folder")
+        files = _log_files(self.root)
+        self.tally.expected = len(files)
+        seen = cursor.get("files", {})
+        for file in files:
+            stat = file.stat()
+            item_id = file.name if file == self.root else str(file.relative_to(self.root))
+            state = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            if seen.get(item_id) == state:
+                self._count("unchanged log file")
+                continue
+            data, log = read_log_file(file, self.tz)
+            if isinstance(log, BadRecord):
+                yield BadRecord(log.location, log.error, log.raw, item_id)
+                yield Checkpoint({"files": {item_id: state}})
+                continue
+            place = self.channel or channel_of(file.name.removesuffix(".gz")) or log.channel or self.root.name
+            self._count("line", len(log.lines))
+            self._count("meeting", len(log.meetings))
+            yield Item(item_id, "irc-log", data, LogFile(log, place), {"files": {item_id: state}})
+            for bad in log.bad[:MAX_BAD_LINES]:  # named by the file's full path, kept as parts of the item
+                yield BadRecord(f"{file}: {bad.location}", bad.error, bad.raw, f"{item_id}: {bad.location}")
+            if len(log.bad) > MAX_BAD_LINES:
+                more = len(log.bad) - MAX_BAD_LINES
+                yield BadRecord(str(file), f"{more} more unparseable lines not listed", b"", f"{item_id}: more")
+
+    def _count(self, what: str, n: int = 1) -> None:
+        self.tally.details[what] = self.tally.details.get(what, 0) + n
+
+
+def _log_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and not p.name.endswith((".html", ".htm", ".json")))  # fmt: skip

@@ -9,14 +9,15 @@ security flags), each change with who made it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from niche.errors import SourceError
 from niche.sources.changes import epoch
-from niche.sources.contract import BadRecord, read_item
+from niche.sources.contract import BadRecord, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.http import HttpClient
 
 DEFAULT_API_URL = "https://api.launchpad.net/1.0"
@@ -170,3 +171,35 @@ def _activity_kind(what: str, new: str | None, message: str | None) -> str | Non
     if what in ("security vulnerability", "information type", "visibility", "private"):
         return "security_changed"
     return "edited"
+
+
+class LaunchpadBugs:
+    """The bugs of a Launchpad project (or 'distro/+source/package') changed since the last sync.
+
+    Tasks come oldest change first, so the cursor (the last change stored) advances with every bug
+    and a stopped sync resumes from there.
+    """
+
+    kind, noun, batch = "launchpad", "bug", 1
+
+    def __init__(self, client: HttpClient, project: str, since: str | None = None):
+        self.client, self.project, self.since = client, project, since
+        host = urlsplit(client.base_url).hostname or client.base_url
+        self.id = self.label = f"launchpad:{host}/{project}"
+        self.name, self.location = project, f"{client.base_url}/{project}"
+        self.tally = Tally()
+
+    def attrs(self) -> Mapping[str, Any]:
+        return {}
+
+    def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
+        reader = LaunchpadReader(self.client, self.project)
+        for task in reader.tasks(cursor.get("since") or self.since):
+            bug, raw = reader.bug(task)
+            self.tally.requests = self.client.requests
+            if isinstance(bug, BadRecord):
+                yield bug
+            else:
+                updated = datetime.fromtimestamp(bug.updated, UTC).isoformat() if bug.updated is not None else None
+                yield Item(str(bug.number), "launchpad-bug", raw, bug, {"since": updated} if updated else None)
+        self.tally.requests = self.client.requests

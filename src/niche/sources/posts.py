@@ -11,6 +11,7 @@ items share one parser per service. Who answered whose question is decided in th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +19,9 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 
-from niche.sources.contract import BadRecord
+from niche.errors import SourceError
+from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded
+from niche.sources.http import HttpClient
 
 # What a malformed answer raises while a parser reads it: the item is quarantined, the sync goes on.
 PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError)
@@ -137,3 +140,64 @@ def ident(value: object) -> str | None:
     if not isinstance(value, str | int):
         raise TypeError(f"expected an id, got {type(value).__name__}")
     return str(value)
+
+
+def unexpected(location: str, exc: Exception) -> SourceError:
+    """A listing (not an item) in a shape the reader cannot follow: the source stops there."""
+    return SourceError(f"{location}: the service answered in an unexpected shape ({type(exc).__name__}: {exc}); "
+                       "what was read before is kept, and the next sync resumes there")  # fmt: skip
+
+
+def _listed(reads: Iterator[Read], location: str) -> Iterator[Read]:
+    """What a reader yields; a listing page it cannot follow ends it with one clear SourceError."""
+    try:
+        yield from reads
+    except PARSE_ERRORS as exc:
+        raise unexpected(location, exc) from None
+
+
+class Threads:
+    """A source of posts (a Q&A site, a forum, a chat channel, blogs) on the source contract: read
+    is the connector's reader, given the cursor (None the first time) and yielding `Read`s, each
+    with the whole cursor once it is stored. `kind` is the platform (askbot, slack, feed, ...)."""
+
+    noun, batch = "thread", 50
+
+    def __init__(
+        self,
+        source_id: str,
+        kind: str,
+        name: str,
+        location: str,
+        read: Callable[[dict[str, Any] | None], Iterator[Read]],
+        client: HttpClient | None = None,
+    ):
+        self.id = self.label = source_id
+        self.kind, self.name, self.location = kind, name, location
+        self._read, self.client = read, client
+        self.tally = Tally()
+
+    def attrs(self) -> Mapping[str, Any]:
+        return {}
+
+    def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
+        last: Mapping[str, Any] = cursor
+        posts: dict[str, int] = {}
+        try:
+            for r in _listed(self._read(cursor or None), self.location):
+                patch = None
+                if r.cursor is not None:  # the reader says the whole cursor: drop the keys it left out
+                    patch, last = {**dict.fromkeys(last), **r.cursor}, r.cursor
+                if isinstance(r.thread, BadRecord):
+                    bad = r.thread
+                    yield BadRecord(f"{self.location}: {bad.location}", bad.error, bad.raw, bad.location)
+                elif r.thread is not None:
+                    posts[r.thread.item_id] = len(r.thread.posts)  # a thread read twice counts once
+                    self.tally.details["post"] = sum(posts.values())
+                    yield Item(r.thread.item_id, "post-thread", r.raw, r.thread, patch)
+                    continue
+                if patch is not None:
+                    yield Checkpoint(patch)
+        finally:
+            if self.client is not None:
+                self.tally.requests = self.client.requests

@@ -1,37 +1,35 @@
-"""Write bugs (Launchpad) and GitHub issues into the store: reporters, commenters and triagers.
+"""Bugs (Launchpad) and GitHub issues into rows: reporters, commenters and triagers.
 
-A bug is one item, rewritten whole when it changed; the cursor is the last-update time of the
-last bug stored, and tasks come oldest change first, so a stopped sync resumes from there.
+A bug is one item, rewritten whole when it changed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from collections.abc import Sequence
 
 from niche.sources.changes import Account
-from niche.sources.contract import BadRecord
+from niche.sources.contract import Item, Source
 from niche.sources.github import Issue
-from niche.sources.http import HttpClient
-from niche.sources.launchpad import Bug, LaunchpadReader, Person
-from niche.store.db import Store
+from niche.sources.launchpad import Bug, Person
 from niche.store.rows import Rows
 
 
-@dataclass
-class BugSync:
-    source: str
-    bugs: int = 0
-    quarantined: int = 0
-    requests: int = 0
-
-
-def write_issue(store: Store, source: str, issue: Issue, raw: bytes) -> None:
-    """Replace one GitHub issue (call inside a transaction)."""
+def issue_rows(source: Source, items: Sequence[Item[Issue]]) -> Rows:
     rows = Rows()
+    for item in items:
+        _issue(rows, source.id, item.record, item.raw)
+    return rows
+
+
+def bug_rows(source: Source, items: Sequence[Item[Bug]]) -> Rows:
+    rows = Rows()
+    for item in items:
+        _bug(rows, source.id, source.name, item.record, item.raw)
+    return rows
+
+
+def _issue(rows: Rows, source: str, issue: Issue, raw: bytes) -> None:
     item_id = str(issue.number)
 
     def person(account: Account | None) -> str | None:
@@ -56,12 +54,9 @@ def write_issue(store: Store, source: str, issue: Issue, raw: bytes) -> None:
         kind = "issue.marked_duplicate" if e.kind == "marked_as_duplicate" else f"issue.{e.kind}"
         rows.add("activities", source=source, item_id=item_id, kind=kind, identity_id=who, occurred_at=e.at,
                  project=issue.repo, repo=issue.repo, object_id=item_id, attrs=json.dumps(attrs))  # fmt: skip
-    rows.write(store, source, [item_id])
 
 
-def write_bug(store: Store, source: str, project: str, bug: Bug, raw: bytes) -> None:
-    """Replace one bug (call inside a transaction)."""
-    rows = Rows()
+def _bug(rows: Rows, source: str, project: str, bug: Bug, raw: bytes) -> None:
     item_id = str(bug.number)
 
     def person(p: Person | None) -> str | None:
@@ -81,39 +76,3 @@ def write_bug(store: Store, source: str, project: str, bug: Bug, raw: bytes) -> 
         attrs = {"bug": bug.number, "security": bug.security, "title": bug.title} | e.detail
         rows.add("activities", source=source, item_id=item_id, kind=f"bug.{e.kind}", identity_id=who,
                  occurred_at=e.at, project=project, object_id=item_id, attrs=json.dumps(attrs))  # fmt: skip
-    rows.write(store, source, [item_id])
-
-
-def sync_launchpad(store: Store, client: HttpClient, project: str, since: str | None = None,
-                   progress: Callable[[int], None] | None = None) -> BugSync:  # fmt: skip
-    """Fetch the bugs of a Launchpad project (or 'distro/+source/package') changed since the last sync."""
-    host = urlsplit(client.base_url).hostname or client.base_url
-    source = f"launchpad:{host}/{project}"
-    result = BugSync(source)
-    with store.transaction():
-        store.register_source(source, "launchpad", project, f"{client.base_url}/{project}", {})
-    cursor = store.cursor(source) or {}
-    reader = LaunchpadReader(client, project)
-    for task in reader.tasks(cursor.get("since") or since):
-        bug, raw = reader.bug(task)
-        with store.transaction():
-            if isinstance(bug, BadRecord):
-                store.quarantine(source, bug.location, bug.location, bug.error, bug.raw)
-                result.quarantined += 1
-            else:
-                write_bug(store, source, project, bug, raw)
-                result.bugs += 1
-            if updated := _updated(bug):
-                store.set_cursor(source, {"since": updated})
-        if progress:
-            progress(result.bugs)
-    with store.transaction():
-        store.mark_synced(source)
-    result.requests = client.requests
-    return result
-
-
-def _updated(bug: Bug | BadRecord) -> str | None:
-    if isinstance(bug, BadRecord) or bug.updated is None:
-        return None
-    return datetime.fromtimestamp(bug.updated, UTC).isoformat()

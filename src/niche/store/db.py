@@ -219,15 +219,18 @@ class Store:
 
     def write_items(
         self, source: str, item_ids: Sequence[str], rows: Mapping[str, Mapping[str, pa.Array | list]]
-    ) -> None:
-        """Replace items: delete whatever was stored for item_ids, then insert rows per table.
+    ) -> int:
+        """Replace items: delete whatever was stored for item_ids, then insert rows per table;
+        returns how many of the items were stored before.
 
         rows maps a table name to its columns (name -> values); columns are matched by name, so a
         table's optional columns may be left out. Call inside transaction() with the cursor.
         """
-        self.delete_items(source, self._stored(source, item_ids))
+        stored = self._stored(source, item_ids)
+        self.delete_items(source, stored)
         for table, columns in rows.items():
             self.insert(table, columns)
+        return len(stored)
 
     def _stored(self, source: str, item_ids: Sequence[str]) -> list[str]:
         """Those of item_ids stored already. Every item has its raw_items row, so one look there
@@ -292,15 +295,15 @@ class Store:
                 [sorted(identity_ids)],
             )
 
-    def clear_quarantine(self, source: str | None = None, item_id: str | None = None) -> int:
-        """Forget set-aside input: all of it, one source's, or what one item of a source left there
-        (its own entry and those of its parts, 'ITEM: line 12'); returns how many entries went."""
+    def clear_quarantine(self, source: str | None = None, item_ids: Sequence[str] | None = None) -> int:
+        """Forget set-aside input: all of it, one source's, or what some items of a source left there
+        (their own entries and those of their parts, 'ITEM: line 12'); returns how many entries went."""
         where, params = "WHERE true", []
         if source is not None:
             where, params = "WHERE source = ?", [source]
-        if item_id is not None:
-            where += " AND (item_id = ? OR starts_with(item_id, ?))"
-            params += [item_id, f"{item_id}: "]
+        if item_ids is not None:
+            where += " AND list_has_any(?::VARCHAR[], [item_id, split_part(item_id, ': ', 1)])"
+            params += [list(item_ids)]
         return self.con.execute(f"DELETE FROM quarantine {where}", params).fetchone()[0]
 
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:

@@ -8,19 +8,16 @@ forum.answer, forum.comment, forum.topic, forum.reply, chat.message or blog.post
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
-from niche.errors import SourceError
-from niche.sources.contract import BadRecord
-from niche.sources.posts import PARSE_ERRORS, Post, Read, Thread
+from niche.sources.contract import Item, Source
+from niche.sources.posts import Post, Thread
 from niche.store.db import Store
 from niche.store.rows import Rows
 
 CHAT = frozenset({"slack", "mattermost", "zulip", "gitter"})
 FORUMS = frozenset({"askbot", "stackexchange", "discourse"})
-BATCH = 50  # items per transaction
+PLATFORMS = CHAT | FORUMS | {"feed"}
 QUESTION_WINDOW_MINUTES = 30  # as for IRC: how long a chat question waits for its answer
 
 
@@ -32,15 +29,15 @@ def activity_kind(platform: str, post: Post) -> str:
     return "blog.post"
 
 
-def add_threads(rows: Rows, source: str, platform: str, threads: Iterable[tuple[Thread, bytes]]) -> list[str]:
-    """Rows for threads (each with its raw payload); returns their item ids. A thread read twice
-    in one batch (a listing that moved while it was paged) is written once, as last read."""
-    latest = {thread.item_id: (thread, raw) for thread, raw in threads}
-    for thread, raw in latest.values():
-        rows.raw(source, thread.item_id, thread.kind, raw)
-        for post in thread.posts:
-            _add_post(rows, source, platform, thread.item_id, post)
-    return list(latest)
+def thread_rows(source: Source, items: Sequence[Item[Thread]]) -> Rows:
+    """Rows for a batch of threads: each post, and the activity of its author; the platform is the
+    source's kind (askbot, slack, feed, ...)."""
+    rows = Rows()
+    for item in items:
+        rows.raw(source.id, item.id, item.record.kind, item.raw)
+        for post in item.record.posts:
+            _add_post(rows, source.id, source.kind, item.id, post)
+    return rows
 
 
 def _add_post(rows: Rows, source: str, platform: str, item_id: str, post: Post) -> None:
@@ -125,65 +122,3 @@ def thread_posts(store: Store, source: str) -> int:
             return store.con.execute("SELECT count(*) FROM _niche_answers WHERE answers").fetchone()[0]
         finally:
             store.con.execute("DROP TABLE IF EXISTS _niche_answers")
-
-
-def unexpected(location: str, exc: Exception) -> SourceError:
-    return SourceError(f"{location}: the service answered in an unexpected shape ({type(exc).__name__}: {exc}); "
-                       "what was read before is kept, and the next sync resumes there")
-
-
-@dataclass
-class PostSync:
-    source: str
-    threads: int = 0
-    posts: int = 0
-    quarantined: int = 0
-    answers: int = 0
-    requests: int = 0
-
-
-def sync_threads(store: Store, source: str, platform: str, name: str, location: str,
-                 read: Callable[[dict[str, Any] | None], Iterator[Read]],
-                 progress: Callable[[int], None] | None = None) -> PostSync:  # fmt: skip
-    """Store what `read(cursor)` yields, a batch at a time, each batch with the cursor after it;
-    bad items are quarantined; then find the answers. (Moves onto the store's one sync loop.)"""
-    result = PostSync(source)
-    with store.transaction():
-        store.register_source(source, platform, name, location, {})
-    pending: list[Read] = []
-    posts_of: dict[str, int] = {}  # items written, once each however often read
-
-    def flush() -> None:
-        rows = Rows()
-        good = [(r.thread, r.raw) for r in pending if isinstance(r.thread, Thread)]
-        posts_of.update((t.item_id, len(t.posts)) for t, _ in good)
-        with store.transaction():
-            for r in pending:
-                if isinstance(r.thread, BadRecord):
-                    store.quarantine(source, r.thread.location, f"{location}: {r.thread.location}", r.thread.error,
-                                     r.thread.raw)  # fmt: skip
-                    result.quarantined += 1
-            ids = add_threads(rows, source, platform, good)
-            rows.write(store, source, ids)
-            if cursor := next((r.cursor for r in reversed(pending) if r.cursor is not None), None):
-                store.set_cursor(source, cursor)
-        result.threads, result.posts = len(posts_of), sum(posts_of.values())
-        pending.clear()
-        if progress:
-            progress(result.threads)
-
-    try:
-        for item in read(store.cursor(source)):
-            pending.append(item)
-            if len(pending) >= BATCH:
-                flush()
-    except PARSE_ERRORS as exc:  # a listing page, not an item, in a shape the reader cannot follow
-        if pending:
-            flush()
-        raise unexpected(location, exc) from None
-    if pending:
-        flush()
-    result.answers = thread_posts(store, source)
-    with store.transaction():
-        store.mark_synced(source)
-    return result

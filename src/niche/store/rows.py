@@ -1,18 +1,18 @@
 """Collect the rows of one batch of items, table by table, and write them in one go.
 
-Every connector turns its items into rows of several tables (raw_items, its own tables,
-activities) plus the identities they mention; this is the one place that shapes them into
-columns and hands them to `Store.write_items`, which replaces whatever those items had before.
+Every connector's writer turns a batch of items into rows of several tables (raw_items, its own
+tables, activities) plus the identities they mention; this is the one place that shapes them
+into columns for `Store.write_items`, which replaces whatever those items had before (the sync
+loop, `niche.store.sync`, calls it).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 
 import pyarrow as pa
 
-from niche.store.db import Store, identity_id, valid_epoch
+from niche.store.db import identity_id, valid_epoch
 
 
 class Rows:
@@ -53,12 +53,9 @@ class Rows:
             self.bots.add(key)
         return key
 
-    def write(self, store: Store, source: str, item_ids: Iterable[str]) -> None:
-        """Replace the items in the store (call inside a transaction)."""
-        store.add_identities(self.identities)
-        store.mark_bots(self.bots)
-        tables = {table: {c: _column(c, v) for c, v in columns.items()} for table, columns in self.tables.items()}
-        store.write_items(source, list(item_ids), tables)
+    def columns(self) -> dict[str, dict[str, pa.Array | list]]:
+        """Every table's columns, typed for the store (`Store.write_items`)."""
+        return {table: {c: _column(c, v) for c, v in columns.items()} for table, columns in self.tables.items()}
 
 
 def _column(name: str, values: list) -> pa.Array | list:

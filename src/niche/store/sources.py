@@ -1,4 +1,4 @@
-"""The sources a store holds: list them, find one by what a user calls it, remove one whole.
+"""Find a source by what a user calls it, remove one whole (metrics/sql/sources.sql lists them).
 
 Removing a source removes everything that came from it (its items in every table, its raw
 items, quarantine, cursor, and identities nothing else mentions); copies of its items that
@@ -7,47 +7,22 @@ another route also brought are counted from that route at the next derive, witho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from niche.errors import NicheError
 from niche.store.db import Store
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    source: str  # the key: 'git:/srv/nova/.git', 'mail:https://lists.example.org/...'
-    kind: str
-    name: str
-    location: str
-    synced_at: datetime | None
-    items: int
-    folded: int  # items counted from another source that brought them too
-    quarantined: int
-
-
-def list_sources(store: Store) -> list[Source]:
-    rows = store.con.execute(
-        """SELECT s.source, s.kind, s.name, s.location, s.synced_at,
-                  (SELECT count(*) FROM raw_items r WHERE r.source = s.source),
-                  (SELECT count(*) FROM folded_items f WHERE f.source = s.source),
-                  (SELECT count(*) FROM quarantine q WHERE q.source = s.source)
-           FROM sources s ORDER BY s.kind, s.name, s.source"""
-    ).fetchall()
-    return [Source(*row) for row in rows]
-
-
 def find_source(store: Store, selector: str) -> str:
     """The key of the one source that selector names: its key, its location (a path may be
     relative), or its name; a NicheError when it names none, or several."""
     path = str(Path(selector).expanduser().resolve()) if "://" not in selector else selector
-    sources = list_sources(store)
+    sources = store.con.execute("SELECT source, name, location FROM sources ORDER BY source").fetchall()
     for match in (
-        lambda s: selector in (s.source, s.location) or path == s.location or s.source.endswith(f":{path}"),
-        lambda s: s.name == selector,
+        lambda key, name, location: selector in (key, location) or path == location or key.endswith(f":{path}"),
+        lambda key, name, location: name == selector,
     ):
-        found = [s.source for s in sources if match(s)]
+        found = [key for key, name, location in sources if match(key, name, location)]
         if len(found) == 1:
             return found[0]
         if found:

@@ -14,6 +14,7 @@ import ipaddress
 import re
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from importlib import resources
@@ -112,9 +113,12 @@ class TooSlow(Exception):
 
 def _within(seconds: float, site: Site, build: Callable[[], str | None]) -> str | None:
     """build(), its queries stopped once it has run `seconds`: DuckDB interrupts this thread's
-    cursor, again every 50 ms (an interrupt between two queries would be lost) until build ends."""
+    cursor, again every 50 ms (an interrupt between two queries would be lost) until build ends.
+    A page that ends past the limit between queries is refused too, so the limit is one rule
+    whether or not a query was running when it passed."""
     cursor = site.store.con
     done = threading.Event()
+    started = time.monotonic()
 
     def stop() -> None:
         if done.wait(seconds):
@@ -125,11 +129,14 @@ def _within(seconds: float, site: Site, build: Callable[[], str | None]) -> str 
 
     threading.Thread(target=stop, daemon=True).start()
     try:
-        return build()
+        page = build()
     except duckdb.InterruptException:
         raise TooSlow from None
     finally:
         done.set()
+    if time.monotonic() - started > seconds:
+        raise TooSlow
+    return page
 
 
 def is_loopback_host(host_header: str) -> bool:

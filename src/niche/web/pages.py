@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from niche import metrics
-from niche.identity.people import person_details
-from niche.insights.niches import RECENT_DAYS, niches
-from niche.insights.signals import workloads
-from niche.links.trail import follow
+from niche.community import Community
+from niche.config import Config
+from niche.insights.niches import RECENT_DAYS
+from niche.insights.profile import Profiles
 from niche.metrics.cycles import Window, load_cycles
-from niche.metrics.headline import headline
 from niche.metrics.review_reports import newest_review, run_report
-from niche.metrics.window import data_window
 from niche.store import Store
 from niche.web import charts
 
@@ -34,7 +31,6 @@ PAGES = (  # file name, title: the navigation, in order
     ("trail", "Trail"),
     ("quality", "Data quality"),
 )
-RECENT_WORK = 40  # activities listed on a profile
 
 
 def trail_slug(key: str) -> str:
@@ -57,8 +53,10 @@ class Site:
     cycles: list[Window] = field(default_factory=load_cycles)  # release cycles ([[cycles]] in niche.toml)
 
     def __post_init__(self) -> None:
-        self.window = data_window(self.store, self.as_of)  # as of the newest activity unless asked
+        self.community = Community(self.store, Config(person_signals=self.person_signals))
+        self.window = self.community.window(self.as_of)  # as of the newest activity unless asked
         self.as_of = self.window.as_of
+        self.profiles = Profiles(self.store, self.as_of, self.months, self.person_signals, everyone=True)
         self._shared: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -75,34 +73,16 @@ class Site:
     def warm(self) -> Site:
         """Compute what every page shares now rather than on the first request."""
         self.headline()
-        self.per_person()
+        self.profiles.warm()
         return self
 
     def headline(self) -> dict[str, Any]:
-        return self._once("headline", lambda: headline(self.store, self.as_of, self.months))
+        return self._once("headline", lambda: self.community.headline(self.as_of, self.months))
 
     def page(self, name: str, query: str | None = None) -> dict[str, Any]:
         """The context of one of PAGES; `query` is what the trail page follows, or the interests
         the niches page matches."""
         return getattr(self, name)(query) if name in ("trail", "niches") else getattr(self, name)()
-
-    def per_person(self) -> dict[str, dict[str, Any]]:
-        """Signals, review depth, areas and co-workers of everyone, computed once for all the profiles."""
-        return self._once("per_person", self._per_person)
-
-    def _per_person(self) -> dict[str, dict[str, Any]]:
-        areas, coworkers = defaultdict(list), defaultdict(list)
-        for r in metrics.run(self.store, "person_areas", as_of=self.as_of, person_id=None):
-            areas[r["person_id"]].append(r)
-        for r in metrics.run(self.store, "person_coworkers", as_of=self.as_of, person_id=None):
-            coworkers[r["me"]].append(r)
-        workload = workloads(self.store, self.as_of) if self.person_signals else []
-        return {
-            "signals": {w.person_id: w.signals for w in workload},
-            "depth": {r["person_id"]: r for r in metrics.run(self.store, "reviewer_depth", **self.params)},
-            "areas": areas,
-            "coworkers": coworkers,
-        }
 
     def index(self) -> dict[str, Any]:
         h = self.headline()
@@ -117,68 +97,43 @@ class Site:
 
     def roles(self) -> dict[str, Any]:
         h = self.headline()
-        leaders = self.store.con.execute(
-            """SELECT role, person_id, name, n, example, kind, rule FROM (
-                   SELECT a.role, a.person_id, p.name, count(*) AS n,
-                          arg_max(l.title, a.occurred_at) AS example, arg_max(a.kind, a.occurred_at) AS kind,
-                          arg_max(a.role_rule, a.occurred_at) AS rule,
-                          row_number() OVER (PARTITION BY a.role ORDER BY count(*) DESC, a.person_id) AS rank
-                   FROM person_activities a JOIN people p USING (person_id)
-                   LEFT JOIN link_items l USING (source, item_id)
-                   WHERE a.occurred_at > $as_of - to_months($months) AND a.occurred_at <= $as_of
-                   GROUP BY a.role, a.person_id, p.name)
-               WHERE rank <= 5 ORDER BY role, n DESC, person_id""",
-            self.params,
-        ).fetchall()
         by_role: dict[str, list[tuple]] = defaultdict(list)
-        for role, *rest in leaders:
-            by_role[role].append(tuple(rest))
+        for r in self.community.role_leaders(self.as_of, self.months):
+            by_role[r["role"]].append(
+                (r["person_id"], r["name"], r["contributions"], r["example"], r["kind"], r["rule"])
+            )
         chart = charts.contributors_by_role(h["contributors_by_role"])
         return {"h": h, "leaders": dict(by_role), "charts": {"roles": chart}}
 
     def people(self) -> dict[str, Any]:
-        people = metrics.run(self.store, "people_directory", **self.params)
-        bots = self.store.con.execute("SELECT person_id, name FROM people WHERE is_bot ORDER BY name").fetchall()
-        return {"people": people, "bots": bots}
+        bots = [(b["person_id"], b["name"]) for b in self.community.bots()]
+        return {"people": self.community.people(self.as_of, self.months), "bots": bots}
 
     def person(self, person_id: str) -> dict[str, Any] | None:
-        details = person_details(self.store, person_id)
-        if details is None:
+        profile = self.profiles.of(person_id)
+        if profile is None:
             return None
-        work = metrics.run(self.store, "person_profile", as_of=self.as_of, person_id=person_id)
-        roles: Counter[str] = Counter()
-        for w in work:
-            roles[w["role"]] += w["contributions"]
-        everyone = self.per_person()
-        recent = self.store.con.execute(
-            f"""SELECT a.occurred_at, a.role, a.role_rule, a.kind, coalesce(a.repo, a.project), l.title, l.url
-                FROM activities a JOIN person_identities pi USING (identity_id)
-                LEFT JOIN link_items l USING (source, item_id)
-                WHERE pi.person_id = ? AND a.occurred_at <= ?
-                ORDER BY a.occurred_at DESC LIMIT {RECENT_WORK}""",
-            [person_id, self.as_of],
-        ).fetchall()
         return {
-            "p": details,
-            "roles": roles.most_common(),
-            "first": min((w["month"] for w in work), default=None),
-            "last": max((w["month"] for w in work), default=None),
-            "areas": everyone["areas"].get(person_id, [])[:15],
-            "coworkers": everyone["coworkers"].get(person_id, [])[:10],
-            "recent": recent,
-            "depth": everyone["depth"].get(person_id),
-            "signals": everyone["signals"].get(person_id, ()),
-            "charts": {"roles": charts.person_roles(work)},
+            "p": profile.details,
+            "roles": profile.roles,
+            "first": profile.first_month,
+            "last": profile.last_month,
+            "areas": profile.areas[:15],
+            "coworkers": profile.coworkers[:10],
+            "recent": [tuple(r.values()) for r in profile.recent],  # when, role, rule, kind, place, title, url
+            "depth": profile.review_depth,
+            "signals": profile.signals,
+            "charts": {"roles": charts.person_roles(profile.work)},
         }
 
     def review(self) -> dict[str, Any]:
         h = self.headline()
-        reviews = metrics.run(self.store, "review_depth", **self.params)
+        reviews = self.community.reviews(self.as_of, self.months)
         return {
             "h": h,
-            "depth": metrics.run(self.store, "reviewer_depth", **self.params),
-            "network": metrics.run(self.store, "review_network", **self.params)[:50],
-            "stamps": [r for r in reviews if r["possible_rubber_stamp"]][:50],
+            "depth": reviews["reviewers"],
+            "network": reviews["network"][:50],
+            "stamps": reviews["possible_rubber_stamps"][:50],
             "charts": {
                 "merged": charts.merged_per_month(h["change_request_velocity"]),
                 "load": charts.review_load(h["review_load"]),
@@ -202,12 +157,12 @@ class Site:
 
     def health(self) -> dict[str, Any]:
         h = self.headline()
-        mix = metrics.run(self.store, "affiliation_mix", **self.params)
+        mix = self.community.metric("affiliation_mix", **self.params)
         elephants = {e["repo"]: e for e in h["elephant_factor"]}
         return {"h": h, "mix": mix, "elephants": elephants, "charts": {"mix": charts.affiliation_mix(mix)}}
 
     def recognition(self) -> dict[str, Any]:
-        rows = metrics.run(self.store, "recognition", **self.params, limit=5)
+        rows = self.community.recognition(self.as_of, self.months, limit=5)
         roles: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for r in rows:
             person = roles[r["role"]].setdefault(r["person_id"], {**r, "examples": []})
@@ -216,22 +171,18 @@ class Site:
 
     def niches(self, interests: str | None) -> dict[str, Any]:
         wanted = [i for i in (interests or "").split(",") if i.strip()]
-        found = niches(self.store, self.as_of, self.months, interests=wanted, limit=60)
+        found = self.community.niches(self.as_of, self.months, interests=wanted, limit=60)
         return {"query": interests or "", "opportunities": found, "recent_days": RECENT_DAYS}
 
     def trail(self, query: str | None) -> dict[str, Any]:
         """The items linked to query, and the most referenced keys (each with the file name of its
         trail in the static report)."""
-        items = follow(self.store, query, hops=1) if query else []
-        busiest = self.store.con.execute(
-            """SELECT key, count(*) AS n FROM item_refs GROUP BY key ORDER BY n DESC, key LIMIT 25"""
-        ).fetchall()
-        return {"query": query or "", "items": items, "busiest": [(k, n, trail_slug(k)) for k, n in busiest]}
+        items = self.community.trail(query, hops=1) if query else []
+        busiest = [(k["key"], k["refs"], trail_slug(k["key"])) for k in self.community.busiest_keys(25)]
+        return {"query": query or "", "items": items, "busiest": busiest}
 
     def quality(self) -> dict[str, Any]:
-        rows = self.store.con.execute(
-            """SELECT q.source, coalesce(s.name, q.source), q.item_id, q.location, q.error, q.recorded_at
-               FROM quarantine q LEFT JOIN sources s USING (source) ORDER BY q.recorded_at DESC, q.source, q.item_id"""
-        ).fetchall()
+        rows = [(q.source, q.source_name, q.item_id, q.location, q.error, q.recorded_at)
+                for q in self.community.quarantined()]  # fmt: skip
         h = self.headline()
         return {"quarantined": rows, "sources": h["sources"], "folded": h["duplicates_folded"]}

@@ -1,6 +1,7 @@
 -- People directory: every person (bots excluded) with their contributions to $as_of and in the
 -- $months months before it, first and last contribution, the roles they played (most frequent
--- first) and their employer on their last day.
+-- first), their employer on their last day and how many identities niche joined into them.
+-- `niche people list` and the dashboard's People page both read it.
 -- CHAOSS metric: Contributors (https://chaoss.community/kb/metric-contributors/), per person.
 -- Parameters: $as_of TIMESTAMP (UTC), $months INTEGER.
 WITH done AS (
@@ -14,6 +15,8 @@ per_role AS (
 SELECT
     d.person_id,
     p.name,
+    p.email,
+    (SELECT count(*) FROM person_identities pi WHERE pi.person_id = d.person_id) AS identities,
     count(*) AS contributions,
     count(*) FILTER (WHERE d.occurred_at > $as_of - to_months($months)) AS recent_contributions,
     min(d.occurred_at) AS first_at,
@@ -22,5 +25,5 @@ SELECT
     (SELECT list(r.role ORDER BY r.n DESC, r.role) FROM per_role r WHERE r.person_id = d.person_id) AS roles
 FROM done d
 JOIN people p USING (person_id)
-GROUP BY d.person_id, p.name
+GROUP BY d.person_id, p.name, p.email
 ORDER BY recent_contributions DESC, contributions DESC, d.person_id
