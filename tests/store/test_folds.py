@@ -128,7 +128,7 @@ def test_irc_logs_read_through_two_folders_count_once(fixtures: Path, tmp_path: 
     db = tmp_path / "n.duckdb"
     niche_ok(db, "sync", "irc", str(channel), exit_code=1)  # two odd lines quarantined
     once = count_in(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'")
-    niche_ok(db, "sync", "irc", str(tmp_path / "logs"), exit_code=1)  # the same files again, through their parent folder
+    niche_ok(db, "sync", "irc", str(tmp_path / "logs"), exit_code=1)  # the same files, through their parent
     assert count_in(db, "SELECT count(*) FROM activities WHERE kind = 'irc.message'") == once > 0
     assert count_in(db, "SELECT count(*) FROM folded_items WHERE key LIKE 'irc-log:%'") == 2
 

@@ -97,9 +97,12 @@ def quarantine(
             return
         dated(community.store)
         found = community.quarantined(source=key)
+        cut = [c for c in community.cut_fields() if key in (None, c["source"])]
     if as_json:
         out.out(json.dumps([to_json(vars(q)) for q in found[:limit]], indent=2))
         return
     for q in found[:limit]:
         out.print(f"{q.recorded_at:%Y-%m-%d %H:%M} {escape(q.location)}: {escape(q.error)}", soft_wrap=True)
     out.print(f"{len(found)} quarantined item(s)" + (f", {limit} shown" if len(found) > limit else ""))
+    for c in cut[:limit]:  # read, but with a field cut to its bound
+        out.print(f"cut: {escape(c['item_id'])}: {escape(c['detail'])}")

@@ -184,5 +184,6 @@ class Site:
     def quality(self) -> dict[str, Any]:
         rows = [(q.source, q.source_name, q.item_id, q.location, q.error, q.recorded_at)
                 for q in self.community.quarantined()]  # fmt: skip
+        cut = [(c["source_name"], c["item_id"], c["detail"]) for c in self.community.cut_fields()]
         h = self.headline()
-        return {"quarantined": rows, "sources": h["sources"], "folded": h["duplicates_folded"]}
+        return {"quarantined": rows, "cut": cut, "sources": h["sources"], "folded": h["duplicates_folded"]}

@@ -1,4 +1,4 @@
--- niche schema 16: an item seen through two routes is one item. The same Gerrit change in two
+-- niche schema 20: an item seen through two routes is one item. The same Gerrit change in two
 -- export files or in an export and a REST sync, the same Message-ID in a pipermail and a
 -- HyperKitty archive or in two overlapping mbox files, the same commit in two clones: each copy
 -- is stored as its route delivered it (schema `stored`), and every table under its usual name is
