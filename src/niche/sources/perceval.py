@@ -112,7 +112,8 @@ def commit(data: Mapping[str, Any], raw: bytes) -> git.Commit:
     files = () if len(parents) > 1 else tuple(
         git.FileChange(path=f.get("newfile") or f["file"], old_path=f["file"] if f.get("newfile") else None,
                        added=None if f.get("added") in (None, "-") else int(f["added"]),
-                       deleted=None if f.get("removed") in (None, "-") else int(f["removed"]))
+                       deleted=None if f.get("removed") in (None, "-") else int(f["removed"]),
+                       removed=f.get("action") == "D")
         for f in data.get("files") or ()
     )  # fmt: skip
     message = str(data.get("message") or "")
