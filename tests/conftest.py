@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 import stamina
+from hypothesis import HealthCheck, settings
 
 from niche.store import Store
 from tests.helpers.fixtures import need_fixtures
 from tests.helpers.openstack_reviews import build_store
+
+# These machines are shared and loaded (CI's two cores; here seven suites at once): hypothesis
+# judges the examples it makes, never how long making them took.
+settings.register_profile("shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared-machine")
 
 
 @pytest.fixture
