@@ -29,16 +29,18 @@ from niche.classify import classify
 from niche.config import Config, load_config
 from niche.credentials import url_credentials
 from niche.errors import ConfigError, NicheError
-from niche.identity import resolve_people
+from niche.identity import log, resolve_people
 from niche.identity.overrides import load_overrides
-from niche.identity.people import person_of
+from niche.identity.people import PersonDetails, Why, person_details, person_ids, person_of, why
 from niche.insights.niches import Opportunity, niches
 from niche.insights.profile import Profile, Profiles
 from niche.insights.signals import SIGNALS_OFF, Risk, risks
 from niche.insights.validate import Backtest, backtest
 from niche.links.build import build_links
 from niche.links.trail import TrailItem, follow
+from niche.metrics.cycles import Window, load_cycles
 from niche.metrics.headline import headline
+from niche.metrics.review_reports import known_project, punchcard, run_report
 from niche.metrics.window import DataWindow, data_window
 from niche.sources.contract import Source
 from niche.sources.gerrit import GerritExport, GerritServer
@@ -55,6 +57,8 @@ from niche.sources.mail.source import MailingList
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
 from niche.store import Store
+from niche.store.folds import fold_duplicates
+from niche.store.sources import find_source, remove_source
 from niche.store.sync import Progress, SyncResult, sync
 
 
@@ -211,14 +215,31 @@ class Community:
         return results
 
     def derive(self) -> None:
-        """Refresh what is derived from the synced data, in order: people (identity resolution with
-        the .mailmap files and the user's overrides), then roles (mentoring needs people), then the
+        """Refresh what is derived from the synced data, in order: copies of one item that two
+        routes brought folded into one (store/folds.py), people (identity resolution with the
+        .mailmap files and the user's overrides), then roles (mentoring needs people), then the
         breadcrumb index. A derive step of a new layer goes here, in its place."""
+        fold_duplicates(self.store)
         resolve_people(
             self.store, load_overrides(self.config.people_overrides, self.config.people_corrections), self.config.bots
         )
         classify(self.store, self.config.rules)
         build_links(self.store)
+
+    def source(self, selector: str) -> str:
+        """The key of the one source a user names: its key, location (path or URL) or name."""
+        return find_source(self.store, selector)
+
+    def remove_source(self, key: str) -> int:
+        """Remove a source and everything it brought (items, raw data, quarantine, cursor); returns
+        how many items it had. Call derive() afterwards: an item another source brought too is
+        counted from that source again, without a resync."""
+        return remove_source(self.store, key)
+
+    def clear_quarantine(self, source: str | None = None) -> int:
+        """Forget the input set aside (after fixing it): all of it, or one source's (its key)."""
+        with self.store.transaction():
+            return self.store.clear_quarantine(source)
 
     # -- what the store says: plain data, as of the newest activity unless asked ---------------------
 
@@ -253,6 +274,26 @@ class Community:
         found = profiles.of(self.person(who))
         assert found is not None  # person() found them
         return found
+
+    def details(self, who: str) -> PersonDetails:
+        """Who one person is: name, identities (as outputs show them) with why each is theirs, and
+        their employers over time."""
+        found = person_details(self.store, self.person(who))
+        assert found is not None  # person() found them
+        return found
+
+    def everyone(self) -> list[str]:
+        """The id of every person, bots included, in id order."""
+        return person_ids(self.store)
+
+    def why(self, first: str, second: str) -> Why:
+        """The chain of evidence that makes two identities one person, or what keeps them apart."""
+        return why(self.store, first, second)
+
+    def people_log(self, who: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Every merge, split, affiliation change and bot mark (or those about one person), newest
+        first, with the entry that undid each."""
+        return log.listed(self.store, self.person(who) if who else None, limit)
 
     def people(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
         """Everyone but bots, most active in the last months first (people_directory.sql)."""
@@ -298,6 +339,22 @@ class Community:
             "possible_rubber_stamps": [r for r in each if r["possible_rubber_stamp"]],
         }
 
+    def cycles(self) -> list[Window]:
+        """The release cycles review reports read: niche.toml's [[cycles]], else OpenStack's."""
+        return load_cycles(self.config.raw)
+
+    def review_report(self, name: str, windows: list[Window], project: str | None = None,
+                      as_of: datetime | None = None, by: str | None = None
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
+        """One of niche.metrics.review_reports.REPORTS per project over windows (see cycles()), and
+        its totals per project and cycle where it has some; `by` names the person a report is about."""
+        person = self.person(by) if by else None
+        return run_report(self.store, name, self.cycles(), windows, known_project(self.store, project), as_of, person)
+
+    def punchcard(self, who: str, windows: list[Window]) -> list[dict[str, Any]]:
+        """Hour by weekday of everything one person did in windows, in their own timezone offset."""
+        return punchcard(self.store, self.person(who), windows)
+
     def recognition(self, as_of: datetime | None = None, months: int = 12, limit: int = 5) -> list[dict[str, Any]]:
         """The work that usually goes unseen, ranked per non-code role, with examples (recognition.sql)."""
         return self.metric("recognition", as_of=as_of, months=months, limit=limit)
@@ -317,7 +374,14 @@ class Community:
         """Items read with a field cut to its bound: which field, and how much was kept (cut_fields.sql)."""
         return self.metric("cut_fields")
 
-    def quarantined(self, since: datetime | None = None, limit: int | None = None) -> list[Quarantined]:
-        """Input set aside (newest first), or only what was set aside since a moment."""
-        rows = self.metric("quarantined", since=since or datetime.min)
+    def quarantined(self, since: datetime | None = None, limit: int | None = None, source: str | None = None
+                    ) -> list[Quarantined]:  # fmt: skip
+        """Input set aside (newest first), or only what was set aside since a moment, or by one
+        source (its key)."""
+        rows = [r for r in self.metric("quarantined", since=since or datetime.min) if source in (None, r["source"])]
         return [Quarantined(**row) for row in rows[:limit]]
+
+    def sources(self) -> list[dict[str, Any]]:
+        """What the database was synced from, with its items, those counted from another source
+        and those quarantined (sources.sql)."""
+        return self.metric("sources")
