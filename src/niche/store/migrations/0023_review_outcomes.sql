@@ -1,4 +1,4 @@
--- niche schema 18: what a review led to, defined once for the review reports and recognition.
+-- niche schema 23: what a review led to, defined once for the review reports and recognition.
 --
 -- human_reviews gains the patch set each vote or comment was on.
 CREATE OR REPLACE VIEW human_reviews AS
