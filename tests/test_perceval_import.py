@@ -241,3 +241,14 @@ def test_any_item_is_read_or_quarantined(data, backend: str, category: str) -> N
     item = {"data": data if isinstance(data, dict) else {"value": data}, "uuid": "u"}
     found = list(source._items(Path("f.jsonl"), iter([(1, item)])))
     assert found and all(isinstance(f, Item | BadRecord) for f in found)
+
+
+def test_an_import_and_a_sync_of_the_same_repository_count_each_commit_once(fixtures: Path, tmp_path: Path) -> None:
+    repo = extract(fixtures / "git" / "gittest.tar.gz", tmp_path) / "gittest"
+    items = _perceval(tmp_path / "git.jsonl", "git", str(repo), "--git-path", str(tmp_path / "mirror"))
+    assert niche("import", "perceval", str(items), cwd=tmp_path).returncode == 0
+    assert niche("sync", "git", str(repo), cwd=tmp_path).returncode == 0
+    db = tmp_path / ".niche" / "niche.duckdb"
+    assert _one(db, "SELECT count(DISTINCT source) FROM sources WHERE kind = 'git'") == [(2,)]
+    assert _one(db, "SELECT count(*), count(DISTINCT sha) FROM commits") == [(9, 9)]  # each route's copy folded
+    assert _one(db, "SELECT count(*) FROM activities WHERE kind = 'commit.authored'") == [(9,)]
