@@ -9,9 +9,8 @@ share. A new command goes in the module of its group.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -25,12 +24,15 @@ from niche.config import load_config
 from niche.errors import NicheError
 from niche.store.db import DEFAULT_DB
 
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the click Typer ships inside itself, whose context invoke() gets
+
 
 class _Niche(TyperGroup):
     """The command group that turns what niche raises on purpose into one line and exit status 2,
     whether run from a shell or in-process (tests use Typer's CliRunner)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except NicheError as exc:

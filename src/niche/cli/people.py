@@ -86,8 +86,8 @@ def list_people(
         "name", *(["email"] if show_emails else []), "identities", "contributions", "last seen", "organisation"
     )
     for r in rows[:limit]:
-        shown = [escape(r["name"]), *([escape(r.get("email") or "")] if show_emails else [])]
-        table.add_row(*shown, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
+        cells = [escape(r["name"]), *([escape(r.get("email") or "")] if show_emails else [])]
+        table.add_row(*cells, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
                       escape(r.get("org") or ("" if bots else "unknown")))  # fmt: skip
     out.print(table)
 
@@ -206,7 +206,9 @@ def resolve_csv(
         rows = list(reader)
         fields = list(reader.fieldnames)
     identities = [
-        Identity(str(i), r.get("source") or "csv", *(r.get(c) or None for c in ("name", "email", "username")))
+        Identity(
+            str(i), r.get("source") or "csv", r.get("name") or None, r.get("email") or None, r.get("username") or None
+        )
         for i, r in enumerate(rows)
     ]
     mailmaps = [Mailmap(mailmap.read_text(errors="replace"))] if mailmap else []

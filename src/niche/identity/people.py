@@ -213,7 +213,8 @@ def _affiliations(
     seen: dict[str, list[Seen]] = defaultdict(list)
     for key, since, day in store.con.execute(_SEEN).fetchall():
         if key in resolution.person_of:
-            org = domain_org[key] and orgs.employer(domain_org[key], datetime(day.year, day.month, day.day))
+            named = domain_org[key]
+            org = named and orgs.employer(named, datetime(day.year, day.month, day.day))
             seen[resolution.person_of[key]].append(Seen(day, since, org))
     stated: dict[str, list[Period]] = defaultdict(list)
     for key, periods in overrides.stated_periods(index).items():
@@ -392,4 +393,5 @@ def person_details(store: Store, person_id: str) -> PersonDetails | None:
         "SELECT org, valid_from, valid_until, reason FROM affiliations WHERE person_id = ? ORDER BY valid_from",
         [person_id],
     ).fetchall()
-    return PersonDetails(person_id, *found, identities=identities, periods=periods)
+    name, is_bot, email = found
+    return PersonDetails(person_id, name, is_bot, email, identities=identities, periods=periods)

@@ -88,6 +88,17 @@ class Store:
         """The connection queries go through."""
         return self._con
 
+    def one(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> tuple[Any, ...]:
+        """The one row a query must return (an aggregate's); a StoreError naming the query if none."""
+        row = self._con.execute(sql, params).fetchone()
+        if row is None:
+            raise StoreError(f"no row from the query {' '.join(sql.split())[:100]}")
+        return row
+
+    def value(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Any:
+        """An aggregate's value: the first column of the one row."""
+        return self.one(sql, params)[0]
+
     def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """A query's rows as dicts of column name to value."""
         cursor = self._con.execute(sql, params)
@@ -106,12 +117,9 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
-        if not exists:
+        if not self.value("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"):
             return 0
-        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return int(self.value("SELECT coalesce(max(version), 0) FROM schema_version"))
 
     def _migrate(self, read_only: bool) -> None:
         current = self.schema_version()
