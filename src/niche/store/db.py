@@ -313,13 +313,13 @@ class Store:
     def clear_quarantine(self, source: str | None = None, item_ids: Sequence[str] | None = None) -> int:
         """Forget set-aside input: all of it, one source's, or what some items of a source left there
         (their own entries and those of their parts, 'ITEM: line 12'); returns how many entries went."""
-        where, params = "WHERE true", []
+        where, params = "WHERE true", list[Any]()
         if source is not None:
             where, params = "WHERE source = ?", [source]
         if item_ids is not None:
             where += " AND list_has_any(?::VARCHAR[], [item_id, split_part(item_id, ': ', 1)])"
             params += [list(item_ids)]
-        return self.con.execute(f"DELETE FROM quarantine {where}", params).fetchone()[0]
+        return int(self.value(f"DELETE FROM quarantine {where}", params))  # DELETE returns its count
 
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""
