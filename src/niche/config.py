@@ -110,8 +110,11 @@ def text(value: Any) -> str:
 
 
 def texts(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list):
         raise ValueError(f"expected a list of strings, e.g. [{_shown(value)}]")
+    bad = [v for v in value if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise ValueError(f"expected a list of strings, got {_shown(bad[0])} in it")
     return tuple(value)
 
 

@@ -11,19 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import duckdb
 import typer
 from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, overview, record
-from niche.cli.console import fail, out
+from niche.cli.console import fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
 from niche.cli.sources import sources_app
 from niche.cli.sync import sync_app
 from niche.config import load_config
 from niche.errors import NicheError
-from niche.store.db import DEFAULT_DB
+from niche.store.db import DEFAULT_DB, storage_failure
+from niche.store.sync import SyncInterrupted
 
 if TYPE_CHECKING:
     from typer._click.core import Context  # the click Typer ships inside itself, whose context invoke() gets
@@ -36,8 +38,22 @@ class _Niche(TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
+        except SyncInterrupted as exc:
+            r = exc.result
+            fail(f"interrupted while syncing {r.label}; kept the {plural(r.written, r.noun)} read before it; the "
+                 "same sync again resumes there, then refreshes people, roles and links")  # fmt: skip
+            raise typer.Exit(130) from None
+        except KeyboardInterrupt:
+            fail("interrupted; the database keeps everything committed before it")
+            raise typer.Exit(130) from None
         except NicheError as exc:
             fail(str(exc))
+            raise typer.Exit(2) from None
+        except duckdb.Error as exc:  # the disk, not niche: one line; anything else is a bug, with its traceback
+            failure = storage_failure((ctx.obj or {}).get("db", DEFAULT_DB), exc)
+            if failure is None:
+                raise
+            fail(str(failure))
             raise typer.Exit(2) from None
         except OSError as exc:  # a file given that is missing, unreadable or unwritable, a full disk
             fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))

@@ -18,10 +18,10 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from niche.errors import NicheError
+from niche.errors import NicheError, StoreError
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Gone, Item, Retain, Source, merge
 from niche.store import bugs, commits, irc, mail, posts, reviews
-from niche.store.db import Store
+from niche.store.db import Store, storage_failure
 from niche.store.rows import Batch
 
 Writer = Callable[[Source, Sequence[Item[Any]]], Batch]
@@ -184,13 +184,23 @@ class SyncInterrupted(KeyboardInterrupt):
         self.result = result
 
 
+class SyncStopped(StoreError):
+    """The store itself failed during a sync (a full disk, a damaged file): no source could be
+    written after it, so the whole sync stops; `result` says what this source had written."""
+
+    def __init__(self, failure: StoreError, result: SyncResult):
+        super().__init__(f"{failure}. Of {result.label}, {result.written:,} {result.noun}(s) were stored before it")
+        self.result = result
+
+
 def sync(store: Store, source: Source, progress: Progress | None = None) -> SyncResult:
     """Bring one source up to date in the store; see the module's docstring for what it guarantees.
 
     A source that fails part way (a server gone, a repository unreadable, anything unexpected)
     does not raise: what it read before is committed and the result's `error` says what happened,
     so a caller syncing many sources goes on with the next; `result.check()` raises it instead.
-    Ctrl-C raises SyncInterrupted, after committing what was read.
+    Ctrl-C raises SyncInterrupted, after committing what was read; a store that cannot be written
+    (a full disk, a damaged file) raises SyncStopped, since no later source could be written either.
     """
     with store.transaction():
         store.register_source(source.id, source.kind, source.name, source.location, source.attrs())
@@ -206,7 +216,10 @@ def sync(store: Store, source: Source, progress: Progress | None = None) -> Sync
     except KeyboardInterrupt:
         run.salvage()
         raise SyncInterrupted(run.result("interrupted")) from None
-    except Exception as exc:  # one source failing never stops the others (see the docstring)
+    except Exception as exc:  # one source failing never stops the others (see the docstring)...
+        failure = storage_failure(store.path, exc)
+        if failure is not None:  # ... but a store that cannot be written stops them all
+            raise SyncStopped(failure, run.result(str(failure), exc)) from None
         run.salvage()
         said = str(exc) if isinstance(exc, NicheError) else f"{source.label}: {type(exc).__name__}: {exc}"
         return run.result(said, exc)

@@ -167,7 +167,9 @@ class Site:
         roles: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for r in rows:
             person = roles[r["role"]].setdefault(r["person_id"], {**r, "examples": []})
-            person["examples"].append((r["example_at"], r["example"], r["example_url"], r["example_why"]))
+            person["examples"].append(
+                (r["example_at"], r["example"], r["example_url"], r["example_why"], r["example_outcome"])
+            )
         return {"roles": {role: list(people.values()) for role, people in roles.items()}}
 
     def niches(self, interests: str | None) -> dict[str, Any]:
