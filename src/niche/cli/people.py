@@ -15,7 +15,7 @@ import tempfile
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 from rich.markup import escape
@@ -202,6 +202,7 @@ def resolve_csv(
     """Resolve identities in a CSV file to people, without a database: the same rows plus person_id."""
     mailmaps = [Mailmap(mailmap.read_text(errors="replace"))] if mailmap else []
     with ExitStack() as files:
+        handle: BinaryIO
         if str(source) == "-":  # read twice, so copied first: a piece at a time
             handle = files.enter_context(tempfile.TemporaryFile())
             shutil.copyfileobj(sys.stdin.buffer, handle)
