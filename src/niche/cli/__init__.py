@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from niche import __version__
-from niche.cli import dashboard, insights, overview, record
+from niche.cli import dashboard, insights, interop, overview, record
 from niche.cli.console import fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
@@ -69,6 +69,8 @@ people_app.add_typer(record.corrections_app, name="corrections")
 people_app.command("log")(record.people_log)
 people_app.command()(record.revert)
 people_app.command()(record.optout)
+people_app.command("export")(interop.export_people)
+app.add_typer(interop.import_app, name="import")
 app.add_typer(identities_app, name="identities")
 app.add_typer(sources_app, name="sources")
 app.add_typer(insights.validate_app, name="validate")

@@ -212,7 +212,8 @@ class Overrides:
         where the entry says the employer is not known."""
         stated: dict[str, list[Period]] = {}
         for entry in self.affiliations:
-            period = Period(entry["org"] or None, _moment(entry.get("from")), _moment(entry.get("until")), "stated")
+            reason = f"stated by {entry['by']}" if entry.get("by") else "stated"  # SortingHat's, a person's
+            period = Period(entry["org"] or None, _moment(entry.get("from")), _moment(entry.get("until")), reason)
             for key in index.select(entry["identity"])[:1]:
                 stated.setdefault(key, []).append(period)
         return stated

@@ -161,9 +161,11 @@ def _mailmap_evidence(store: Store, identities: list[Identity]) -> tuple[dict[st
 
 def _override_evidence(overrides: Overrides, index: SelectorIndex) -> list[Evidence]:
     evidence = []
-    for selectors in overrides.merges:
-        keys = [key for selector in selectors for key in index.select(selector)]
-        evidence += [Evidence(keys[0], k, "override", f"merged by the user: {', '.join(selectors)}") for k in keys[1:]]
+    for merge in (c for c in overrides.entries() if c.kind == "merge"):
+        keys = [key for selector in merge.selectors for key in index.select(selector)]
+        said = f"merged by {merge.values.get('by') or 'the user'}: {', '.join(merge.selectors)}"
+        said += f" ({merge.values['why']})" if merge.values.get("why") else ""
+        evidence += [Evidence(keys[0], k, "override", said) for k in keys[1:]]
     return evidence
 
 

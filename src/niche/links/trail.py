@@ -53,7 +53,7 @@ def query_patterns(query: str) -> list[str]:
         return [f"change-id:{q}"]
     if re.fullmatch(r"#?\d+", q):  # a number: a bug, change, issue or story (or a hash's prefix)
         n = q.lstrip("#")
-        numbered = [f"lp-bug:{n}", f"gerrit:%/{n}", f"github:%#{n}", f"story:{n}"]
+        numbered = [f"lp-bug:{n}", f"gerrit:%/{n}", f"github:%#{n}", f"gitlab:%!{n}", f"gitlab:%#{n}", f"story:{n}"]
         return numbered + ([f"commit:{n}%"] if len(n) >= 7 else [])
     if re.fullmatch(r"[0-9a-fA-F]{7,40}", q):
         return [f"commit:{q.lower()}%"]

@@ -93,6 +93,7 @@ class Issue:
     assignees: tuple[str, ...]
     url: str | None
     events: tuple[Event, ...]  # opened, comment, and the triage events above
+    tracker: str = "github"  # or "gitlab": the same shape, the tracker it was read from
 
 
 def issue_record(repo: str, issue: dict, comments: list, events: list) -> Issue:

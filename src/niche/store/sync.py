@@ -30,6 +30,8 @@ WRITERS: dict[str, Writer] = {
     "gerrit-change": reviews.change_rows,
     "github-change": reviews.change_rows,
     "github-issue": bugs.issue_rows,
+    "gitlab-change": reviews.change_rows,
+    "gitlab-issue": bugs.issue_rows,
     "launchpad-bug": bugs.bug_rows,
     "mail-message": mail.message_rows,
     "irc-log": irc.log_rows,
