@@ -28,7 +28,14 @@ from niche.sources.perceval import Origin, PercevalItems
 from tests.helpers.cli import niche
 from tests.helpers.fixtures import need_fixtures
 from tests.helpers.gitrepos import extract
-from tests.helpers.recordings import GITLAB_PROJECT, gitlab_recording, serve_discourse, serve_gitlab
+from tests.helpers.recordings import (
+    GITLAB_PROJECT,
+    MATTERMOST_CHANNEL,
+    gitlab_recording,
+    serve_discourse,
+    serve_gitlab,
+    serve_mattermost,
+)
 from tests.helpers.strategies import JSON
 
 PERCEVAL = Path(sys.executable).parent / "perceval"
@@ -75,6 +82,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
                                                                   content_type="application/rss+xml")  # fmt: skip
         feed = server.url_for("/blog/feed.xml")
         serve_discourse(server, fixtures)
+        serve_mattermost(server, fixtures)
         forge = server.url_for("").rstrip("/")
         group, project = GITLAB_PROJECT.split("/")
         out = [
@@ -86,6 +94,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
                         category, "--no-archive") for category in ("merge_request", "issue")),
             _perceval(work / "rss.jsonl", "rss", feed),
             _perceval(work / "discourse.jsonl", "discourse", forge),
+            _perceval(work / "mattermost.jsonl", "mattermost", forge, MATTERMOST_CHANNEL, "-t", "token"),
         ]
         (work / "imported").mkdir()
         imported = niche("import", "perceval", *map(str, out), cwd=work / "imported")
@@ -99,12 +108,13 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
                   env={"GITLAB_TOKEN": None}),
             niche("sync", "feeds", feed, cwd=work / "synced"),
             niche("sync", "discourse", forge, cwd=work / "synced"),
+            niche("sync", "mattermost", forge, MATTERMOST_CHANNEL, cwd=work / "synced", env={"MATTERMOST_TOKEN": None}),
         ]
     finally:
         server.stop()
     assert imported.returncode == 1 and "quarantined" in imported.stderr, imported.stderr  # Discourse's stray post
     # the IRC and the Discourse syncs quarantine what they cannot read (see below); the rest are clean
-    assert [s.returncode for s in synced] == [0, 0, 0, 1, 0, 0, 1], [s.stderr for s in synced]
+    assert [s.returncode for s in synced] == [0, 0, 0, 1, 0, 0, 1, 0], [s.stderr for s in synced]
     return work / "imported" / ".niche" / "niche.duckdb", work / "synced" / ".niche" / "niche.duckdb", imported
 
 
@@ -201,6 +211,14 @@ def test_forum_topics_are_the_same_activities(stores) -> None:
     # aside both answers, the import the post Perceval added to 1148 (quarantined, never credited)
     stray = "SELECT count(*) FROM quarantine WHERE error LIKE '%topic 840%'"
     assert _one(imported, stray) == [(1,)] and _one(synced, stray) == [(2,)]
+
+
+def test_chat_posts_are_the_same_activities(stores) -> None:
+    imported, synced, _ = stores
+    theirs, mine = _of(_activities(imported), "mattermost"), _of(_activities(synced), "mattermost")
+    assert theirs == mine and sum(mine.values()) == 7  # the recorded posts that are someone's words
+    posts = "SELECT post_id, parent_id, place, posted_at, text FROM posts WHERE platform = 'mattermost' ORDER BY ALL"
+    assert _one(imported, posts) == _one(synced, posts)
 
 
 def test_gerrit_items_are_the_changes_of_the_query_they_hold(tmp_path: Path) -> None:

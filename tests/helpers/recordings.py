@@ -181,3 +181,23 @@ def serve_discourse(httpserver: HTTPServer, fixtures: Path, listing: str = "disc
             discourse_recording(fixtures, "discourse_post.json"), content_type="application/json"
         )
     return asked
+
+
+MATTERMOST_CHANNEL = "abcdefghijkl"
+
+
+def serve_mattermost(httpserver: HTTPServer, fixtures: Path) -> list[str]:
+    """The recorded Mattermost channel: its info, two pages of posts (then an empty one) and the
+    two users who wrote them; returns the pages' names."""
+
+    def load(name: str) -> str:
+        return (fixtures / "mattermost" / name).read_text()
+
+    pages = ["mattermost_posts.json", "mattermost_posts_next.json", "mattermost_posts_empty.json"]
+    channel = f"/api/v4/channels/{MATTERMOST_CHANNEL}"
+    httpserver.expect_request(channel).respond_with_data(load("mattermost_channel.json"))
+    httpserver.expect_request(f"{channel}/posts").respond_with_handler(
+        lambda r: Response(load(pages[int(r.args.get("page", "0"))])))  # fmt: skip
+    for name in ("mattermost_user_sduenas.json", "mattermost_user_valcos.json"):
+        httpserver.expect_request(f"/api/v4/users/{json.loads(load(name))['id']}").respond_with_data(load(name))
+    return pages

@@ -7,7 +7,7 @@ same `Commit`, a message is given back its headers and read by niche's mail pars
 Supybot lines is written out as its log file and read by niche's IRC parser, a Gerrit item is
 the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads, an
 RSS item the feedparser entry niche's feed reader reads, a Discourse item the topic its reader
-reads. So
+reads, a Mattermost item the post with its author as niche's reader reads it. So
 the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
 checks that on the same inputs read both ways.
 
@@ -39,13 +39,15 @@ from niche.sources.gitlab import issue_record, merge_request_change
 from niche.sources.mail.mbox import RawMessage
 from niche.sources.mail.message import parse_message
 from niche.sources.mail.source import Post
+from niche.sources.mattermost import post_thread
 
 # Perceval's backend_name -> the kind of niche source that reads the same data (NOUNS: what one
 # item of it is called; else the category's name).
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
-         "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse"}  # fmt: skip
+         "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse",
+         "Mattermost": "mattermost"}  # fmt: skip
 NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
-         "discourse": "topic"}  # fmt: skip
+         "discourse": "topic", "mattermost": "post"}  # fmt: skip
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -251,6 +253,10 @@ class PercevalItems:
             return thread.item_id, "post-thread", thread
         if self.kind == "discourse":
             thread = topic_thread(data, urlsplit(self.origin.origin).hostname or self.origin.origin)
+            return thread.item_id, "post-thread", thread
+        if self.kind == "mattermost":  # the post, with its channel's and its author's answers
+            channel = data.get("channel_data") or {}
+            thread = post_thread(data, channel.get("display_name") or channel.get("name") or data["channel_id"])
             return thread.item_id, "post-thread", thread
         host, project = _gitlab_project(self.origin.origin)
         if self.origin.category == "merge_request":
