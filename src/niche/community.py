@@ -31,6 +31,7 @@ from niche.errors import ConfigError, NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
 from niche.identity.people import person_of
+from niche.insights.namesakes import namesakes, with_told_apart
 from niche.insights.niches import Opportunity, niches
 from niche.insights.profile import Profile, Profiles
 from niche.insights.signals import SIGNALS_OFF, Risk, risks
@@ -253,8 +254,11 @@ class Community:
         return found
 
     def people(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
-        """Everyone but bots, most active in the last months first (people_directory.sql)."""
-        return self.metric("people_directory", as_of=as_of, months=months)
+        """Everyone but bots, most active in the last months first (people_directory.sql); people
+        who share their name with others say what tells them apart (`told_apart`, namesakes.sql)."""
+        as_of = self._as_of(as_of)
+        rows = self.metric("people_directory", as_of=as_of, months=months)
+        return with_told_apart(rows, namesakes(self.store, as_of))
 
     def bots(self) -> list[dict[str, Any]]:
         """The automation accounts, counted nowhere as people (bots.sql)."""

@@ -13,11 +13,12 @@ from typing import Annotated, Any
 
 import click
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, overview, record
-from niche.cli.console import fail, out
+from niche.cli.console import err, fail, out
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
 from niche.cli.sync import sync_app
@@ -35,6 +36,8 @@ class _Niche(TyperGroup):
             return super().invoke(ctx)
         except NicheError as exc:
             fail(str(exc))
+            for key, said in getattr(exc, "candidates", ()):  # an AmbiguousError: the ones to choose from
+                err.print(f"  {key}  {escape(said)}", soft_wrap=True)
             raise typer.Exit(2) from None
         except OSError as exc:  # a file given that is missing, unreadable or unwritable, a full disk
             fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))

@@ -27,7 +27,7 @@ from niche.errors import ConfigError, NotFoundError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
 from niche.identity.people import (
-    kept_apart,
+    apart_because,
     load_identities,
     person_details,
     person_of,
@@ -35,6 +35,7 @@ from niche.identity.people import (
     shown_email,
 )
 from niche.identity.resolve import Evidence, Identity, explain, resolve
+from niche.insights.namesakes import namesakes
 from niche.metrics import to_json
 from niche.metrics.cycles import load_cycles, report_windows
 from niche.metrics.review_reports import punchcard as punchcard_of
@@ -92,7 +93,8 @@ def list_people(
         "name", *(["email"] if show_emails else []), "identities", "contributions", "last seen", "organisation"
     )
     for r in rows[:limit]:
-        shown = [escape(r["name"]), *([escape(r.get("email") or "")] if show_emails else [])]
+        name = escape(r["name"]) + (f"\n[dim]{escape(r['told_apart'])}[/dim]" if r.get("told_apart") else "")
+        shown = [name, *([escape(r.get("email") or "")] if show_emails else [])]
         table.add_row(*shown, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
                       escape(r.get("org") or ("" if bots else "unknown")))  # fmt: skip
     out.print(table)
@@ -114,13 +116,22 @@ def punchcard(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email
 @people_app.command()
 def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
          show_emails: ShowEmails = False) -> None:  # fmt: skip
-    """One person: identities with the reason each belongs, affiliations, contributions by role."""
+    """One person: identities with the reason each belongs, affiliations, contributions by role,
+    and the others shown by the same name, with what tells them apart."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        dated(store)
+        as_of = dated(store).as_of
         person = person_of(store, who)
         details = person_details(store, person)
         roles = [tuple(r.values()) for r in metrics.run(store, "person_roles", person_id=person)]
+        alike = namesakes(store, as_of).get(person, [])
     out.print(f"[bold]{escape(details.name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if details.is_bot else ""))
+    if alike:
+        out.print(f"  {escape(alike[0].told_apart)}", soft_wrap=True)
+        others = "1 other person is" if len(alike) == 2 else f"{len(alike) - 1} other people are"
+        out.print(f"[yellow]{others} shown as {escape(details.name)}[/yellow] "
+                  f"(`niche people why {person} ID` says what keeps them apart):", soft_wrap=True)  # fmt: skip
+        for other in alike[1:]:
+            out.print(f"  {other.person_id}  {escape(other.told_apart)}", soft_wrap=True)
     if show_emails and details.email:
         out.print(f"primary email: {escape(details.email)}")
     table = Table("source", "name", "email", "username", "why this is them")
@@ -193,10 +204,10 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         label = "source_kind || ' ' || coalesce(name, username, '?')"
         labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM shown_identities").fetchall())
         chain = explain([Evidence(*row) for row in rows], a[0], b[0])
-        held = kept_apart(store, a[0], b[0]) if chain is None else []
+        apart = apart_because(store, a[0], b[0], first, second) if chain is None else []
     if chain is None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
-        for line in held or ["no evidence joins them"]:
+        for line in apart:
             out.print(f"    {escape(line)}", soft_wrap=True)
         raise typer.Exit(1)
     for ev in chain:

@@ -16,6 +16,7 @@ from niche.identity import log
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
 from niche.identity.bots import ci_by_behaviour
+from niche.identity.guards import guards_between
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.organisations import shipped
 from niche.identity.overrides import Overrides, SelectorIndex
@@ -75,19 +76,21 @@ def _people_of(store: Store, keys: list[str], by: str = "identity_id") -> list[s
 
 
 def _describe_people(store: Store, people: list[str]) -> list[tuple[str, str]]:
-    """(person id, a line telling them apart) for each person."""
+    """(person id, a line telling them apart: employers, years, contributions, sources) for each."""
     rows = store.con.execute(
-        """SELECT p.person_id, p.name, count(DISTINCT pi.identity_id), count(a.identity_id), max(a.occurred_at),
-                  string_agg(DISTINCT i.source_kind, ', ' ORDER BY i.source_kind)
+        """SELECT p.person_id, p.name, count(a.identity_id), min(a.occurred_at), max(a.occurred_at),
+                  string_agg(DISTINCT i.source_kind, ', ' ORDER BY i.source_kind),
+                  (SELECT string_agg(org, ' then ' ORDER BY valid_from) FROM affiliations f
+                   WHERE f.person_id = p.person_id)
            FROM people p JOIN person_identities pi USING (person_id) JOIN identities i USING (identity_id)
            LEFT JOIN activities a ON a.identity_id = pi.identity_id
            WHERE p.person_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY p.person_id, p.name""",
         [people],
     ).fetchall()
     said = {
-        p: f"{name} ({contributions:,} contributions, last {last:%Y-%m-%d}, in {kinds})" if last
-        else f"{name} (no contributions; in {kinds})"
-        for p, name, _, contributions, last, kinds in rows
+        p: f"{name} ({orgs or 'no employer known'}; {first:%Y}-{last:%Y}; {contributions:,} contributions in {kinds})"
+        if last else f"{name} (no contributions; in {kinds})"
+        for p, name, contributions, first, last, kinds, orgs in rows
     }  # fmt: skip
     return [(p, said.get(p, p)) for p in people]
 
@@ -318,6 +321,22 @@ def kept_apart(store: Store, a: str, b: str) -> list[str]:
         said = f"kept apart by {by} on {at:%Y-%m-%d} (log entry {entry}{undone})" + (f": {why}" if why else "")
         lines += [said, f"  the evidence that would join them: {rule}: {detail}"]
     return list(dict.fromkeys(lines))
+
+
+def apart_because(store: Store, a: str, b: str, said_a: str, said_b: str) -> list[str]:
+    """Why identities a and b (named by the user as said_a, said_b) are two people: the correction
+    that keeps them apart, else the resolver's guard that did; and what evidence would join them."""
+    held = kept_apart(store, a, b)
+    if held:
+        return held
+    sides = []
+    for key in (a, b):
+        person = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [key]).fetchone()
+        keys = {k for (k,) in store.con.execute(
+            "SELECT identity_id FROM person_identities WHERE person_id = ?", [person[0]]).fetchall()}  # fmt: skip
+        bot = store.con.execute("SELECT is_bot FROM people WHERE person_id = ?", [person[0]]).fetchone()[0]
+        sides.append(([i for i in load_identities(store) if i.key in keys], bool(bot)))
+    return guards_between(sides[0][0], sides[1][0], said_a, said_b, (sides[0][1], sides[1][1]))
 
 
 @dataclass(frozen=True)
