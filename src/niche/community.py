@@ -27,6 +27,7 @@ import httpx
 from niche import metrics
 from niche.classify import classify
 from niche.config import Config, load_config
+from niche.credentials import url_credentials
 from niche.errors import ConfigError, NicheError
 from niche.identity import resolve_people
 from niche.identity.overrides import load_overrides
@@ -127,7 +128,8 @@ class Community:
         """A Gerrit server's changes over REST; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD for private ones."""
         user, password = os.environ.get("NICHE_GERRIT_USER"), os.environ.get("NICHE_GERRIT_PASSWORD")
         auth = httpx.BasicAuth(user, password) if user and password else None
-        client = self.http(url.rstrip("/") + ("/a" if auth else ""), auth=auth)
+        # Gerrit answers as anonymous outside /a/: a login, from env or written in the URL, needs it.
+        client = self.http(url.rstrip("/") + ("/a" if auth or url_credentials(url) else ""), auth=auth)
         return GerritServer(client, project, since)
 
     def github(self, repo: str, since: str | None = None, issues: bool = False, api_url: str | None = None
@@ -314,6 +316,10 @@ class Community:
                  progress: Callable[[int, int], None] | None = None) -> Backtest:  # fmt: skip
         """Backtest the disengagement risk on this store's own history (ROC AUC, precision@k, baseline)."""
         return backtest(self.store, every, horizon, k, progress)
+
+    def cut_fields(self) -> list[dict[str, Any]]:
+        """Items read with a field cut to its bound: which field, and how much was kept (cut_fields.sql)."""
+        return self.metric("cut_fields")
 
     def quarantined(self, since: datetime | None = None, limit: int | None = None) -> list[Quarantined]:
         """Input set aside (newest first), or only what was set aside since a moment."""

@@ -16,9 +16,15 @@ turns any exception of one item into a quarantined `BadRecord`, so parsers need 
 
 from __future__ import annotations
 
+from niche.credentials import strip_credentials
+
 
 class NicheError(Exception):
-    """Base of every error niche raises on purpose; the CLI prints its message on one line."""
+    """Base of every error niche raises on purpose; the CLI prints its message on one line, never
+    with the password of a URL it names."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(strip_credentials(message))
 
 
 class ConfigError(NicheError):

@@ -84,9 +84,12 @@ def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show
     with community_of(ctx, read_only=True) as community:
         dated(community.store)
         found = community.quarantined()
+        cut = community.cut_fields()
     if as_json:
         out.out(json.dumps([to_json(vars(q)) for q in found[:limit]], indent=2))
         return
     for q in found[:limit]:
         out.print(f"{q.recorded_at:%Y-%m-%d %H:%M} {escape(q.location)}: {escape(q.error)}")
     out.print(f"{len(found)} quarantined item(s)" + (f", {limit} shown" if len(found) > limit else ""))
+    for c in cut[:limit]:  # read, but with a field cut to its bound
+        out.print(f"cut: {escape(c['item_id'])}: {escape(c['detail'])}")

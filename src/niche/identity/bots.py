@@ -16,7 +16,7 @@ BOT_PATTERNS = (
     r"launchpad translations|\bon behalf of\b",  # Launchpad's translation imports
     r"<(infra-root|jenkins|zuul|noreply|no-reply)@",
     r"<openstack-infra@",
-    r"<[^>]*\+bot@",
+    r"<[^<>]*\+bot@",
 )
 _BOT = re.compile("|".join(BOT_PATTERNS))
 # Third-party CI accounts are named "<Vendor> CI" ("SmokeStack CI", "VMware NSX CI"); matched on

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from niche.identity.normalize import canonical_email
 from niche.identity.resolve import Evidence, Identity
-
-_ENTRY = re.compile(r"([^<#]*)<([^>]*)>")
+from niche.sources.bounds import LINE_LIMIT
 
 
 class Mailmap:
@@ -24,11 +22,11 @@ class Mailmap:
         # commit email -> commit name (None: any name) -> (proper name, proper email)
         self._entries: dict[str, dict[str | None, tuple[str | None, str | None]]] = {}
         for line in text.splitlines():
-            if not line.startswith("#"):
+            if not line.startswith("#") and len(line) <= LINE_LIMIT:  # a longer one is no one's entry
                 self._read_line(line)
 
     def _read_line(self, line: str) -> None:
-        found = _ENTRY.findall(line)[:2]
+        found = _entries(line)
         if not found:
             return
         if len(found) == 1:
@@ -51,6 +49,17 @@ class Mailmap:
         if proper is None:
             return name, email
         return proper[0] or name, proper[1] or email
+
+
+def _entries(line: str) -> list[tuple[str, str]]:
+    """The first two "Name <email>" of a line (a name stops at "#"), found with str.find: a
+    regex retried at every position of a long line without "<" took time growing with its square."""
+    found: list[tuple[str, str]] = []
+    at = 0
+    while len(found) < 2 and (start := line.find("<", at)) >= 0 and (end := line.find(">", start)) >= 0:
+        found.append((line[at:start].rpartition("#")[2], line[start + 1 : end]))
+        at = end + 1
+    return found
 
 
 def mailmap_evidence(

@@ -54,10 +54,14 @@ COMMON_FAMILY_NAMES = frozenset({
 _GITHUB_NOREPLY = re.compile(r"^(?:\d+\+)?([a-z0-9-]+)@users\.noreply\.github\.com$")
 _GMAIL = frozenset({"gmail.com", "googlemail.com"})
 _NOT_A_LETTER = re.compile(r"[^a-z0-9 ]+")
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
+# Innermost remarks: spans never overlap, so one pass is linear (one matching "(" to the next ")"
+# rescanned the rest of a name for every "(").
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|<[^<>]*>")
 # "Jane Doe via GitGitGadget", "'Jane Doe' via dev-list": the person, relayed by a service.
-_VIA = re.compile(r"\s+via\s+\S+.*$", re.I)
-_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*")  # also "jdoe@myhost": dropped from names, not canonical
+_VIA = re.compile(r"\svia\s+\S.*$", re.I)
+# Also "jdoe@myhost": dropped from names, not canonical. It starts where a run of address
+# characters starts (the look-behind): tried inside a long run, it rescanned the run each time.
+_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)*")
 
 
 def _bare(address: str) -> str:
@@ -138,7 +142,12 @@ def name_tokens(name: str | None) -> tuple[str, ...]:
     if not name:
         return ()
     text = unicodedata.normalize("NFKC", name)
-    text = _VIA.sub("", _BRACKETED.sub(" ", _ADDRESS.sub(" ", text)))  # an address typed into the name
+    text = _ADDRESS.sub(" ", text)  # an address typed into the name
+    for _ in range(3):  # remarks, innermost first: "(old (very old) name)" takes two passes
+        text, found = _BRACKETED.subn(" ", text)
+        if not found:
+            break
+    text = _VIA.sub("", text)
     if text.count(",") == 1:
         family, given = text.split(",")
         if given.strip() and not re.search(r"\b(jr|sr|ii|iii|iv|phd|md)\b", given.lower()):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 from rapidfuzz import fuzz
@@ -32,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from niche.identity import normalize as norm
 from niche.identity.bots import is_bot
 from niche.identity.organisations import shipped
+from niche.sources.bounds import bounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +200,9 @@ def explain(evidence: Iterable[Evidence], a: str, b: str) -> list[Evidence] | No
 
 
 def _prepare(ident: Identity, bots: tuple[str, ...], bot: bool = False) -> _Prepared:
+    # A store written before sources bounded their fields, or a CSV row, may hold a 100 KB name:
+    # matching one took minutes, on every sync. Compared within bounds, its key stays whole.
+    ident = replace(ident, name=bounded(ident.name), email=bounded(ident.email), username=bounded(ident.username))
     email = norm.find_email(ident.email, ident.name)
     mailbox = norm.mailbox_name(email or ident.email)
     if norm.is_placeholder_email(email):

@@ -13,6 +13,7 @@ from niche.links.extract import extract_refs
 from niche.store import Store
 
 BATCH = 5000
+TEXT_WINDOW = 64 * 1024  # characters read from each end of a long text (nova's longest commit message: 4.6 KB)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,12 @@ def build_links(store: Store) -> int:
         if provider.table not in present:
             continue
         # A bounded query per batch: writing on the connection would end a streaming result.
-        pending = f"""SELECT * FROM ({provider.query}) AS p(source, item_id, item_kind, title, url, occurred_at,
-                                                          identity_id, own_keys, text)
+        # A batch holds at most BATCH texts of TEXT_WINDOW each: a 20 MB message is read by its
+        # head and tail (where references and trailers are), not loaded whole 5,000 times over.
+        pending = f"""SELECT * EXCLUDE (text), CASE WHEN length(text) <= {2 * TEXT_WINDOW} THEN text
+                             ELSE left(text, {TEXT_WINDOW}) || chr(10) || right(text, {TEXT_WINDOW}) END
+                      FROM ({provider.query}) AS p(source, item_id, item_kind, title, url, occurred_at,
+                                                   identity_id, own_keys, text)
                       ANTI JOIN link_items l USING (source, item_id) LIMIT {BATCH}"""
         while rows := store.con.execute(pending).fetchall():
             added += _write(store, rows)

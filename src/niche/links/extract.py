@@ -33,16 +33,20 @@ class Ref:
 _URL = re.compile(r"https?://[^\s<>\"'`)\]]+", re.I)
 # Written to start with a literal (the regex engine then skips ahead fast); same as \bI[0-9a-f]{40}\b.
 _CHANGE_ID = re.compile(r"I(?<!\wI)([0-9a-f]{40})\b")
-_BUG_TRAILER = re.compile(r"^\s*(Closes-Bug|Partial-Bug|Related-Bug|Fixes-Bug)\s*:\s*((?:#?\d+[\s,]*)+)", re.I | re.M)
+# Trailers start a line; "^[ \t]*", not "^\s*", which tried at every line start of a long run of
+# blank lines rescanned all of them.
+_BUG_TRAILER = re.compile(
+    r"^[ \t]*(Closes-Bug|Partial-Bug|Related-Bug|Fixes-Bug)\s*:\s*((?:#?\d+[\s,]*)+)", re.I | re.M
+)
 _LP_SHORT = re.compile(r"\b(?:LP|lp|Launchpad)\s*:?\s*#\s*(\d{4,})\b")
 # "Fixes bug 888147", "bug #888147": how OpenStack's commits named Launchpad bugs before the
 # Closes-Bug trailer (2013). Five digits at least; "Bug: N" is left alone (Bugzilla's trailer).
 _BUG_WORD = re.compile(r"\b[Bb]ug\s*#?\s*(\d{5,})\b")
-_BLUEPRINT = re.compile(r"^\s*(?:Partially-)?Implements\s*:\s*(?:blueprint|bp)\s+([\w.-]+)", re.I | re.M)
-_PHAB_TRAILER = re.compile(r"^\s*Bug\s*:\s*(T\d+)\s*$", re.M)
-_STORY = re.compile(r"^\s*Story\s*:\s*#?(\d+)", re.I | re.M)
+_BLUEPRINT = re.compile(r"^[ \t]*(?:Partially-)?Implements\s*:\s*(?:blueprint|bp)\s+([\w.-]+)", re.I | re.M)
+_PHAB_TRAILER = re.compile(r"^[ \t]*Bug[ \t]*:[ \t]*(T\d+)[ \t\r]*$", re.M)
+_STORY = re.compile(r"^[ \t]*Story\s*:\s*#?(\d+)", re.I | re.M)
 _COMMIT = re.compile(r"(?<!\w)([0-9a-fA-F]{40})(?!\w)")  # reverts, cherry-picks, mentions
-_MESSAGE_ID = re.compile(r"^(?:Message-ID|In-Reply-To)\s*:\s*<([^<>\s]+@[^<>\s]+)>", re.I | re.M)
+_MESSAGE_ID = re.compile(r"^(?:Message-ID|In-Reply-To)[ \t]*:[ \t]*<([^<>\s@]+@[^<>\s]+)>", re.I | re.M)
 _GITHUB_SHORT = re.compile(r"(?<![\w/.-])([A-Za-z0-9][\w.-]*/[\w.-]+)#(\d+)\b")
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from niche.errors import SourceError
+from niche.sources.bounds import SUBJECT_LIMIT, bounded
 from niche.sources.changes import Account, Change, Event, epoch
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.gerrit_messages import read_message
@@ -90,7 +91,7 @@ def from_ssh(record: dict[str, Any]) -> Change:
         host=urlsplit(record.get("url") or "").hostname or "",
         project=record["project"],
         number=int(record["number"]),
-        subject=record.get("subject") or "",
+        subject=bounded(record.get("subject"), SUBJECT_LIMIT) or "",
         owner=owner,
         status=record.get("status") or ("NEW" if record.get("open") else "UNKNOWN"),
         created=record.get("createdOn"),
@@ -140,7 +141,7 @@ def from_rest(info: dict[str, Any], host: str, base_url: str | None,
         host=host,
         project=project,
         number=number,
-        subject=info.get("subject") or (last.get("commit") or {}).get("subject") or "",
+        subject=bounded(info.get("subject") or (last.get("commit") or {}).get("subject"), SUBJECT_LIMIT) or "",
         owner=owner,
         status=info.get("status") or "UNKNOWN",
         created=epoch(info.get("created")),

@@ -13,11 +13,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.utils import parseaddr
 from functools import partial
 from pathlib import Path
 
+from niche.credentials import strip_credentials
 from niche.errors import SourceError
+from niche.sources.bounds import PATH_LIMIT, bounded, parse_address
 from niche.sources.contract import BadRecord, read_item
 
 # One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
@@ -97,9 +98,9 @@ class Commit:
         found = []
         for key, value in self.trailers:
             if key == "Co-Authored-By":
-                name, email = parseaddr(value)
+                name, email = parse_address(value)
                 if name or email:
-                    found.append((name or email, email))
+                    found.append((bounded(name or email) or "", bounded(email) or ""))
         return tuple(found)
 
 
@@ -149,6 +150,7 @@ def parse_trailers(message: str) -> tuple[tuple[str, str], ...]:
 def _parse_signature(name: bytes, email: bytes, date: bytes) -> tuple[Signature, bool]:
     name_text, lossy_name = decode_text(name)
     email_text, lossy_email = decode_text(email)
+    name_text, email_text = bounded(name_text) or "", bounded(email_text) or ""  # the record keeps them whole
     epoch, _, tz = date.decode("ascii").partition(" ")
     if len(tz) != 5 or tz[0] not in "+-" or not tz[1:].isdigit():
         raise ValueError(f"unreadable timezone {tz!r} in date {date!r}")
@@ -171,8 +173,8 @@ def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
         i += 1
         files.append(
             FileChange(
-                path=decode_text(path)[0],
-                old_path=decode_text(old_path)[0] if old_path is not None else None,
+                path=bounded(decode_text(path)[0], PATH_LIMIT) or "",
+                old_path=bounded(decode_text(old_path)[0], PATH_LIMIT) if old_path is not None else None,
                 added=None if added == b"-" else int(added),
                 deleted=None if deleted == b"-" else int(deleted),
             )
@@ -346,24 +348,38 @@ def is_shallow(repo: Path) -> bool:
 
 
 def remote_url(repo: Path) -> str | None:
+    """origin's URL, without the user and password a clone URL may carry."""
     result = subprocess.run(
         ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
         capture_output=True,
         env=_GIT_ENV,
         check=False,
     )
-    return result.stdout.decode(errors="replace").strip() or None
+    return strip_credentials(result.stdout.decode(errors="replace").strip()) or None
 
 
-def mailmap_text(repo: Path) -> str:
-    """The repository's .mailmap as git would read it: the work tree's file, else HEAD's (bare)."""
-    worktree_file = repo.parent / ".mailmap" if repo.name == ".git" else None
-    if worktree_file is not None and worktree_file.is_file():
-        return worktree_file.read_text(errors="replace")
-    result = subprocess.run(
-        ["git", "-C", str(repo), "cat-file", "blob", "HEAD:.mailmap"], capture_output=True, env=_GIT_ENV, check=False
-    )
-    return result.stdout.decode(errors="replace") if result.returncode == 0 else ""
+MAX_MAILMAP_BYTES = 1 << 20  # the largest real ones (Linux, GNOME) are a tenth of this
+
+
+def mailmap_text(repo: Path) -> tuple[str, str | None]:
+    """(the repository's .mailmap, a warning or None), read from HEAD's tree as git reads it in a
+    bare repository: never the work tree's file, which may be a link to anything on this machine
+    (/proc/self/environ holds the tokens niche runs with), and only a regular file up to
+    MAX_MAILMAP_BYTES."""
+    listed = subprocess.run(
+        ["git", "-C", str(repo), "ls-tree", "--long", "-z", "HEAD", "--", ".mailmap"],
+        capture_output=True, env=_GIT_ENV, check=False,
+    )  # fmt: skip
+    entry = listed.stdout.split(b"\0", 1)[0].decode(errors="replace") if listed.returncode == 0 else ""
+    if not entry:
+        return "", None
+    mode, kind, blob, size = entry.split("\t", 1)[0].split()
+    if kind != "blob" or mode not in ("100644", "100755"):
+        return "", f"{repo}: .mailmap is not a regular file (mode {mode}); not read, as git does not read it"
+    if int(size) > MAX_MAILMAP_BYTES:
+        limit = MAX_MAILMAP_BYTES >> 20
+        return "", f"{repo}: .mailmap is {int(size) / 1e6:.1f} MB, over the {limit} MB limit; not read"
+    return _git(repo, "cat-file", "blob", blob), None
 
 
 def _stdin_revisions(tips: list[str], exclude: list[str]) -> bytes:

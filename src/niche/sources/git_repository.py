@@ -49,11 +49,10 @@ class GitRepository:
         self.tally = Tally()
 
     def attrs(self) -> Mapping[str, Any]:
-        return {
-            "remote_url": git.remote_url(self.gdir),
-            "shallow": git.is_shallow(self.gdir),
-            "mailmap": git.mailmap_text(self.gdir),
-        }
+        mailmap, warning = git.mailmap_text(self.gdir)  # never through a link, at most a size cap
+        if warning:
+            self.tally.warnings.append(warning)
+        return {"remote_url": git.remote_url(self.gdir), "shallow": git.is_shallow(self.gdir), "mailmap": mailmap}
 
     def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
         gdir = self.gdir

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from niche.sources.bounds import SUBJECT_LIMIT, bounded
 from niche.sources.changes import Account, Change, Event, epoch
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.http import HttpClient
@@ -57,7 +58,7 @@ def pull_request_change(
         host=host,
         project=repo,
         number=int(pull["number"]),
-        subject=pull.get("title") or "",
+        subject=bounded(pull.get("title"), SUBJECT_LIMIT) or "",
         owner=owner,
         status=status,
         created=epoch(pull.get("created_at")),
@@ -107,7 +108,7 @@ def issue_record(repo: str, issue: dict, comments: list, events: list) -> Issue:
     return Issue(
         repo=repo,
         number=int(issue["number"]),
-        title=issue.get("title") or "",
+        title=bounded(issue.get("title"), SUBJECT_LIMIT) or "",
         body=issue.get("body") or "",
         author=author,
         state=issue.get("state") or "unknown",

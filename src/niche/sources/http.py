@@ -19,6 +19,7 @@ import httpx
 import stamina
 
 from niche import __version__
+from niche.credentials import strip_credentials, url_credentials
 from niche.errors import SourceError
 
 USER_AGENT = f"niche/{__version__} (+https://pypi.org/project/niche/)"
@@ -76,7 +77,10 @@ class HttpClient:
         token = os.environ.get(token_env) if token_env else None
         if token:
             hdrs["Authorization"] = f"{auth_scheme} {token}"
-        self.base_url = base_url.rstrip("/")
+        written = url_credentials(base_url)  # "https://user:pw@host": a login, never part of a URL shown
+        if auth is None and written:
+            auth = httpx.BasicAuth(*written)
+        self.base_url = strip_credentials(base_url).rstrip("/")
         self.max_wait = max_wait
         self.on_wait = on_wait
         self.requests = 0  # answers received, retries included: what a sync cost
@@ -119,9 +123,9 @@ class HttpClient:
                 f"more than --max-wait {self.max_wait:.0f}s; run again later (the sync resumes where it stopped)"
             ) from None
         except (ServerFault, httpx.TransportError) as exc:
-            raise SourceError(
-                f"{self.base_url}{url}: failed after {RETRIES} tries: {exc or type(exc).__name__}"
-            ) from None
+            why = strip_credentials(str(exc)) or type(exc).__name__
+            raise SourceError(f"{self.base_url}{url}: failed after {RETRIES} tries: {why}") from None
         if response.status_code >= 400:
-            raise SourceError(f"{response.url}: HTTP {response.status_code}: {response.text[:200].strip()}")
+            where = strip_credentials(str(response.url))  # a redirect may lead to a URL with a login
+            raise SourceError(f"{where}: HTTP {response.status_code}: {response.text[:200].strip()}")
         return response

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from niche.errors import SourceError
+from niche.sources.bounds import bounded
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.git import decode_text
 
@@ -107,7 +108,7 @@ def parse_log(text: str, file_name: str, tz: tzinfo = UTC) -> Log:
             continue
         at, offset, body = parsed
         if change := _NICK_CHANGE.match(body):
-            old, new = change.groups()
+            old, new = bounded(change.group(1)) or "", bounded(change.group(2)) or ""
             alias[new] = alias.get(old, old)
             log.nick_changes.append((at, old, new))
             continue
@@ -118,10 +119,11 @@ def parse_log(text: str, file_name: str, tz: tzinfo = UTC) -> Log:
             elif log.channel is None and (joined := re.search(r"has joined (#\S+)", body)):
                 log.channel = joined.group(1)
             continue
-        said_as, content = said.group(1), said.group(2) or ""
+        said_as, content = bounded(said.group(1)) or "", said.group(2) or ""
         nick = alias.get(said_as, said_as)
         addressed_match = _ADDRESSED.match(content)
-        addressed = alias.get(addressed_match.group(1), addressed_match.group(1)) if addressed_match else None
+        to = bounded(addressed_match.group(1)) if addressed_match else None
+        addressed = alias.get(to, to) if to else None
         asked_at = questions.get(addressed) if addressed and addressed != nick else None
         answers = asked_at is not None and at - asked_at <= QUESTION_WINDOW
         if content.rstrip().endswith("?"):
@@ -163,7 +165,8 @@ def _meeting_command(log: Log, meeting: Meeting | None, nick: str, text: str, at
         meeting.participants[nick] = meeting.participants.get(nick, 0) + 1
         return None
     if verb == "chair":
-        meeting.chairs.extend(n for n in re.split(r"[\s,]+", rest) if n and n not in meeting.chairs)
+        named = (bounded(n) or "" for n in re.split(r"[\s,]+", rest) if n)
+        meeting.chairs = list(dict.fromkeys([*meeting.chairs, *named]))  # in order, once each (a set: linear)
     elif verb == "topic":
         meeting.topics.append(rest)
     elif verb == "agreed":

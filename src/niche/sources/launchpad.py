@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from niche.errors import SourceError
+from niche.sources.bounds import SUBJECT_LIMIT, bounded
 from niche.sources.changes import epoch
 from niche.sources.contract import BadRecord, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.http import HttpClient
@@ -134,7 +135,7 @@ class LaunchpadReader:
         duplicate = data.get("duplicate_of_link")
         return Bug(
             number=int(data["id"]),
-            title=data.get("title") or "",
+            title=bounded(data.get("title"), SUBJECT_LIMIT) or "",
             description=data.get("description") or "",
             owner=owner,
             created=epoch(data.get("date_created")),

@@ -14,8 +14,10 @@ from typing import Any
 import pyarrow as pa
 
 from niche.sources import git
+from niche.sources.bounds import Cut
 from niche.sources.contract import Item, Source
 from niche.store.db import identity_id, valid_epoch
+from niche.store.rows import cut_note
 
 
 def commit_rows(source: Source, items: Sequence[Item[git.Commit]]) -> CommitRows:
@@ -41,6 +43,7 @@ class CommitRows:
         self.acts: dict[str, list] = {
             k: [] for k in ("item_id", "kind", "identity_id", "occurred_at", "tz_offset_minutes", "attrs")
         }
+        self.flags: dict[str, list] = {"item_id": [], "detail": []}  # fields cut to their bound
 
     def _identity(self, name: str, email: str) -> str:
         ident = identity_id("git", name, email)
@@ -95,6 +98,14 @@ class CommitRows:
             self._activity(sha, "commit.co_authored", self._identity(name, email), author_at, None, attrs)
         if committer != author:
             self._activity(sha, "commit.committed", committer, committer_at, c.committer.tz_minutes, attrs)
+        fields = [("author name", c.author.name), ("author email", c.author.email),
+                  ("committer name", c.committer.name), ("committer email", c.committer.email)]  # fmt: skip
+        fields += [(f"co-author {part}", v) for co in c.co_authors for part, v in zip(("name", "email"), co)]  # noqa: B905
+        fields += [("file path", f.path) for f in c.files]
+        for what, value in fields:
+            if isinstance(value, Cut):
+                self.flags["item_id"].append(sha)
+                self.flags["detail"].append(cut_note(what, value))
 
     def columns(self) -> dict[str, dict[str, Any]]:
         n_acts = len(self.acts["item_id"])
@@ -125,6 +136,11 @@ class CommitRows:
                 **self.files,
                 "added": pa.array(self.files["added"], pa.int32()),
                 "deleted": pa.array(self.files["deleted"], pa.int32()),
+            },
+            "item_flags": {
+                "source": [self.source] * len(self.flags["item_id"]),
+                **self.flags,
+                "flag": ["field-cut"] * len(self.flags["item_id"]),
             },
             "activities": {
                 **self.acts,

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from niche.credentials import strip_credentials
 from niche.errors import ConfigError, SchemaError, StoreError
 
 DEFAULT_DB = Path(".niche") / "niche.duckdb"
@@ -153,7 +154,7 @@ class Store:
             """INSERT INTO sources VALUES (?, ?, ?, ?, ?, NULL)
                ON CONFLICT (source) DO UPDATE SET name = excluded.name, location = excluded.location,
                attrs = excluded.attrs""",
-            [source, kind, name, location, json.dumps(attrs)],
+            [source, kind, name, strip_credentials(location), strip_credentials(json.dumps(attrs))],
         )
 
     def mark_synced(self, source: str) -> None:
@@ -277,6 +278,7 @@ class Store:
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""
         self.con.execute("DELETE FROM quarantine WHERE source = ? AND item_id = ?", [source, item_id])
+        location, error = strip_credentials(location), strip_credentials(error)
         self.con.execute(
             "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?)", [source, item_id, location, error, payload, _now()]
         )

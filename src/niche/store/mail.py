@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from niche.sources.contract import Item, Source
+from niche.sources.mail import MAX_REFERENCES
 from niche.sources.mail.source import Post
 from niche.store.db import Store
 from niche.store.rows import Rows
@@ -54,8 +55,12 @@ def thread_messages(store: Store) -> int:
     rebuilt over all lists at once, since posts are cross-posted and replies arrive out of order.
     Activities whose answer flag changes are unclassified, so roles follow.
     """
+    # What threading needs of every message, each field bounded whatever a message held (a store
+    # written before subjects were bounded may hold a 20 MB one): a digest of the subject, which
+    # is only compared, and the nearest references.
     rows = store.con.execute(
-        """SELECT m.item_id, m.list, m.in_reply_to, m.refs, m.thread_subject, m.is_reply, epoch(m.sent_at),
+        f"""SELECT m.item_id, m.list, m.in_reply_to, m.refs[-{MAX_REFERENCES}:],
+                  CASE WHEN m.thread_subject <> '' THEN md5(m.thread_subject) END, m.is_reply, epoch(m.sent_at),
                   i.email, m.asks_question, m.answers_question
            FROM mail_messages m LEFT JOIN identities i ON i.identity_id = m.sender_id
            ORDER BY m.sent_at NULLS LAST, m.item_id"""

@@ -184,4 +184,5 @@ class Site:
     def quality(self) -> dict[str, Any]:
         rows = [(q.source, q.source_name, q.item_id, q.location, q.error, q.recorded_at)
                 for q in self.community.quarantined()]  # fmt: skip
-        return {"quarantined": rows, "sources": self.headline()["sources"]}
+        cut = [(c["source_name"], c["item_id"], c["detail"]) for c in self.community.cut_fields()]
+        return {"quarantined": rows, "cut": cut, "sources": self.headline()["sources"]}

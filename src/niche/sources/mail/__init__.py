@@ -8,10 +8,11 @@ store (`niche.store.mail`).
 
 from niche.sources.mail.archives import Archive, hyperkitty_archives, hyperkitty_list, index_archives
 from niche.sources.mail.mbox import RawMessage, open_archive, read_message_file, split_mbox
-from niche.sources.mail.message import Message, parse_message
+from niche.sources.mail.message import MAX_REFERENCES, Message, parse_message
 from niche.sources.mail.words import own_words
 
 __all__ = [
+    "MAX_REFERENCES",
     "Archive",
     "Message",
     "RawMessage",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import binascii
 import calendar
 import email
-import email.header
 import email.policy
 import email.utils
 import hashlib
@@ -19,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from niche.sources.bounds import FIELD_LIMIT, HEADER_LIMIT, SUBJECT_LIMIT, Cut, bounded, parse_address
 from niche.sources.contract import BadRecord
 from niche.sources.mail.mbox import RawMessage
 from niche.sources.mail.words import asks_question, own_words, patch_prose
@@ -38,7 +38,11 @@ _WANTED = {
     b"content-transfer-encoding",
 }
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
-_SIMPLE_ADDRESS = re.compile(r'\s*"?([^"<>()\\,;:@]*?)"?\s*<([^<>\s"()\\,;:@]+@[^<>\s"()\\,;:@]+)>\s*$')
+MAX_REFERENCES = 100  # the nearest ancestors: threading looks for the latest one stored
+MAX_MIME_DEPTH = 50  # parts in parts; the stdlib parser recurses once per level (1,000 overflow it)
+# "Name <user@host>", the From line of most mailers, read without parseaddr, which is slow.
+_PLAIN_ADDRESS = re.compile(r'[^<>\s"()\\,;:@]+@[^<>\s"()\\,;:@]+')
+_NOT_IN_NAME = frozenset('"<>()\\,;:@')
 # "user at host (Name)" (pipermail's obfuscation) and the plain "user@host (Name)" of old mailers.
 _BARE_ADDRESS = re.compile(r"^\s*([^\s@()<>]+)(?: at |@)([^\s@()<>]+)\s*(?:\(([^()]*(?:\([^()]*\)[^()]*)*)\))?\s*$")
 # The RFC 5322 date nearly every mailer writes ("Mon, 1 Dec 1997 10:02:33 +0100"), read without
@@ -50,7 +54,12 @@ _MONTH_NUMBER = {
     m: i for i, m in enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1)
 }
 _ENVELOPE_DATE = re.compile(rb"(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? .*\d{4}")
-_PATCH_SUBJECT = re.compile(r"\[[^\]]*\bPATCH\b[^\]]*\]", re.I)
+ENVELOPE_LIMIT = 512  # a From_ line: "From " sender and an asctime date
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")  # "[PATCH v2 1/3]": a subject's tags (spans never overlap)
+_PATCH_TAG = re.compile(r"\bPATCH\b", re.I)
+# RFC 2047: =?charset?B|Q?text?=; the text holds neither "?" nor white space.
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_BOUNDARY = re.compile(rb'boundary\s*=\s*"?([^";\s]+)', re.I)
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fwd?|antw|r)\s*(\[\d+\])?\s*:\s*|\[[^\]]*\]\s*)+", re.I)
 
 
@@ -78,7 +87,8 @@ class Message:
 
 
 def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
-    """The post in a raw message, or a BadRecord saying why it is not one."""
+    """The post in a raw message, or a BadRecord saying why it is not one. Fields are bounded
+    before they are parsed (see `niche.sources.bounds`); the whole message stays in raw.data."""
     data = raw.data.replace(b"\r\n", b"\n") if b"\r\n" in raw.data[:4096] else raw.data
     head, _, body = data.partition(b"\n\n")
     headers, lossy = _headers(head)
@@ -87,22 +97,29 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
     sender = headers.get("from") or headers.get("sender") or ""
     if not sender.strip():
         return BadRecord(location, "message has no From header: nobody to credit", raw.envelope + raw.data)
-    subject, bad_subject = _decode_words(headers.get("subject", ""))
+    content_type = headers.get("content-type", "text/plain").lower()
+    if content_type.startswith(("multipart/", "message/")) and (depth := _mime_depth(raw.data)) > MAX_MIME_DEPTH:
+        why = f"MIME parts nested {depth} deep, over the limit of {MAX_MIME_DEPTH}; kept unparsed"
+        return BadRecord(location, why, raw.envelope + raw.data)
+    whole_subject = headers.get("subject", "")
+    subject, bad_subject = _decode_words(whole_subject[: SUBJECT_LIMIT * 4])
+    if len(subject) > SUBJECT_LIMIT or len(whole_subject) > SUBJECT_LIMIT * 4:
+        subject = Cut(subject[:SUBJECT_LIMIT], len(whole_subject))
     name, address, bad_from = _address(sender)
     sent_at, tz = _date(headers.get("date"))
     from_envelope = False
     if sent_at is None:
         sent_at, tz = _envelope_date(raw.envelope), None
         from_envelope = sent_at is not None
-    text, attachments, bad_body = _body(headers, body, raw.data)
+    text, attachments, bad_body = _body(content_type, headers, body, raw.data)
     prose, diff = patch_prose(text)
     own, quoted = own_words(prose)
-    references = tuple(_MESSAGE_ID.findall(headers.get("references", "")))
-    in_reply_to = next(iter(_MESSAGE_ID.findall(headers.get("in-reply-to", ""))), None)
-    message_id = next(iter(_MESSAGE_ID.findall(headers.get("message-id", ""))), None)
+    references = tuple(_bounded_id(i) for i in _MESSAGE_ID.findall(headers.get("references", ""))[-MAX_REFERENCES:])
+    in_reply_to = next(map(_bounded_id, _MESSAGE_ID.findall(headers.get("in-reply-to", ""))), None)
+    message_id = next(map(_bounded_id, _MESSAGE_ID.findall(headers.get("message-id", ""))), None)
     if message_id is None:
         bare = headers.get("message-id", "").strip()
-        message_id = bare if bare and " " not in bare else None
+        message_id = _bounded_id(bare) if bare and " " not in bare else None
     synthetic = message_id is None
     if synthetic:
         digest = hashlib.blake2b(raw.data, digest_size=12).hexdigest()
@@ -124,12 +141,46 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
         list_id=_list_id(headers.get("list-id")),
         own_text=own,
         quoted_lines=quoted,
-        is_patch=bool(diff or _PATCH_SUBJECT.search(subject))
+        is_patch=bool(diff or _is_patch_subject(subject))
         or any(a.endswith((".patch", ".diff")) or "x-patch" in a or "x-diff" in a for a in attachments),
         asks_question=asks_question(own, thread_subject),
         attachments=attachments,
         lossy=lossy or bad_subject or bad_from or bad_body,
     )
+
+
+def _bounded_id(message_id: str) -> str:
+    """A Message-ID as stored; one over FIELD_LIMIT (no mailer writes one) becomes a digest of
+    itself, the same wherever it is named, so replies still find it."""
+    if len(message_id) <= FIELD_LIMIT:
+        return message_id
+    return hashlib.blake2b(message_id.encode(errors="replace"), digest_size=16).hexdigest() + "@niche.long-id"
+
+
+def _is_patch_subject(subject: str) -> bool:
+    """ "[PATCH]", "[PATCH v2 3/7]", "[nova][PATCH]"."""
+    return any(_PATCH_TAG.search(tag) for tag in _BRACKETS.findall(subject))
+
+
+def _mime_depth(data: bytes) -> int:
+    """How deep multiparts nest (0 when it cannot be too deep), from the boundaries declared and
+    closed, in one pass over the lines and without the stdlib parser, which recurses once per
+    level; it stops counting past the limit."""
+    if data.count(b"oundary") <= MAX_MIME_DEPTH:
+        return 0  # too few boundaries to nest too deep: most messages end here
+    open_parts: dict[bytes, int] = {}  # boundary -> its level, outermost first
+    deepest = 0
+    for line in data.split(b"\n"):
+        line = line.rstrip()
+        if line.startswith(b"--") and line.endswith(b"--") and line[2:-2] in open_parts:
+            level = open_parts[line[2:-2]]
+            open_parts = {b: lv for b, lv in open_parts.items() if lv < level}
+        elif b"oundary" in line and (declared := _BOUNDARY.search(line)) and declared.group(1) not in open_parts:
+            open_parts[declared.group(1)] = len(open_parts)
+            deepest = max(deepest, len(open_parts))
+            if deepest > MAX_MIME_DEPTH:
+                break
+    return deepest
 
 
 def _headers(head: bytes) -> tuple[dict[str, str], bool]:
@@ -157,23 +208,51 @@ def _headers(head: bytes) -> tuple[dict[str, str], bool]:
 
 
 def _decode_words(value: str) -> tuple[str, bool]:
-    """RFC 2047 encoded words ("=?iso-8859-1?q?G=F6ran?=") decoded; True when a fallback was used."""
+    """RFC 2047 encoded words ("=?iso-8859-1?q?G=F6ran?=") decoded; True when a fallback was used.
+    Adjacent words in one charset are joined before decoding (a character may be split across
+    them) and the white space between them dropped, as `email.header.decode_header` does, but in
+    one linear pass: the stdlib joins bytes one word at a time, so a long folded header (2.6 MB)
+    took half a minute and a longer one never finished."""
     if "=?" not in value:
         return " ".join(value.split()), False
+    parts: list[str] = []
+    pending: list[bytes] = []  # adjacent encoded words in one charset, not decoded yet
+    charset: str | None = None
     lossy = False
-    parts = []
-    try:
-        chunks = email.header.decode_header(value)
-    except (email.errors.HeaderParseError, ValueError):
-        return " ".join(value.split()), True
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            parts.append(chunk)
-            continue
-        text, bad = _decode(chunk, charset)
-        parts.append(text)
-        lossy = lossy or bad
+    end = 0
+    for word in _ENCODED_WORD.finditer(value):
+        between = value[end : word.start()]
+        word_charset = word.group(1).split("*", 1)[0].lower()  # RFC 2231 adds "*language"
+        if between.strip() or word_charset != charset:  # white space between two words is dropped
+            lossy = _flush(pending, charset, parts) or lossy
+            parts.append(between if between.strip() else "")
+        data, bad = _word_bytes(word.group(2), word.group(3))
+        pending.append(data)
+        charset, lossy, end = word_charset, lossy or bad, word.end()
+    lossy = _flush(pending, charset, parts) or lossy
+    parts.append(value[end:])
     return " ".join("".join(parts).split()), lossy
+
+
+def _word_bytes(encoding: str, text: str) -> tuple[bytes, bool]:
+    """The bytes one encoded word holds; a broken one is kept as written (lossy)."""
+    raw = text.encode("ascii", "replace")
+    try:
+        if encoding in "bB":
+            return binascii.a2b_base64(raw + b"=" * (-len(raw) % 4)), False
+        return binascii.a2b_qp(raw, header=True), False
+    except (binascii.Error, ValueError):
+        return raw, True
+
+
+def _flush(pending: list[bytes], charset: str | None, parts: list[str]) -> bool:
+    """Decode the pending words into parts; True when a fallback charset was used."""
+    if not pending:
+        return False
+    text, lossy = _decode(b"".join(pending), charset)
+    parts.append(text)
+    pending.clear()
+    return lossy
 
 
 def _decode(data: bytes, charset: str | None) -> tuple[str, bool]:
@@ -190,20 +269,42 @@ def _decode(data: bytes, charset: str | None) -> tuple[str, bool]:
 
 
 def _address(value: str) -> tuple[str | None, str | None, bool]:
-    """(name, email) of a From header, undoing pipermail's "user at host (Name)" obfuscation."""
+    """(name, email) of a From header, undoing pipermail's "user at host (Name)" obfuscation.
+    The header is bounded before it is parsed; a name or address from a cut header is a Cut."""
+    whole = len(value)
+    value = value[:HEADER_LIMIT]
     bare = _BARE_ADDRESS.match(value)
     if bare:
         name, lossy = _decode_words(bare.group(3) or "")
-        return name or None, f"{bare.group(1)}@{bare.group(2)}".lower(), lossy
-    simple = _SIMPLE_ADDRESS.match(value)  # most From lines; parseaddr is slow
-    name, address = simple.groups() if simple else email.utils.parseaddr(value)
-    decoded, lossy = _decode_words(name)
-    address = address.strip().lower()
-    if "@" not in address:
-        address = ""
-    if not decoded and not address:
-        decoded = " ".join(value.split())
-    return decoded or None, address or None, lossy
+        address: str = f"{bare.group(1)}@{bare.group(2)}".lower()
+    else:
+        name, address = _simple_address(value) or parse_address(value)
+        name, lossy = _decode_words(name)
+        address = address.strip().lower()
+        if "@" not in address:
+            address = ""
+        if not name and not address:
+            name = " ".join(value.split())
+    return _from_field(name, whole), _from_field(address, whole), lossy
+
+
+def _simple_address(value: str) -> tuple[str, str] | None:
+    """("Name", "user@host") of the usual 'Name <user@host>' or '"Name" <user@host>', else None."""
+    head, bracket, tail = value.rpartition("<")
+    tail = tail.rstrip()
+    if not bracket or not tail.endswith(">") or not _PLAIN_ADDRESS.fullmatch(tail[:-1]):
+        return None
+    name = head.strip()
+    name = name[1:] if name.startswith('"') else name
+    name = name[:-1] if name.endswith('"') else name
+    return None if _NOT_IN_NAME.intersection(name) else (name, tail[:-1])
+
+
+def _from_field(value: str, whole: int) -> str | None:
+    """A name or address of the From header, bounded; a Cut when the header itself was cut."""
+    if not value:
+        return None
+    return bounded(value) if whole <= HEADER_LIMIT else Cut(value[:FIELD_LIMIT], whole)
 
 
 def _date(value: str | None) -> tuple[int | None, int | None]:
@@ -228,7 +329,7 @@ def _date(value: str | None) -> tuple[int | None, int | None]:
 
 
 def _envelope_date(envelope: bytes) -> int | None:
-    match = _ENVELOPE_DATE.search(envelope)
+    match = _ENVELOPE_DATE.search(envelope[:ENVELOPE_LIMIT])
     if not match:
         return None
     for fmt in ("%a %b %d %H:%M:%S %Y", "%a, %b %d %H:%M:%S %Y"):
@@ -246,12 +347,11 @@ def _list_id(value: str | None) -> str | None:
         return None
     match = re.search(r"<([^<>]+)>", value)
     ident = (match.group(1) if match else value).strip()
-    return ident.split(".", 1)[0] or None
+    return bounded(ident.split(".", 1)[0]) or None
 
 
-def _body(headers: dict[str, str], body: bytes, whole: bytes) -> tuple[str, tuple[str, ...], bool]:
+def _body(content_type: str, headers: dict[str, str], body: bytes, whole: bytes) -> tuple[str, tuple[str, ...], bool]:
     """(plain text, attachment names and types, lossy) of the message body."""
-    content_type = headers.get("content-type", "text/plain").lower()
     if content_type.startswith(("multipart/", "message/")):
         return _mime_body(whole)
     charset = _charset(content_type)
@@ -314,6 +414,22 @@ def _mime_body(whole: bytes) -> tuple[str, tuple[str, ...], bool]:
 
 
 def _html_text(markup: str) -> str:
-    markup = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", markup)
+    markup = _without_scripts(markup)
     markup = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", markup)
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+    return html.unescape(re.sub(r"<[^<>]+>", "", markup))
+
+
+def _without_scripts(markup: str) -> str:
+    """markup without <script> and <style> elements; an unclosed one runs to the end, as in a
+    browser. One pass: a regex looking for each opening tag's end tag rescans the rest of the
+    text every time ("<script" ten thousand times made it quadratic)."""
+    lower = markup.lower()
+    kept, at = [], 0
+    for tag in re.finditer(r"<(script|style)\b", lower):
+        if tag.start() < at:
+            continue
+        kept.append(markup[at : tag.start()])
+        close = lower.find(f"</{tag.group(1)}>", tag.end())
+        at = len(markup) if close < 0 else close + len(tag.group(1)) + 3
+        kept.append(" ")
+    return "".join(kept) + markup[at:]

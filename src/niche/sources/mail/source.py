@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from niche.credentials import strip_credentials
 from niche.errors import SourceError
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.http import HttpClient
@@ -52,6 +53,8 @@ class MailingList:
         self.remote = "://" in location
         if self.remote and client is None:
             raise ValueError("a remote mail archive needs an HttpClient")
+        # A login in the URL is the client's (basic auth), never part of a key, a label or an error.
+        location = strip_credentials(location) if self.remote else location
         self.where, self.since, self.client = location, since, client
         self.location = location if self.remote else str(Path(location).resolve())
         self.id, self.label = f"mail:{self.location}", location

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 _DIFF = re.compile(r"^(diff --git |Index: |--- \S.*\n\+\+\+ \S.*\n@@ )", re.M)
-_QUESTION_MARK = re.compile(r"\?+(\s|$)")
+_QUESTION_MARK = re.compile(r"(?<!\?)\?+(?=\s|$)")  # from the first "?" of a run: linear
 _URL_TAIL = re.compile(r"://\S*")  # a URL's "?" is no question
 # "On Mon, Bob wrote:", Gmail's "2016-04-14 11:06 GMT+02:00 Bob <bob at x.org>:" — any line that
 # ends in a colon right before a quote introduces it.
