@@ -99,3 +99,21 @@ def test_pages_tell_namesakes_apart(community: Path) -> None:
     page = (community / "site" / "people" / f"{person.group(1)}.html").read_text()
     assert "Not to be confused with 2 other people shown as Dan Smith" in page
     assert len(re.findall(r'<li><a href="\.\./people/[0-9a-f]+\.html">Dan Smith</a>: ', page)) == 2
+
+
+def test_why_after_a_split_by_hand_names_the_split(tmp_path: Path, community: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(community, root)
+    env = {"GIT_AUTHOR_NAME": "Dan Smith", "GIT_AUTHOR_EMAIL": "dan.smith@us.ibm.com",
+           "GIT_AUTHOR_DATE": "2013-12-01T10:00:00Z"}  # fmt: skip
+    commit(root / "nova", {"nova/compute/api.py": "x\n"}, "One more at IBM", env=env)
+    assert niche("sync", "git", "nova", cwd=root).returncode == 0
+    pair = ("dan.smith@us.ibm.com", "danms@us.ibm.com")  # a common name, and the same domain: one person
+    assert niche("people", "why", *pair, cwd=root).returncode == 0
+    split = niche("people", "split", pair[0], "--why", "a colleague with the same name", cwd=root)
+    assert split.returncode == 0, split.stderr
+    why = niche("people", "why", *pair, cwd=root, env={"COLUMNS": "250"})
+    assert why.returncode == 1
+    said = r"split off an address at us.ibm.com by \S+ on [\d-]+ \(log entry \w+\): a colleague with the same name"
+    assert re.search(said, why.stdout), why.stdout
+    assert "what would join them: `niche people revert" in why.stdout

@@ -326,7 +326,7 @@ def kept_apart(store: Store, a: str, b: str) -> list[str]:
 def apart_because(store: Store, a: str, b: str, said_a: str, said_b: str) -> list[str]:
     """Why identities a and b (named by the user as said_a, said_b) are two people: the correction
     that keeps them apart, else the resolver's guard that did; and what evidence would join them."""
-    held = kept_apart(store, a, b)
+    held = kept_apart(store, a, b) + _split_off(store, a, b, said_a, said_b)
     if held:
         return held
     sides = []
@@ -337,6 +337,24 @@ def apart_because(store: Store, a: str, b: str, said_a: str, said_b: str) -> lis
         bot = store.con.execute("SELECT is_bot FROM people WHERE person_id = ?", [person[0]]).fetchone()[0]
         sides.append(([i for i in load_identities(store) if i.key in keys], bool(bot)))
     return guards_between(sides[0][0], sides[1][0], said_a, said_b, (sides[0][1], sides[1][1]))
+
+
+def _split_off(store: Store, a: str, b: str, said_a: str, said_b: str) -> list[str]:
+    """The splits by hand of either person's identities: only a merge by hand joins those again."""
+    rows = store.con.execute(
+        """SELECT entry_id, by_whom, happened_at, why, what FROM people_log
+           WHERE action = 'split' AND origin <> 'automatic' AND active
+             AND list_has_any(subject, (SELECT list(identity_id) FROM person_identities WHERE person_id IN
+                 (SELECT person_id FROM person_identities WHERE identity_id IN (?, ?))))
+           ORDER BY happened_at, entry_id""",
+        [a, b],
+    ).fetchall()
+    lines = []
+    for entry, by, at, why, what in rows:
+        merge = f"`niche people merge {said_a} {said_b}`"
+        lines += [f"{what} by {by} on {at:%Y-%m-%d} (log entry {entry})" + (f": {why}" if why else ""),
+                  f"  what would join them: `niche people revert {entry}`, or {merge}"]  # fmt: skip
+    return lines
 
 
 @dataclass(frozen=True)
