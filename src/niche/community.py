@@ -29,17 +29,19 @@ from niche.classify import classify
 from niche.config import Config, load_config
 from niche.credentials import url_credentials
 from niche.errors import ConfigError, NicheError
-from niche.identity import resolve_people
+from niche.identity import log, resolve_people
 from niche.identity.overrides import load_overrides
-from niche.identity.people import person_of
-from niche.insights.namesakes import namesakes, with_told_apart
+from niche.identity.people import PersonDetails, Why, person_details, person_ids, person_of, why
+from niche.insights.namesakes import Namesake, namesakes, with_told_apart
 from niche.insights.niches import Opportunity, niches
 from niche.insights.profile import Profile, Profiles
 from niche.insights.signals import SIGNALS_OFF, Risk, risks
 from niche.insights.validate import Backtest, backtest
 from niche.links.build import build_links
 from niche.links.trail import TrailItem, follow
+from niche.metrics.cycles import Window, load_cycles
 from niche.metrics.headline import headline
+from niche.metrics.review_reports import known_project, punchcard, run_report
 from niche.metrics.window import DataWindow, data_window
 from niche.sources.contract import Source
 from niche.sources.gerrit import GerritExport, GerritServer
@@ -255,12 +257,37 @@ class Community:
         assert found is not None  # person() found them
         return found
 
+    def details(self, who: str) -> PersonDetails:
+        """Who one person is: name, identities (as outputs show them) with why each is theirs, and
+        their employers over time."""
+        found = person_details(self.store, self.person(who))
+        assert found is not None  # person() found them
+        return found
+
+    def everyone(self) -> list[str]:
+        """The id of every person, bots included, in id order."""
+        return person_ids(self.store)
+
+    def why(self, first: str, second: str) -> Why:
+        """The chain of evidence that makes two identities one person, or what keeps them apart."""
+        return why(self.store, first, second)
+
+    def people_log(self, who: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """Every merge, split, affiliation change and bot mark (or those about one person), newest
+        first, with the entry that undid each."""
+        return log.listed(self.store, self.person(who) if who else None, limit)
+
+    def namesakes(self, as_of: datetime | None = None) -> dict[str, list[Namesake]]:
+        """For each person who shares their shown name with others: everyone shown by it (themselves
+        first), with what tells them apart (namesakes.sql)."""
+        return namesakes(self.store, self._as_of(as_of))
+
     def people(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
         """Everyone but bots, most active in the last months first (people_directory.sql); people
         who share their name with others say what tells them apart (`told_apart`, namesakes.sql)."""
         as_of = self._as_of(as_of)
         rows = self.metric("people_directory", as_of=as_of, months=months)
-        return with_told_apart(rows, namesakes(self.store, as_of))
+        return with_told_apart(rows, self.namesakes(as_of))
 
     def bots(self) -> list[dict[str, Any]]:
         """The automation accounts, counted nowhere as people (bots.sql)."""
@@ -301,6 +328,22 @@ class Community:
             "network": self.metric("review_network", **params),
             "possible_rubber_stamps": [r for r in each if r["possible_rubber_stamp"]],
         }
+
+    def cycles(self) -> list[Window]:
+        """The release cycles review reports read: niche.toml's [[cycles]], else OpenStack's."""
+        return load_cycles(self.config.raw)
+
+    def review_report(self, name: str, windows: list[Window], project: str | None = None,
+                      as_of: datetime | None = None, by: str | None = None
+                      ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:  # fmt: skip
+        """One of niche.metrics.review_reports.REPORTS per project over windows (see cycles()), and
+        its totals per project and cycle where it has some; `by` names the person a report is about."""
+        person = self.person(by) if by else None
+        return run_report(self.store, name, self.cycles(), windows, known_project(self.store, project), as_of, person)
+
+    def punchcard(self, who: str, windows: list[Window]) -> list[dict[str, Any]]:
+        """Hour by weekday of everything one person did in windows, in their own timezone offset."""
+        return punchcard(self.store, self.person(who), windows)
 
     def recognition(self, as_of: datetime | None = None, months: int = 12, limit: int = 5) -> list[dict[str, Any]]:
         """The work that usually goes unseen, ranked per non-code role, with examples (recognition.sql)."""

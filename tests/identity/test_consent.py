@@ -52,8 +52,8 @@ def _outputs(root: Path) -> dict[str, str]:
                                                         "gerrit:lucaswerkmeister-wmde"),
         "stats --json": ("stats", "--json"), "recognition": ("recognition",), "reviews": ("reviews",),
         "profile": ("profile", "gerrit:lucaswerkmeister-wmde"), "niches": ("niches",),
-        "trail --json": ("trail", "--json", "Add lookup 1"), "risk --json": ("risk", "--json"),
-        "report": ("report", "-o", "site"),
+        "trail --json": ("trail", "--json", "Add lookup 1"), "report": ("report", "-o", "site"),
+        "risk --json": ("risk", "--as-of", "2019-03-05", "--json"),
     }  # fmt: skip
     shown = {}
     for what, args in runs.items():
@@ -96,6 +96,10 @@ def test_an_opted_out_person_is_a_pseudonym_in_every_output(community: Path) -> 
     assert again.returncode == 0 and pseudonym.group() in niche("people", "list", cwd=community).stdout
     stats = json.loads(outputs["stats --json"])
     assert stats  # totals are computed with the person in them
+    risk = niche("risk", "--as-of", "2019-03-05", "--json", "--show-emails", cwd=community).stdout
+    (his,) = [r for r in json.loads(risk) if r["name"] == pseudonym.group()]  # scored, as a pseudonym
+    assert "werkmeister" not in risk.lower() and his["identities"]  # addresses shown, but never his
+    assert all(i["email"] is None and i["username"] is None for i in his["identities"])
 
 
 def test_no_output_shows_an_address_unless_asked(community: Path) -> None:

@@ -14,11 +14,9 @@ from rich.table import Table
 from niche.cli.console import dated, day, err, out
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
-from niche.identity.people import person_of, shown_email
 from niche.metrics import to_json
-from niche.metrics.cycles import load_cycles, report_windows
-from niche.metrics.review_reports import REPORTS, known_project, run_report
-from niche.store import Store
+from niche.metrics.cycles import report_windows
+from niche.metrics.review_reports import REPORTS
 
 validate_app = typer.Typer(help="Check niche's signals against what really happened.", no_args_is_help=True)
 WhoArgument = Annotated[str, typer.Argument(help="Email, kind:username, name:Full Name or id.")]
@@ -111,11 +109,9 @@ def reviews(ctx: typer.Context,
     Reports: cores, load, velocity, open, single-approval, self-approved, disagreement, spread,
     outcomes, timing, employers, punchcard (--by WHO)."""
     if report:
-        cycles = load_cycles(ctx.obj["config"].raw)
-        windows = report_windows(cycles, cycle, since, until)
-        with Store(ctx.obj["db"], read_only=True) as store:
-            person = person_of(store, by) if by else None
-            rows, totals = run_report(store, report, cycles, windows, known_project(store, project), as_of, person)
+        with community_of(ctx, read_only=True) as community:
+            windows = report_windows(community.cycles(), cycle, since, until)
+            rows, totals = community.review_report(report, windows, project, as_of, by)
         render(out, report, windows, rows, totals, limit, as_json, by)
         return
     with community_of(ctx, read_only=True) as community:
@@ -181,13 +177,7 @@ def risk(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 20, 
     with community_of(ctx, read_only=True) as community:
         found = community.risk(dated(community.store, as_of).as_of)
     if as_json:
-        _dump([{"person_id": r.person_id, "name": r.name, "score": round(r.score, 4),
-                "identities": [{"kind": kind, "name": name, "email": shown_email(email, show_emails) or None,
-                                "username": username} for kind, name, email, username in r.identities],
-                "last_contribution": r.last_contribution, "days_since_last": r.days_since_last,
-                "contributions_last_3_months": r.contributions_last_3_months,
-                "contributions_12_months_before": r.contributions_12_months_before,
-                "signals": [vars(s) for s in r.signals]} for r in found])  # fmt: skip
+        _dump([r.to_json(show_emails) for r in found])
         return
     table = Table("person", "risk", "last", "days quiet", "last 3 months", "year before", title="Disengagement risk")
     for r in found[:limit]:

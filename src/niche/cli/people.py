@@ -19,26 +19,19 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from niche import metrics
 from niche.cli.console import dated, day, err, out
 from niche.cli.options import JsonOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
-from niche.errors import ConfigError, NotFoundError
+from niche.errors import ConfigError
 from niche.identity.mailmap import Mailmap, mailmap_evidence
-from niche.identity.overrides import Overrides, SelectorIndex, load_overrides
+from niche.identity.overrides import Overrides, load_overrides
 from niche.identity.people import (
-    apart_because,
-    load_identities,
-    person_details,
-    person_of,
     resolve_people,
     shown_email,
 )
-from niche.identity.resolve import Evidence, Identity, explain, resolve
-from niche.insights.namesakes import namesakes
+from niche.identity.resolve import Identity, resolve
 from niche.metrics import to_json
-from niche.metrics.cycles import load_cycles, report_windows
-from niche.metrics.review_reports import punchcard as punchcard_of
+from niche.metrics.cycles import report_windows
 from niche.store import Store
 
 people_app = typer.Typer(help="People behind the identities: list, show, merge, split, explain.", no_args_is_help=True)
@@ -105,11 +98,10 @@ def punchcard(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email
               cycle: CycleOption = None, since: SinceOption = None, until: UntilOption = None,
               as_json: JsonOption = False) -> None:  # fmt: skip
     """Hour by weekday of everything one person did, in their own timezone offset."""
-    windows = report_windows(load_cycles(ctx.obj["config"].raw), cycle, since, until)
-    with Store(ctx.obj["db"], read_only=True) as store:
-        person = person_of(store, who)
-        rows = punchcard_of(store, person, windows)
-        name = person_details(store, person).name
+    with community_of(ctx, read_only=True) as community:
+        windows = report_windows(community.cycles(), cycle, since, until)
+        rows = community.punchcard(who, windows)
+        name = community.details(who).name
     render(out, "punchcard", windows, rows, [], 0, as_json, name)
 
 
@@ -118,12 +110,12 @@ def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kin
          show_emails: ShowEmails = False) -> None:  # fmt: skip
     """One person: identities with the reason each belongs, affiliations, contributions by role,
     and the others shown by the same name, with what tells them apart."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        as_of = dated(store).as_of
-        person = person_of(store, who)
-        details = person_details(store, person)
-        roles = [tuple(r.values()) for r in metrics.run(store, "person_roles", person_id=person)]
-        alike = namesakes(store, as_of).get(person, [])
+    with community_of(ctx, read_only=True) as community:
+        as_of = dated(community.store).as_of
+        details = community.details(who)
+        roles = [tuple(r.values()) for r in community.metric("person_roles", person_id=details.person_id)]
+        alike = community.namesakes(as_of).get(details.person_id, [])
+    person = details.person_id
     out.print(f"[bold]{escape(details.name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if details.is_bot else ""))
     if alike:
         out.print(f"  {escape(alike[0].told_apart)}", soft_wrap=True)
@@ -193,26 +185,16 @@ def set_person(
 @people_app.command()
 def why(ctx: typer.Context, first: str, second: str) -> None:
     """Why niche thinks two identities are one person, step by step; or what keeps them apart."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        index = SelectorIndex(load_identities(store))
-        a, b = index.select(first)[:1], index.select(second)[:1]
-        if not a or not b:
-            raise NotFoundError(f"{first if not a else second}: no identity matches")
-        rows = store.con.execute(
-            "SELECT a, b, rule, detail FROM identity_evidence WHERE held_apart_by IS NULL"
-        ).fetchall()
-        label = "source_kind || ' ' || coalesce(name, username, '?')"
-        labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM shown_identities").fetchall())
-        chain = explain([Evidence(*row) for row in rows], a[0], b[0])
-        apart = apart_because(store, a[0], b[0], first, second) if chain is None else []
-    if chain is None:
+    with community_of(ctx, read_only=True) as community:
+        found = community.why(first, second)
+    if found.chain is None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
-        for line in apart:
+        for line in found.held_apart or ["no evidence joins them"]:
             out.print(f"    {escape(line)}", soft_wrap=True)
         raise typer.Exit(1)
-    for ev in chain:
-        out.print(f"{escape(labels[ev.a])}  --{ev.rule}--  {escape(labels[ev.b])}\n    {escape(ev.detail)}")
-    if not chain:
+    for a, rule, b, detail in found.chain:
+        out.print(f"{escape(a)}  --{rule}--  {escape(b)}\n    {escape(detail)}")
+    if not found.chain:
         out.print("the same identity")
 
 

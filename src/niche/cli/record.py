@@ -10,10 +10,11 @@ import typer
 from rich.markup import escape
 
 from niche.cli.console import day, err, out
+from niche.cli.options import community_of
 from niche.cli.people import WhyOption, apply, corrections, who_says
 from niche.identity import log
 from niche.identity.overrides import SelectorIndex, check_text
-from niche.identity.people import load_identities, person_of
+from niche.identity.people import load_identities
 from niche.store import Store
 
 corrections_app = typer.Typer(help="The community's corrections file: check it before it is merged.")
@@ -25,19 +26,8 @@ def people_log(
     limit: Annotated[int, typer.Option(help="Show at most this many, newest first.")] = 50,
 ) -> None:
     """Every merge, split, affiliation change and bot mark, automatic or by hand: what, when, why, by whom."""
-    with Store(ctx.obj["db"], read_only=True) as store:
-        where, params = "", []
-        if who:
-            where = """WHERE list_has_any(subject, (SELECT list(identity_id) FROM person_identities
-                                                       WHERE person_id = ?))"""
-            params = [person_of(store, who)]
-        rows = store.con.execute(
-            f"""SELECT l.entry_id, l.happened_at, l.action, l.what, l.why, l.by_whom, l.origin, l.active,
-                       (SELECT first(r.entry_id) FROM people_log r
-                        WHERE r.active AND json_extract_string(r.data, '$.reverts') = l.entry_id) AS undone_by
-                FROM people_log l {where} ORDER BY l.happened_at DESC, l.entry_id LIMIT ?""",
-            [*params, limit],
-        ).fetchall()
+    with community_of(ctx, read_only=True) as community:
+        rows = [tuple(r.values()) for r in community.people_log(who, limit)]
     for entry, at, action, what, why, by, origin, active, undone_by in rows:
         state = f"  [yellow]reverted by {undone_by}[/yellow]" if undone_by else ("" if active else "  (not applied)")
         out.print(f"[bold]{entry}[/bold] {day(at)} {action:<11} {escape(what)}{state}", soft_wrap=True)

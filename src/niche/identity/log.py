@@ -214,6 +214,22 @@ def selector_of(store: Store, key: str) -> str:
     return f"{kind}:{username}" if username else key
 
 
+def listed(store: Store, person_id: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """The log newest first (or only the entries about one person's identities): what, when, why,
+    by whom, whether it applies, and the entry that undid it. A log, not a metric: it stays out of
+    the metrics (and their Parquet export) and is read here."""
+    return store.rows(
+        """SELECT l.entry_id, l.happened_at, l.action, l.what, l.why, l.by_whom, l.origin, l.active,
+                  (SELECT first(r.entry_id) FROM people_log r
+                   WHERE r.active AND json_extract_string(r.data, '$.reverts') = l.entry_id) AS undone_by
+           FROM people_log l
+           WHERE $person_id IS NULL OR list_has_any(l.subject, (SELECT list(identity_id) FROM person_identities
+                                                                  WHERE person_id = $person_id))
+           ORDER BY l.happened_at DESC, l.entry_id LIMIT $limit""",
+        {"person_id": person_id, "limit": limit},
+    )
+
+
 def find(store: Store, prefix: str) -> LogEntry:
     rows = store.con.execute(
         "SELECT * FROM people_log WHERE entry_id LIKE ? || '%'", [prefix.strip().lstrip("#")]

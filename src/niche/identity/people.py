@@ -8,6 +8,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 import pyarrow as pa
 
@@ -20,7 +21,7 @@ from niche.identity.guards import guards_between
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.organisations import shipped
 from niche.identity.overrides import Overrides, SelectorIndex
-from niche.identity.resolve import Evidence, Identity, Resolution, resolve
+from niche.identity.resolve import Evidence, Identity, Resolution, explain, resolve
 from niche.store import Store
 
 
@@ -300,6 +301,31 @@ def _write(
         )
 
 
+@dataclass(frozen=True)
+class Why:
+    """Why two identities are one person: the chain of evidence, step by step (identity, rule,
+    identity, detail; empty for the same identity); or, when they are two people (chain None),
+    what keeps them apart (a correction, a split, or the resolver's guard) and what would join them."""
+
+    chain: list[tuple[str, str, str, str]] | None
+    held_apart: list[str]
+
+
+def why(store: Store, first: str, second: str) -> Why:
+    """What `niche people why FIRST SECOND` says; identities as outputs show them."""
+    index = SelectorIndex(load_identities(store))
+    a, b = index.select(first)[:1], index.select(second)[:1]
+    if not a or not b:
+        raise NotFoundError(f"{first if not a else second}: no identity matches")
+    rows = store.con.execute("SELECT a, b, rule, detail FROM identity_evidence WHERE held_apart_by IS NULL").fetchall()
+    chain = explain([Evidence(*row) for row in rows], a[0], b[0])
+    if chain is None:
+        return Why(None, apart_because(store, a[0], b[0], first, second))
+    label = "source_kind || ' ' || coalesce(name, username, '?')"
+    labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM shown_identities").fetchall())
+    return Why([(labels[e.a], e.rule, labels[e.b], e.detail) for e in chain], [])
+
+
 def kept_apart(store: Store, a: str, b: str) -> list[str]:
     """Why two identities are different people when evidence would join them: the correction that
     keeps their people apart (who, when, why) and the evidence it overrides."""
@@ -374,6 +400,20 @@ def shown_email(email: str | None, show: bool) -> str:
     if not email:
         return ""
     return email if show else "(hidden)"
+
+
+def shown_identity(identity: tuple[Any, ...], show: bool) -> dict[str, Any]:
+    """One identity (kind, name, email, username[, why]) as JSON output shows it: its address
+    hidden unless the user asked to see addresses."""
+    kind, name, email, username, *why = identity
+    return {"kind": kind, "name": name, "email": shown_email(email, show) or None, "username": username} | (
+        {"why": why[0]} if why else {}
+    )
+
+
+def person_ids(store: Store) -> list[str]:
+    """Every person's id, bots included."""
+    return [p for (p,) in store.con.execute("SELECT person_id FROM people ORDER BY person_id").fetchall()]
 
 
 def person_details(store: Store, person_id: str) -> PersonDetails | None:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from niche import metrics
-from niche.identity.people import PersonDetails, person_details, shown_email
+from niche.identity.people import PersonDetails, person_details, shown_email, shown_identity
 from niche.insights.namesakes import Namesake, namesakes
 from niche.insights.signals import Signal, risks
 from niche.store import Store
@@ -71,8 +71,7 @@ class Profile:
         return {
             "person_id": d.person_id, "name": d.name, "email": shown_email(d.email, show_emails) or None,
             "is_bot": d.is_bot,
-            "identities": [{"kind": kind, "name": name, "email": shown_email(email, show_emails) or None,
-                            "username": username, "why": why} for kind, name, email, username, why in d.identities],
+            "identities": [shown_identity(i, show_emails) for i in d.identities],
             "affiliations": d.periods, "first_month": self.first_month, "last_month": self.last_month,
             "roles_by_year": self.roles_by_year, "areas": self.areas, "coworkers": self.coworkers,
             "review_depth": self.review_depth, "recent": self.recent,

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from niche import metrics
+from niche.identity.people import shown_identity
 from niche.store import Store
 
 RECENT_MONTHS = 3  # the window a signal looks at; workload.sql defines the same
@@ -129,6 +130,18 @@ class Risk:
     contributions_last_3_months: int
     contributions_12_months_before: int
     signals: tuple[Signal, ...]
+
+    def to_json(self, show_emails: bool = False) -> dict[str, Any]:
+        """The risk as `niche risk --json` prints it: the score, the facts it is made of, and the
+        person's identities as outputs show them (addresses hidden unless asked)."""
+        return {
+            "person_id": self.person_id, "name": self.name, "score": round(self.score, 4),
+            "identities": [shown_identity(i, show_emails) for i in self.identities],
+            "last_contribution": self.last_contribution, "days_since_last": self.days_since_last,
+            "contributions_last_3_months": self.contributions_last_3_months,
+            "contributions_12_months_before": self.contributions_12_months_before,
+            "signals": [vars(s) for s in self.signals],
+        }  # fmt: skip
 
 
 def risks(store: Store, as_of: datetime) -> list[Risk]:

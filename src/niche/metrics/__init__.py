@@ -40,9 +40,7 @@ def run(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
     missing = wanted - params.keys()
     if missing:
         raise NicheError(f"metric {name} needs parameters: {', '.join(sorted(missing))}")
-    cursor = store.con.execute(sql, {k: v for k, v in params.items() if k in wanted})
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return store.rows(sql, {k: v for k, v in params.items() if k in wanted})
 
 
 def jsonable(value: Any) -> Any:

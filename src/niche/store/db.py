@@ -88,6 +88,12 @@ class Store:
         """The connection queries go through."""
         return self._con
 
+    def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        """A query's rows as dicts of column name to value."""
+        cursor = self._con.execute(sql, params)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
     def __enter__(self) -> Store:
         return self
 

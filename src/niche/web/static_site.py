@@ -24,7 +24,7 @@ def write_static_site(site: Site, out: Path) -> int:
             html = render(site, "trail", site.trail(key), root="../", title=f"Trail of {key}")
             (out / "trail" / f"{slug}.html").write_text(html, encoding="utf-8")
             written += 1
-    for (person_id,) in site.store.con.execute("SELECT person_id FROM people ORDER BY person_id").fetchall():
+    for person_id in site.community.everyone():
         context = site.person(person_id)
         html = render(site, "person", context, root="../", title=context["p"].name)
         (out / "people" / f"{person_id}.html").write_text(html, encoding="utf-8")
