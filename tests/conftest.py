@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 import stamina
+from hypothesis import HealthCheck, settings
 
 from niche.store import Store
 from tests.helpers.fixtures import need_fixtures
 from tests.helpers.openstack_reviews import build_store
+
+# Property tests check what a parser does with any input, never how fast: on a busy shared machine
+# Hypothesis's speed checks failed whole CI runs (input generation "too slow", deadlines).
+settings.register_profile("niche", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("niche")
 
 
 @pytest.fixture

@@ -58,6 +58,8 @@ from niche.sources.mail.source import MailingList
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
 from niche.store import Store
+from niche.store.folds import fold_duplicates
+from niche.store.sources import find_source, remove_source
 from niche.store.sync import Progress, SyncResult, sync
 
 
@@ -214,14 +216,31 @@ class Community:
         return results
 
     def derive(self) -> None:
-        """Refresh what is derived from the synced data, in order: people (identity resolution with
-        the .mailmap files and the user's overrides), then roles (mentoring needs people), then the
+        """Refresh what is derived from the synced data, in order: copies of one item that two
+        routes brought folded into one (store/folds.py), people (identity resolution with the
+        .mailmap files and the user's overrides), then roles (mentoring needs people), then the
         breadcrumb index. A derive step of a new layer goes here, in its place."""
+        fold_duplicates(self.store)
         resolve_people(
             self.store, load_overrides(self.config.people_overrides, self.config.people_corrections), self.config.bots
         )
         classify(self.store, self.config.rules)
         build_links(self.store)
+
+    def source(self, selector: str) -> str:
+        """The key of the one source a user names: its key, location (path or URL) or name."""
+        return find_source(self.store, selector)
+
+    def remove_source(self, key: str) -> int:
+        """Remove a source and everything it brought (items, raw data, quarantine, cursor); returns
+        how many items it had. Call derive() afterwards: an item another source brought too is
+        counted from that source again, without a resync."""
+        return remove_source(self.store, key)
+
+    def clear_quarantine(self, source: str | None = None) -> int:
+        """Forget the input set aside (after fixing it): all of it, or one source's (its key)."""
+        with self.store.transaction():
+            return self.store.clear_quarantine(source)
 
     # -- what the store says: plain data, as of the newest activity unless asked ---------------------
 
@@ -364,7 +383,14 @@ class Community:
         """Items read with a field cut to its bound: which field, and how much was kept (cut_fields.sql)."""
         return self.metric("cut_fields")
 
-    def quarantined(self, since: datetime | None = None, limit: int | None = None) -> list[Quarantined]:
-        """Input set aside (newest first), or only what was set aside since a moment."""
-        rows = self.metric("quarantined", since=since or datetime.min)
+    def quarantined(self, since: datetime | None = None, limit: int | None = None, source: str | None = None
+                    ) -> list[Quarantined]:  # fmt: skip
+        """Input set aside (newest first), or only what was set aside since a moment, or by one
+        source (its key)."""
+        rows = [r for r in self.metric("quarantined", since=since or datetime.min) if source in (None, r["source"])]
         return [Quarantined(**row) for row in rows[:limit]]
+
+    def sources(self) -> list[dict[str, Any]]:
+        """What the database was synced from, with its items, those counted from another source
+        and those quarantined (sources.sql)."""
+        return self.metric("sources")

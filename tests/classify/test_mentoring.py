@@ -52,7 +52,7 @@ def test_reviews_of_a_newcomers_change_are_mentoring(store: Store, fixtures: Pat
     assert rule == f"reviewed change {change} by Jayprakash12345, a newcomer since 2018-03-03"
     # Without the git history, Lucas is a newcomer too; recomputing drops nothing and adds his change.
     repo_source = store.con.execute("SELECT source FROM sources WHERE kind = 'git'").fetchone()[0]
-    store.con.execute("DELETE FROM activities WHERE source = ?", [repo_source])
+    store.con.execute("DELETE FROM stored.activities WHERE source = ?", [repo_source])
     resolve_people(store)
     classify(store)
     assert {change for _, change in _mentoring(store)} == {"416224", "415319"}

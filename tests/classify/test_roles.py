@@ -90,3 +90,15 @@ def test_project_rules_replace_defaults() -> None:
     assert rules.of_path("README.md") == ("code", ".")
     with pytest.raises(ValueError, match="unknown role 'wizardry'"):
         Rules.load({"roles": {"kinds": [{"role": "wizardry", "kind": "."}]}})
+
+
+def test_data_files_named_txt_are_not_docs() -> None:
+    """Paths from openstack/nova's history: *.txt outside doc/ are requirement and test lists."""
+    rules = Rules.load()
+    assert rules.of_path("other-requirements.txt")[0] == "packaging_release"
+    assert rules.of_path("test-requirements.txt")[0] == "packaging_release"
+    assert rules.of_path("threading_unit_test_excludes.txt")[0] == "tests"
+    assert rules.of_path("tests-functional-py3.txt")[0] == "tests"
+    assert rules.of_path("doc/dictionary.txt")[0] == "docs"  # under doc/, prose or not
+    assert rules.of_path("etc/nova/README-nova.conf.txt")[0] == "docs"
+    assert rules.of_path("nova/virt/data.txt")[0] == "code"

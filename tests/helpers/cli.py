@@ -31,3 +31,19 @@ def niche(*args: str, cwd: Path, env: dict[str, str | None] | None = None) -> Ra
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def niche_ok(db: Path, *args: str, exit_code: int = 0) -> str:
+    """The output of `niche --db DB ARGS...`, which must succeed (exit_code 1: with some input
+    quarantined, as the README's exit-code rule has it)."""
+    result = niche("--db", str(db), *args, cwd=db.parent)
+    assert result.returncode == exit_code, result.stdout + result.stderr
+    return result.stdout
+
+
+def count_in(db: Path, sql: str) -> int:
+    """The one number a query asks of the store at db."""
+    from niche.store import Store
+
+    with Store(db, read_only=True) as store:
+        return store.con.execute(sql).fetchone()[0]

@@ -130,7 +130,7 @@ def test_changes_waiting_for_a_first_look(recorded: tuple[Store, dict[int, dict]
         human += [c["timestamp"] for c in said if c["reviewer"]["username"] in reviewers]
         if not any(max(uploads) <= h <= t for h in human):
             expected.add(f"{r['project']}#{n}")
-    rows = metrics.run(store, "waiting_reviews", as_of=moment)
+    rows = metrics.run(store, "waiting_reviews", as_of=moment, since=datetime(2018, 1, 1))
     assert (
         {r["item_id"] for r in rows} == expected == {"operations/puppet#416443", "operations/mediawiki-config#416224"}
     )

@@ -135,10 +135,12 @@ def test_active_contributors_by_role_monthly(community: Store) -> None:
 
 def test_elephant_factor_gives_each_commit_to_the_employer_of_the_day(store: Store, tmp_path: Path) -> None:
     """nova: Ann (redhat.com) 4, Bob (intel.com) 2, Cat (gmail.com, personal) 4, and Eve 2 at intel.com
-    (Jan, Feb) then 1 at redhat.com (May): Red Hat 5, Intel 4, unaffiliated 4 of 13. Half of the 9
-    affiliated commits is 4.5, which Red Hat alone reaches. docs: Ann 2, Bob 2, Dan (huawei.com) 1:
-    half of 5 is 2.5, so two companies are needed."""
-    nova, docs = init(tmp_path / "nova"), init(tmp_path / "docs")
+    (Jan, Feb) then 1 at redhat.com (May): Red Hat 5, Intel 4, unknown 4 of 13. Half of all 13
+    commits is 6.5: Red Hat's 5 (38%) is not half, Red Hat and Intel's 9 is, so the factor is 2 (the
+    unknown 4 count in the whole, for no company). docs: Ann 2, Bob 2, Dan (huawei.com) 1: half of
+    5 is 2.5, so two companies are needed. solo: Cat 3, Ann 1: the known employers never reach half,
+    so the factor is not known (None) rather than 1."""
+    nova, docs, solo = init(tmp_path / "nova"), init(tmp_path / "docs"), init(tmp_path / "solo")
     n = 0
 
     def add(repo: Path, name: str, email: str, day: int) -> None:
@@ -158,12 +160,17 @@ def test_elephant_factor_gives_each_commit_to_the_employer_of_the_day(store: Sto
     add(nova, "Eve Moved", "eve@intel.com", 40)
     add(nova, "Eve Moved", "eve@redhat.com", 130)
     add(docs, "Dan Example", "dan@huawei.com", 5)
-    for repo in (nova, docs):
+    for day in range(3):
+        add(solo, "Cat Example", "cat@gmail.com", day)
+    add(solo, "Ann Example", "ann@redhat.com", 3)
+    for repo in (nova, docs, solo):
         sync(store, GitRepository(repo)).check()
     resolve_people(store)
     rows = {r["repo"]: r for r in metrics.run(store, "elephant_factor", as_of=AS_OF, months=12)}
     got = {k: (r["elephant_factor"], r["organisations"], r["largest"], r["commits"]) for k, r in rows.items()}
-    assert got == {"nova": (1, 2, "Red Hat", 13), "docs": (2, 3, "Intel", 5), "*": (1, 3, "Red Hat", 18)}
+    assert got == {"nova": (2, 2, "Red Hat", 13), "docs": (2, 3, "Intel", 5), "solo": (None, 1, "Red Hat", 4),
+                   "*": (2, 3, "Red Hat", 22)}  # fmt: skip
     assert (rows["nova"]["largest_share"], rows["nova"]["unaffiliated_share"]) == (0.385, 0.308)  # 5/13, 4/13
     assert rows["docs"]["unaffiliated_share"] == 0
-    # Whole community: Red Hat 7, Intel 6, Huawei 1 of 14 affiliated; 7 >= 7.
+    assert (rows["solo"]["largest_share"], rows["solo"]["unaffiliated_share"]) == (0.25, 0.75)
+    # Whole community: Red Hat 8, Intel 6, Huawei 1, unknown 7 of 22: 8 < 11, 8 + 6 >= 11.

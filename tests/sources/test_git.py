@@ -116,7 +116,7 @@ _commit = st.tuples(
 )
 
 
-def _record(sha, parents, name, email, epoch, tz, message, files, nul_before_numstat=False) -> bytes:
+def _record(sha, parents, name, email, epoch, tz, message, files, nul_before_numstat=False, raw=False) -> bytes:
     sign = "-" if tz < 0 else "+"
     date = f"{epoch} {sign}{abs(tz) // 60:02d}{abs(tz) % 60:02d}".encode()
     fields = [
@@ -135,6 +135,9 @@ def _record(sha, parents, name, email, epoch, tz, message, files, nul_before_num
     if files:
         out += b"\0\n" if nul_before_numstat else b"\n"  # real git writes either
         for path, old, added, deleted in files:
+            if raw:  # `--raw --no-renames`: what changed, named without reading contents
+                out += b":100644 100644 " + b"1" * 40 + b" " + b"2" * 40 + b" M\0" + path.encode() + b"\0"
+                continue
             stat = b"-\t-\t" if added is None else f"{added}\t{deleted}\t".encode()
             out += stat + (b"\0" + old.encode() + b"\0" + path.encode() if old else path.encode()) + b"\0"
     return out
@@ -163,6 +166,18 @@ def test_log_stream_parses_any_commits_in_any_chunks(commits: list, chunk: int, 
         assert p.message == message + "\n"
         expected = [(path, old, added, None if added is None else deleted) for path, old, added, deleted in files]
         assert [(f.path, f.old_path, f.added, f.deleted) for f in p.files] == expected
+
+
+@settings(max_examples=100)
+@given(commits=st.lists(_commit, max_size=6), chunk=st.integers(1, 64))
+def test_names_only_stream_parses_with_unknown_line_counts(commits: list, chunk: int) -> None:
+    stream = b"\0".join(_record(*c, raw=True) for c in commits)
+    parsed = list(git.parse_log([stream[i : i + chunk] for i in range(0, len(stream), chunk)], "r", True))
+    assert [p.sha for p in parsed] == [c[0] for c in commits]
+    for p, generated in zip(parsed, commits, strict=True):
+        assert isinstance(p, git.Commit) and p.lines_unknown
+        files = [(f.path, f.old_path, f.added, f.deleted) for f in p.files]
+        assert files == [(path, None, None, None) for path, *_ in generated[7]]
 
 
 @given(st.binary(max_size=300))

@@ -255,3 +255,23 @@ def test_sync_killed_at_any_point_resumes_exactly(tmp_path: Path) -> None:
     assert final.wait() == 0, final.stderr.read()
     assert kills >= 3
     assert _table_contents(killed) == _table_contents(reference)
+
+
+def test_only_branches_tags_and_head_are_history(store: Store, tmp_path: Path) -> None:
+    """A GitHub mirror's pull request refs, Gerrit's change refs, filter-branch's backups and notes
+    are not the community's history: their commits are not contributions."""
+    repo = init(tmp_path / "mirror")
+    commit(repo, {"a.py": "1"}, "merged work")
+    tip = git(repo, "rev-parse", "HEAD").strip()
+    for ref in ("refs/pull/7/head", "refs/changes/41/1341/1", "refs/original/refs/heads/main"):
+        git(repo, "checkout", "-q", "--detach", tip)
+        commit(repo, {"b.py": ref}, f"proposed in {ref}")
+        git(repo, "update-ref", ref, "HEAD")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "notes", "add", "-m", "a note", tip)
+    commit(repo, {"c.py": "1"}, "more merged work")
+    git(repo, "tag", "v1")
+    result = sync_repository(store, repo)
+    expected = int(git(repo, "rev-list", "--count", "--branches", "--tags", "--remotes", "HEAD"))
+    assert result.new == expected == 2
+    assert int(git(repo, "rev-list", "--count", "--all")) == 6  # what `--all` would have counted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from pathlib import Path
 
@@ -65,3 +66,45 @@ def test_bad_timezone_is_one_clear_error(tmp_path: Path, fixtures: Path) -> None
         app, ["--db", str(tmp_path / "n.duckdb"), "sync", "irc", str(fixtures / "supybot"), "--tz", "Mars/Olympus"]
     )
     assert result.exit_code == 2 and "Mars/Olympus: not a timezone name" in result.output  # a usage error
+
+
+def _messages(store: Store) -> list[tuple]:
+    return store.con.execute(
+        "SELECT project, occurred_at, attrs->>'line' FROM activities WHERE kind = 'irc.message' ORDER BY ALL"
+    ).fetchall()
+
+
+def test_gzip_logs_read_as_the_plain_ones(fixtures: Path, tmp_path: Path) -> None:
+    plain, zipped = tmp_path / "plain", tmp_path / "zipped"
+    shutil.copytree(fixtures / "supybot", plain)
+    zipped.mkdir()
+    for log in plain.iterdir():
+        (zipped / f"{log.name}.gz").write_bytes(gzip.compress(log.read_bytes()))
+    with Store(tmp_path / "plain.duckdb") as store:
+        expected = sync_irc(store, plain)
+        plain_lines = _messages(store)
+    with Store(tmp_path / "zipped.duckdb") as store:
+        result = sync_irc(store, zipped)
+        assert (result.details["line"], result.quarantined) == (expected.details["line"], expected.quarantined)
+        assert (result.details["line"], result.quarantined) == (len(plain_lines), 5)
+        assert _messages(store) == plain_lines
+
+
+def test_a_file_that_is_no_log_is_one_quarantine_entry(fixtures: Path, tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    shutil.copy(fixtures / "supybot" / "supybot_valid.log", logs)
+    shutil.copy(fixtures / "git" / "gittest.tar.gz", logs / "backup.tar.gz")  # binary, once unzipped
+    shutil.copy(fixtures / "pipermail" / "pipermail_2015_november.mbox", logs / "notes.txt")  # text, not a log
+    with Store(tmp_path / "n.duckdb") as store:
+        result = sync_irc(store, logs)
+        entries = store.con.execute("SELECT item_id, location, error FROM quarantine ORDER BY 1").fetchall()
+        assert result.quarantined == len(entries) == 3
+        (tar_id, tar_at, tar_error), (notes_id, notes_at, notes_error), (_, bad_line, _) = entries
+        assert (tar_id, tar_at) == ("backup.tar.gz", str(logs / "backup.tar.gz"))
+        assert tar_error == "a binary file, not a chat log"
+        assert (notes_id, notes_at) == ("notes.txt", str(logs / "notes.txt"))
+        assert bad_line == f"{logs / 'supybot_valid.log'}: line 23"  # a log with one odd line: that line
+        lines = sum(1 for line in (logs / "notes.txt").read_text().splitlines() if line.strip())
+        assert notes_error.startswith(f"not a chat log in any known format: none of its {lines} lines reads as one")
+        assert result.details["line"] == store.con.execute("SELECT count(*) FROM activities").fetchone()[0] > 0

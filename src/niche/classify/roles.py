@@ -78,8 +78,9 @@ class Rules:
                 return rule.role, pattern.pattern
         return "code", "no path rule"
 
-    def of_commit(self, repo: str, message: str, files: list[tuple[str, int]]) -> tuple[str, str]:
-        """(role, reason) for a commit, from its message, repository or changed lines."""
+    def of_commit(self, repo: str, message: str, files: list[tuple[str, int | None]]) -> tuple[str, str]:
+        """(role, reason) for a commit, from its message, repository or changed lines (changed
+        files when line counts are unknown: None)."""
         for rule in self.messages:
             pattern = rule.matches(message or "")
             if pattern:
@@ -94,11 +95,12 @@ class Rules:
         examples: dict[str, str] = {}
         for path, changed in files:
             role, pattern = self.of_path(path)
-            lines[role] += max(changed, 1)  # a binary or empty file still counts a little
+            lines[role] += max(changed or 0, 1)  # a binary or empty file still counts a little
             examples.setdefault(role, f"{path} ~ {pattern}")
         role, weight = lines.most_common(1)[0]
         share = weight / sum(lines.values())
-        return role, f"{share:.0%} of changed lines are {role} ({examples[role]})"
+        counted = "changed lines" if all(changed is not None for _, changed in files) else "changed files"
+        return role, f"{share:.0%} of {counted} are {role} ({examples[role]})"
 
     def of_activity(self, kind: str, place: str | None, attrs: dict[str, Any]) -> tuple[str, str] | None:
         for rule in self.places:
@@ -147,7 +149,7 @@ def classify_pending(store: Store, rules: Rules | None = None) -> int:
     rules = rules or Rules.load()
     done = 0
     while rows := store.con.execute(
-        f"SELECT rowid, source, item_id, kind, project, attrs FROM activities WHERE role IS NULL LIMIT {BATCH}"
+        f"SELECT rowid, source, item_id, kind, project, attrs FROM stored.activities WHERE role IS NULL LIMIT {BATCH}"
     ).fetchall():
         commits = _commit_details(store, {(r[1], r[2]) for r in rows if r[3] in COMMIT_KINDS})
         rowids, roles, reasons = [], [], []
@@ -165,8 +167,8 @@ def classify_pending(store: Store, rules: Rules | None = None) -> int:
         try:
             with store.transaction():
                 store.con.execute(
-                    """UPDATE activities SET role = r.role, role_rule = r.rule
-                       FROM _niche_roles r WHERE activities.rowid = r.rid"""
+                    """UPDATE stored.activities a SET role = r.role, role_rule = r.rule
+                       FROM _niche_roles r WHERE a.rowid = r.rid"""
                 )
         finally:
             store.con.unregister("_niche_roles")
@@ -183,7 +185,9 @@ def classify(store: Store, rules: Rules | None = None) -> int:
 
 
 def _commit_details(store: Store, items: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, list]]:
-    """repo, message and (path, lines changed) of each commit."""
+    """repo, message and (path, lines changed) of each commit, folded copies too (every stored copy
+    is classified, so one counts with its role when the other's route is removed); lines changed
+    is None when the repository lacked the files' contents."""
     if not items:
         return {}
     sources, ids = zip(*items, strict=True)
@@ -191,10 +195,11 @@ def _commit_details(store: Store, items: set[tuple[str, str]]) -> dict[tuple[str
     try:
         rows = store.con.execute(
             """SELECT c.source, c.item_id, c.repo, c.message,
-                      list({'p': f.path, 'n': coalesce(f.added, 0) + coalesce(f.deleted, 0)})
+                      list({'p': f.path, 'n': CASE WHEN NOT c.lines_unknown
+                                                   THEN coalesce(f.added, 0) + coalesce(f.deleted, 0) END})
                           FILTER (WHERE f.path IS NOT NULL)
-               FROM commits c JOIN _niche_items USING (source, item_id)
-               LEFT JOIN commit_files f USING (source, item_id)
+               FROM stored.commits c JOIN _niche_items USING (source, item_id)
+               LEFT JOIN stored.commit_files f USING (source, item_id)
                GROUP BY ALL"""
         ).fetchall()
     finally:

@@ -2,7 +2,7 @@
 
 One module per group of commands: `sync` (bring sources in), `people` (identities and people),
 `insights` (profile, recognition, reviews, signals, niches, validate), `dashboard` (analyze,
-report, serve), `overview` (stats, trail, quarantine); `console` and `options` are what they
+report, serve), `overview` (stats, trail, quarantine), `sources` (list, remove); `console` and `options` are what they
 share. A new command goes in the module of its group.
 """
 
@@ -21,6 +21,7 @@ from niche.cli import dashboard, insights, overview, record
 from niche.cli.console import err, fail, out
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
+from niche.cli.sources import sources_app
 from niche.cli.sync import sync_app
 from niche.config import load_config
 from niche.errors import NicheError
@@ -54,6 +55,7 @@ people_app.command("log")(record.people_log)
 people_app.command()(record.revert)
 people_app.command()(record.optout)
 app.add_typer(identities_app, name="identities")
+app.add_typer(sources_app, name="sources")
 app.add_typer(insights.validate_app, name="validate")
 for command in (
     dashboard.analyze,

@@ -9,8 +9,24 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from niche.cli.empty import NEEDS, nothing_to_show
+
 BAR = "█"
 NONE = "-"  # no figure: too early to tell, or nothing to measure
+ELEPHANT_UNKNOWN = (
+    "Elephant factor: the fewest employers whose people authored half of all commits. A commit with no known "
+    "employer counts in the whole but for no employer, so the factor is 1 only when one employer did half; "
+    "it is - when known employers did less than half."
+)
+
+
+def _synced(h: dict[str, Any], needs: str) -> bool:
+    """Whether a source of what `needs` names was synced (a git-only store is not told about review)."""
+    return any(s["kind"] in NEEDS[needs][0] for s in h["sources"])
+
+
+def _empty(h: dict[str, Any], what: str, needs: str) -> Text:
+    return Text(nothing_to_show((s["kind"] for s in h["sources"]), h["window"], h["months"], what, needs))
 
 
 def _bar(value: int, top: int, width: int = 24) -> str:
@@ -82,21 +98,23 @@ def _activity_tables(h: dict[str, Any]) -> list[Any]:
             f"{r['recent_contributors']:,}",
             f"{r['contributions']:,}",
         )
-    return [table, roles, areas if h["active_areas"] else Text(f"No code changes in the last {h['months']} months.")]
+    return [table, roles, areas if h["active_areas"] else _empty(h, "code changes", "code")]
 
 
 def _health_tables(h: dict[str, Any]) -> list[Any]:
     """Bus factor per repository and its most fragile areas, and the elephant factor."""
     if not h["bus_factor"]:
-        return []
+        return [_empty(h, "commits to measure bus and elephant factors on", "code")] if _synced(h, "code") else []
     table = _table(f"Health, last {h['months']} months", "repository", "bus factor", "elephant factor",
                    "largest employer", "no known employer")  # fmt: skip
     elephants = {r["repo"]: r for r in h["elephant_factor"]}
     for b in sorted((b for b in h["bus_factor"] if b["area"] == "*"), key=lambda b: -b["commits"]):
         e = elephants.get(b["repo"], {})
         largest = f"{e['largest']} {e['largest_share']:.0%}" if e.get("largest") else NONE
-        table.add_row(Text(b["repo"]), str(b["bus_factor"]), str(e.get("elephant_factor", NONE)), Text(largest),
+        factor = e.get("elephant_factor")
+        table.add_row(Text(b["repo"]), str(b["bus_factor"]), NONE if factor is None else str(factor), Text(largest),
                       f"{e['unaffiliated_share']:.0%}" if e else NONE)  # fmt: skip
+    table.caption, table.caption_justify = ELEPHANT_UNKNOWN, "left"
     fragile = [b for b in h["bus_factor"] if b["area"] != "*" and b["bus_factor"] == 1][:8]
     if not fragile:
         return [table]
@@ -112,7 +130,7 @@ def _review_tables(h: dict[str, Any]) -> list[Any]:
     """Per project: changes opened and merged, reviewers, and whether months with more reviewers
     merged more (the essay's claim); then who carries the reviews."""
     if not h["change_request_velocity"]:
-        return []
+        return [_empty(h, "code review", "review")] if _synced(h, "review") else []
     totals: dict[str, list[int]] = {}
     for v in h["change_request_velocity"]:
         opened_merged = totals.setdefault(v["project"], [0, 0])

@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from niche.cli.console import dated, day, err, out
+from niche.cli.empty import nothing_to_show, synced_kinds
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
 from niche.metrics import to_json
@@ -74,13 +75,14 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
 
     Triage, deep review, user support, discussion, CI/infra, docs, tests, security, mentoring, meetings."""
     with community_of(ctx, read_only=True) as community:
-        rows = community.recognition(dated(community.store, as_of).as_of, months, limit)
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        rows = community.recognition(window.as_of, months, limit)
     rows = [r for r in rows if role in (None, r["role"])]
     if as_json:
         _dump(rows)
         return
     if not rows:
-        err.print("No non-code work in this window.")
+        err.print(nothing_to_show(synced, window, months, f"{role} work" if role else "non-code work"))
         raise typer.Exit(1)
     current = None
     for r in rows:
@@ -115,11 +117,15 @@ def reviews(ctx: typer.Context,
         render(out, report, windows, rows, totals, limit, as_json, by)
         return
     with community_of(ctx, read_only=True) as community:
-        found = community.reviews(dated(community.store, as_of).as_of, months, by)
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        found = community.reviews(window.as_of, months, by)
     if as_json:
         _dump(found)
         return
     each, depth, network = found.get("reviews", []), found.get("reviewers", []), found.get("network", [])
+    if not (each if by else depth or network):
+        err.print(nothing_to_show(synced, window, months, f"reviews by {by}" if by else "reviews", "review"))
+        raise typer.Exit(1)
     if by:
         table = Table("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
         for r in each[:limit]:
@@ -155,13 +161,16 @@ def signals(ctx: typer.Context, as_of: AsOfOption = None, limit: LimitOption = 2
     Each compares the last 3 months with the person's own previous year and the community's norms.
     A prompt to check in with someone, never a verdict."""
     with community_of(ctx, read_only=True) as community:
-        found = [r for r in community.risk(dated(community.store, as_of).as_of) if r.signals][:limit]
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        found = [r for r in community.risk(window.as_of) if r.signals][:limit]
     if as_json:
         _dump([{"person_id": r.person_id, "name": r.name, "risk": r.score, "signals": [vars(s) for s in r.signals]}
                for r in found])  # fmt: skip
         return
     out.print("[dim]Signals are facts about the last 3 months set against the year before; they are prompts to "
               "check in with someone, never judgements.[/dim]")  # fmt: skip
+    if not found:
+        out.print(nothing_to_show(synced, window, 3, "signals worth a check-in"))
     for r in found:
         out.print(f"[bold]{escape(r.name)}[/bold]")
         for s in r.signals:
@@ -193,15 +202,19 @@ def niches(ctx: typer.Context,
            as_json: JsonOption = False) -> None:  # fmt: skip
     """Find your niche: where help is wanted now, matched to a person's past work or interests.
 
-    Untriaged bugs, changes waiting for review, unanswered questions, docs left behind by their code
-    and areas only one person knows, each with a link and why it was suggested."""
+    Untriaged bugs, changes waiting for review and unanswered questions of the last 90 days, docs left
+    behind by their code and areas mostly one person's work, each with a link and why it was suggested."""
     with community_of(ctx, read_only=True) as community:
-        found = community.niches(dated(community.store, as_of).as_of, months, who, interests.split(","), limit)
+        window, synced = dated(community.store, as_of), synced_kinds(community)
+        found = community.niches(window.as_of, months, who, interests.split(","), limit)
     if as_json:
         _dump([vars(o) for o in found])
         return
     if not found:
-        err.print("No open opportunities match" + (" that person or those interests." if who or interests else "."))
+        if who or interests:
+            err.print("No open opportunities match that person or those interests; try without --for/--interests.")
+        else:
+            err.print(nothing_to_show(synced, window, months, "open opportunities"))
         raise typer.Exit(1)
     for o in found:
         waiting = f"waiting since {day(o.since)}" if o.since else ""

@@ -78,18 +78,31 @@ def _short(item_id: str) -> str:
     return item_id[:12] if len(item_id) == 40 and all(c in "0123456789abcdef" for c in item_id) else item_id
 
 
-def quarantine(ctx: typer.Context, limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
-               as_json: JsonOption = False) -> None:  # fmt: skip
-    """List bad input that was set aside, with where it came from and what was wrong."""
-    with community_of(ctx, read_only=True) as community:
+def quarantine(
+    ctx: typer.Context,
+    source: Annotated[
+        str | None, typer.Argument(help="Only this source: its name, location (path or URL) or key.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Forget these entries (after fixing the input).")] = False,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 50,
+    as_json: JsonOption = False,
+) -> None:
+    """List bad input that was set aside, with where it came from and what was wrong; --clear forgets it."""
+    with community_of(ctx, read_only=not clear) as community:
+        key = community.source(source) if source else None
+        if clear:
+            cleared = community.clear_quarantine(key)
+            where = f" from {escape(key)}" if key else ""
+            out.print(f"{cleared} quarantined item(s) cleared{where}", soft_wrap=True)
+            return
         dated(community.store)
-        found = community.quarantined()
-        cut = community.cut_fields()
+        found = community.quarantined(source=key)
+        cut = [c for c in community.cut_fields() if key in (None, c["source"])]
     if as_json:
         out.out(json.dumps([to_json(vars(q)) for q in found[:limit]], indent=2))
         return
     for q in found[:limit]:
-        out.print(f"{q.recorded_at:%Y-%m-%d %H:%M} {escape(q.location)}: {escape(q.error)}")
+        out.print(f"{q.recorded_at:%Y-%m-%d %H:%M} {escape(q.location)}: {escape(q.error)}", soft_wrap=True)
     out.print(f"{len(found)} quarantined item(s)" + (f", {limit} shown" if len(found) > limit else ""))
     for c in cut[:limit]:  # read, but with a field cut to its bound
         out.print(f"cut: {escape(c['item_id'])}: {escape(c['detail'])}")

@@ -29,6 +29,12 @@ GitHubApiOption = Annotated[
 ]
 
 
+def derive(community: Community) -> None:
+    """community.derive(), with a line saying what it does while it runs."""
+    with err.status("Folding duplicates, resolving people, classifying roles, indexing links ..."):
+        community.derive()
+
+
 def sync_and_derive(community: Community, sources: list[Planned] | None = None, say_dates: bool = True
                     ) -> list[SyncResult]:  # fmt: skip
     """Sync (default: everything niche.toml lists) with progress, report each source, then derive;
@@ -37,8 +43,7 @@ def sync_and_derive(community: Community, sources: list[Planned] | None = None, 
     with SyncDisplay() as display:
         results = community.sync(sources, display.progress)
     report_sync(community, results, started)
-    with err.status("Resolving people, classifying roles, indexing links ..."):
-        community.derive()
+    derive(community)
     if say_dates:
         dated(community.store)
     return results

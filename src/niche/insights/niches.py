@@ -1,19 +1,25 @@
 """Find your niche: concrete places where help is wanted now (untriaged bugs, changes nobody has
-reviewed, unanswered questions, docs left behind by their code, areas only one person knows),
+reviewed, unanswered questions, docs left behind by their code, areas mostly one person's work),
 matched to what someone has worked on before or says they care about, each with a link where the
-source has one and the reasons it was suggested."""
+source has one and the reasons it was suggested.
+
+Waiting items are recent ones: a question unanswered for years is a backlog, not an opportunity,
+so only those of the last RECENT_DAYS count, the longest waiting first. Each item is suggested
+once, under its most specific kind (an untriaged bug nobody answered is an untriaged bug)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from niche import metrics
 from niche.store import Store
 
-# metric -> (what the opportunity is, words a stated interest may use for it)
+RECENT_DAYS = 90  # how far back a question, bug or change waiting for someone is still news
+# metric -> (what the opportunity is, words a stated interest may use for it); an item found by
+# two is suggested under the first
 KINDS = {
     "untriaged_bugs": ("untriaged bug", ("triage", "bugs")),
     "waiting_reviews": ("change waiting for review", ("review", "reviews", "code")),
@@ -21,6 +27,7 @@ KINDS = {
     "stale_docs": ("docs behind their code", ("docs", "documentation", "writing")),
 }
 LONE_AREA = ("area with bus factor 1", ("code", "maintenance", "bus factor"))
+WAITING = frozenset(KINDS[m][0] for m in ("untriaged_bugs", "waiting_reviews", "open_questions"))
 INTEREST_WORDS = dict([*KINDS.values(), LONE_AREA])  # what the opportunity is -> words for it
 
 
@@ -35,6 +42,7 @@ class Opportunity:
     detail: str
     reasons: tuple[str, ...] = ()
     score: float = 0.0
+    key: str = ""  # the item it is about (source and id), so it is suggested once
 
 
 @dataclass(frozen=True)
@@ -46,20 +54,14 @@ class Place:
     items: int
 
 
-def candidates(store: Store, as_of: datetime, months: int) -> list[Opportunity]:
-    found = [
-        Opportunity(
-            KINDS[metric][0],
-            r["title"] or r["item_id"],
-            r["url"],
-            r["place"] or "",
-            r["area"] or "",
-            r["since"],
-            r["detail"],
-        )
-        for metric in KINDS
-        for r in metrics.run(store, metric, as_of=as_of, months=months)
-    ]
+def candidates(store: Store, as_of: datetime, months: int, recent_days: int = RECENT_DAYS) -> list[Opportunity]:
+    since = as_of - timedelta(days=recent_days)
+    found: dict[str, Opportunity] = {}
+    for metric, (kind, _) in KINDS.items():
+        for r in metrics.run(store, metric, as_of=as_of, months=months, since=since):
+            key = f"{r['source']}\x1f{r['item_id']}"
+            found.setdefault(key, Opportunity(kind, r["title"] or r["item_id"], r["url"], r["place"] or "",
+                                              r["area"] or "", r["since"], r["detail"], key=key))  # fmt: skip
     remotes = dict(
         store.con.execute(
             "SELECT name, json_extract_string(attrs, '$.remote_url') FROM sources WHERE kind = 'git'"
@@ -67,10 +69,16 @@ def candidates(store: Store, as_of: datetime, months: int) -> list[Opportunity]:
     )
     for r in metrics.run(store, "bus_factor", as_of=as_of, months=months):
         if r["bus_factor"] == 1 and r["area"] != "*" and r["commits"] >= 5:
-            detail = f"{r['commits']} commits by {r['contributors']} people in {months} months, half or more by one"
-            title = f"{r['repo']}: {r['area']} rests on one person"
-            found.append(Opportunity(LONE_AREA[0], title, remotes.get(r["repo"]), r["repo"], r["area"], None, detail))
-    return found
+            if r["contributors"] == 1:
+                title, detail = "rests on one person", f"all {r['commits']} commits in {months} months by one person"
+            else:
+                title = "is mostly one person's work"
+                detail = (f"{r['top_commits']} of its {r['commits']} commits in {months} months by one person, "
+                          f"{r['contributors'] - 1} other{'s' if r['contributors'] > 2 else ''} the rest")  # fmt: skip
+            key = f"area\x1f{r['repo']}\x1f{r['area']}"
+            found[key] = Opportunity(LONE_AREA[0], f"{r['repo']}: {r['area']} {title}", remotes.get(r["repo"]),
+                                     r["repo"], r["area"], None, detail, key=key)  # fmt: skip
+    return list(found.values())
 
 
 def _words(text: str) -> set[str]:
@@ -120,7 +128,7 @@ def niches(
         reasons, match = _reasons(o, places, interests)
         waiting = (as_of - o.since).days if o.since else 0
         if not (places or interests):
-            reasons = [f"waiting {waiting} days" if o.since else "nobody else knows it"]
+            reasons = [_why(o, waiting)]
         elif not reasons:
             continue
         ranked.append(
@@ -128,6 +136,15 @@ def niches(
         )
     ranked.sort(key=lambda o: (-o.score, o.kind, o.title))
     return _spread(ranked, limit)
+
+
+def _why(o: Opportunity, days: int) -> str:
+    """Why an opportunity is shown to someone who gave no person or interests."""
+    if o.kind in WAITING:
+        return f"waiting {days} days"
+    if o.since:
+        return f"its docs last changed {days} days ago"
+    return "what one person knows is worth spreading: learn it beside them"
 
 
 def _spread(ranked: list[Opportunity], limit: int) -> list[Opportunity]:

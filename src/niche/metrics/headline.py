@@ -25,6 +25,7 @@ def headline(store: Store, as_of: datetime | None = None, months: int = 12, area
         "window": window,
         "months": months,
         "sources": sources,
+        "duplicates_folded": sum(s["folded"] for s in sources),  # copies of items another route also brought
         "contributors_to_date": metrics.run(store, "contributors_to_date", **params)[0],
         "bots_excluded": bots,
         "monthly_contributors": metrics.run(store, "monthly_contributors", **params),

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -21,9 +21,10 @@ from niche.errors import SourceError
 from niche.sources.bounds import PATH_LIMIT, bounded, parse_address
 from niche.sources.contract import BadRecord, read_item
 
-# One record per commit: a \x1e marker, nine NUL-terminated header fields, the message, then
-# with `-z` the numstat entries, each NUL-terminated, and an empty entry between commits.
-LOG_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%e%x00%B%x00"
+# One record per commit: a NUL and a \x1e marker, nine NUL-terminated header fields, the message,
+# then with `-z` the numstat entries, each NUL-terminated, and --summary's lines (" delete mode
+# 100644 PATH"), which git ends with a newline only: the NUL opening the next record ends them.
+LOG_FORMAT = "%x00%x1e%H%x00%P%x00%an%x00%ae%x00%ad%x00%cn%x00%ce%x00%cd%x00%e%x00%B%x00"
 HEADER_FIELDS = 10
 READ_SIZE = 1 << 20
 
@@ -57,6 +58,7 @@ CANONICAL_TRAILERS = {
 }
 # Trailers git itself writes; a last paragraph with one of these may hold other prose lines too.
 GIT_GENERATED = ("signed-off-by", "(cherry picked from commit")
+_DELETED = re.compile(r"^ delete mode \d+ (.*)$", re.M)
 _TRAILER_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)")
 
 
@@ -74,6 +76,7 @@ class FileChange:
     old_path: str | None  # set when git detected a rename or copy
     added: int | None  # None for binary files
     deleted: int | None
+    removed: bool = False  # the commit deleted the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,7 @@ class Commit:
     files: tuple[FileChange, ...]
     raw: bytes  # the record exactly as git printed it, kept so it can be re-parsed later
     lossy_text: bool  # some bytes were not UTF-8 and were decoded by fallback
+    lines_unknown: bool = False  # file contents missing (a partial clone): names known, line counts not
 
     @property
     def is_merge(self) -> bool:
@@ -162,10 +166,23 @@ def _parse_signature(name: bytes, email: bytes, date: bytes) -> tuple[Signature,
 
 
 def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
+    """Files from numstat entries (with --summary's lines saying which were deleted), or from
+    `--raw --no-renames` entries (a ':modes ids status' token, then the path), which name the
+    files without reading their contents."""
     files = []
+    removed: set[str] = set()
     i = 0
     while i < len(entries):
-        added, deleted, path = entries[i].lstrip(b"\n").split(b"\t", 2)
+        entry = entries[i].lstrip(b"\n")
+        if entry.startswith(b" "):  # --summary: ' delete mode 100644 PATH', one a line
+            removed.update(m.group(1) for m in _DELETED.finditer(decode_text(entry)[0]))
+            i += 1
+            continue
+        if entry.startswith(b":"):
+            files.append(FileChange(decode_text(entries[i + 1])[0], None, None, None, entry.endswith(b" D")))
+            i += 2
+            continue
+        added, deleted, path = entry.split(b"\t", 2)
         old_path = None
         if not path:  # rename or copy: the two paths follow as separate entries
             old_path, path = entries[i + 1], entries[i + 2]
@@ -179,11 +196,14 @@ def _parse_numstat(entries: list[bytes]) -> tuple[FileChange, ...]:
                 deleted=None if deleted == b"-" else int(deleted),
             )
         )
+    if removed:
+        files = [replace(f, removed=True) if f.path in removed and f.old_path is None else f for f in files]
     return tuple(files)
 
 
-def parse_record(tokens: list[bytes]) -> Commit:
-    """Build a Commit from one record's NUL-separated tokens (header fields, then numstat)."""
+def parse_record(tokens: list[bytes], lines_unknown: bool = False) -> Commit:
+    """Build a Commit from one record's NUL-separated tokens (header fields, then numstat or raw
+    entries); lines_unknown when its files' contents could not be read."""
     if len(tokens) < HEADER_FIELDS or not tokens[0].startswith(b"\x1e"):
         raise ValueError(f"record has {len(tokens)} fields, expected at least {HEADER_FIELDS}")
     sha = tokens[0][1:].decode("ascii")
@@ -202,13 +222,14 @@ def parse_record(tokens: list[bytes]) -> Commit:
         files=_parse_numstat(tokens[HEADER_FIELDS:]),
         raw=b"\0".join(tokens),
         lossy_text=lossy_a or lossy_c or lossy_m,
+        lines_unknown=lines_unknown,
     )
 
 
 _RECORD_START = re.compile(rb"\x1e(?:[0-9a-f]{40}|[0-9a-f]{64})")
 
 
-def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
+def log_records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
     """Group the NUL-separated token stream into one token list per commit.
 
     A record is HEADER_FIELDS tokens taken by position (names and messages may hold any byte
@@ -222,6 +243,8 @@ def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
         tokens = (rest + chunk).split(b"\0")
         rest = tokens.pop()
         for token in tokens:
+            if not record and not token:
+                continue  # the NUL that opens a record
             if len(record) < HEADER_FIELDS:
                 record.append(token)
             elif _RECORD_START.fullmatch(token):
@@ -238,12 +261,17 @@ def _records(chunks: Iterable[bytes]) -> Iterator[list[bytes]]:
         yield record
 
 
-def parse_log(chunks: Iterable[bytes], repo: str) -> Iterator[Commit | BadRecord]:
+def parse_log(chunks: Iterable[bytes], repo: str, lines_unknown: bool = False) -> Iterator[Commit | BadRecord]:
     """Parse a `git log` stream made with LOG_FORMAT; a bad record never stops the stream."""
-    for tokens in _records(chunks):
-        head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
-        yield read_item(partial(parse_record, tokens), b"\0".join(tokens), f"{repo}@{head}",
-                        "unparseable commit record", head)  # fmt: skip
+    for tokens in log_records(chunks):
+        yield parse_tokens(tokens, repo, lines_unknown)
+
+
+def parse_tokens(tokens: list[bytes], repo: str, lines_unknown: bool = False) -> Commit | BadRecord:
+    """One record of log_records as a Commit, or the BadRecord that says why it is not one."""
+    head = tokens[0][1:41].decode("ascii", "replace") if tokens else "?"
+    return read_item(partial(parse_record, tokens, lines_unknown), b"\0".join(tokens), f"{repo}@{head}",
+                     "unparseable commit record", head)  # fmt: skip
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -252,7 +280,9 @@ def _git(repo: Path, *args: str) -> str:
     return result.stdout.decode(errors="replace")
 
 
-_GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+# Git never fetches an object on demand: in a partial clone that would download file contents
+# one request at a time. GIT_NO_LAZY_FETCH says so; no transport being allowed makes sure.
+_GIT_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_NO_LAZY_FETCH": "1", "GIT_ALLOW_PROTOCOL": ""}
 
 
 def git_dir(path: Path) -> Path:
@@ -287,9 +317,16 @@ def discover_repositories(path: Path, max_depth: int = 3) -> list[Path]:
     return found
 
 
+HISTORY_REFS = ("refs/heads", "refs/tags", "refs/remotes")
+
+
 def ref_tips(repo: Path) -> list[str]:
-    """Commit hashes every ref points at (what `git log --all` starts from), sorted, unique."""
-    out = _git(repo, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)")
+    """Commit hashes the branches, tags, remote-tracking branches and HEAD point at, sorted, unique.
+
+    Other refs are not the community's history: a GitHub mirror's refs/pull/* are proposals never
+    merged (1,343 of the commits of nova's GitHub mirror), Gerrit's refs/changes/* every patch set
+    uploaded, refs/original/* a history filter-branch rewrote, refs/notes/* notes, not commits."""
+    out = _git(repo, "for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)", *HISTORY_REFS)
     tips = set()
     for line in out.splitlines():
         sha, kind, peeled = [*line.split(" "), "", ""][:3]
@@ -341,6 +378,26 @@ def unreachable_commits(repo: Path, old_tips: list[str], tips: list[str]) -> lis
 
 def reachable_commits(repo: Path, tips: list[str]) -> set[str]:
     return set(_git(repo, "rev-list", *tips, "--").split()) if tips else set()
+
+
+def missing_objects(repo: Path, tips: list[str], exclude: list[str]) -> set[str]:
+    """Objects that commits reachable from tips but not from exclude need and the repository
+    lacks (a partial clone's file contents, a damaged pack); never fetched."""
+    result = subprocess.run(
+        ["git", "-C", str(repo), "rev-list", "--objects", "--missing=print", "--stdin"],
+        input=_stdin_revisions(tips, exclude), capture_output=True, env=_GIT_ENV, check=False,
+    )  # fmt: skip
+    _check(repo, "rev-list", result.returncode, result.stderr)
+    return {line[1:].strip() for line in result.stdout.decode("ascii", "replace").splitlines() if line.startswith("?")}
+
+
+def is_partial_clone(repo: Path) -> bool:
+    """Whether a promisor remote is meant to supply what is missing (`git clone --filter=...`)."""
+    out = subprocess.run(
+        ["git", "-C", str(repo), "config", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$"],
+        capture_output=True, env=_GIT_ENV, check=False,
+    ).stdout.decode(errors="replace")  # fmt: skip
+    return any(line.split(" ", 1)[-1].strip().lower() not in ("false", "") for line in out.splitlines())
 
 
 def is_shallow(repo: Path) -> bool:
@@ -414,14 +471,19 @@ def rev_list(repo: Path, tips: list[str], exclude: list[str]) -> Iterator[Iterat
         _check(repo, "rev-list", returncode, stderr_file.read())
 
 
-def log_commits(repo: Path, shas: list[str]) -> bytes:
-    """`git log` output (LOG_FORMAT, numstat) for exactly these commits, in this order.
+NUMSTAT = ("--numstat", "--summary")
+NAMES_ONLY = ("--raw", "--no-renames", "--no-abbrev")  # reads trees, never file contents
+
+
+def log_commits(repo: Path, shas: list[str], diff: tuple[str, ...] = NUMSTAT) -> bytes:
+    """`git log` output (LOG_FORMAT, then the `diff` entries: numstat, raw, or none) for exactly
+    these commits, in this order.
 
     One process per block of commits, never per commit; several blocks can run at once.
     """
     args = [
         "git", "-C", str(repo), "-c", "core.quotepath=off", "log", "--no-walk=unsorted", "--stdin",
-        "--numstat", "-z", "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap",
+        *diff, "-z", "--date=raw", f"--format={LOG_FORMAT}", "--no-color", "--no-mailmap",
         "--no-show-signature",
     ]  # fmt: skip
     result = subprocess.run(args, input=_stdin_revisions(shas, []), capture_output=True, env=_GIT_ENV, check=False)

@@ -5,6 +5,7 @@ reachable from the current tips but not from those, and logs it in blocks, sever
 `git log` process per core); each block's last commit carries a progress mark, so a sync killed
 at any point resumes at the block where it stopped. Commits that no ref reaches any more (a
 force-push, a deleted branch) are given up as `Gone`, so rewritten history is never counted twice.
+A repository missing objects (a partial clone) still gives every commit (`commit_log.CommitLog`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from niche.sources import git
+from niche.sources.commit_log import CommitLog
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Gone, Item, Retain, Tally, Yielded
 
 BATCH_COMMITS = 2000
@@ -79,12 +81,15 @@ class GitRepository:
         self.tally.expected = max(total - skip, 0)
         done = skip
         if total > skip:
+            log = CommitLog(gdir, self.name, tips, base)
             with git.rev_list(gdir, tips, base) as hashes:
                 blocks = _batches(islice(hashes, skip, None), BATCH_COMMITS)
-                for shas, output in _logged(gdir, blocks):
+                for shas, records in _logged(log, blocks):
                     done += len(shas)
                     mark = {"tips": old_tips, "progress": {"tips": _digest(tips), "base": _digest(base), "done": done}}
-                    yield from _block(git.parse_log([output], self.name), mark)
+                    yield from _block(records, mark)
+            if note := log.note(self.path):
+                self.tally.warnings.append(note)
         yield Checkpoint({"tips": tips, "progress": None})
 
 
@@ -113,17 +118,18 @@ def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
         yield batch
 
 
-def _logged(gdir: Path, blocks: Iterable[list[str]]) -> Iterator[tuple[list[str], bytes]]:
-    """git's output for each block, in block order, with up to git_jobs() blocks logged at once.
+def _logged(log: CommitLog, blocks: Iterable[list[str]]
+            ) -> Iterator[tuple[list[str], list[git.Commit | BadRecord]]]:  # fmt: skip
+    """The commits of each block, in block order, with up to git_jobs() blocks logged at once.
 
     Computing diffs is what costs; it runs in git processes on every core while this process
     parses and writes the previous block. At most jobs + 1 blocks are held in memory.
     """
     jobs = git_jobs()
     with ThreadPoolExecutor(jobs, thread_name_prefix="git-log") as pool:
-        pending: deque[tuple[list[str], Future[bytes]]] = deque()
+        pending: deque[tuple[list[str], Future[list[git.Commit | BadRecord]]]] = deque()
         for block in blocks:
-            pending.append((block, pool.submit(git.log_commits, gdir, block)))
+            pending.append((block, pool.submit(log.read, block)))
             if len(pending) > jobs:
                 shas, future = pending.popleft()
                 yield shas, future.result()

@@ -6,6 +6,8 @@ Formats, recognised line by line so a file may mix them:
   irssi                           09:16 <@nick> text, with "--- Log opened/Day changed" dates
   ZNC, MeetBot .log.txt           [09:16:21] <nick> text / 09:16:21 <nick> text, the date taken
                                   from the file name (#chan_20121017.log, nova.2023-01-10-16.00.log.txt)
+A file may be gzip-compressed (known by its content), as rotated logs are. A file that is no log
+at all (binary, or not one line in any known format) is one BadRecord, not one per line.
 Times without an offset are in the log's timezone (UTC unless told). Within a log, nick
 changes are followed: whoever "is now known as" another nick keeps being credited as the nick
 they were first seen with. MeetBot commands (#startmeeting, #chair, #topic, #action, #agreed,
@@ -15,7 +17,9 @@ of action items.
 
 from __future__ import annotations
 
+import gzip
 import re
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -29,6 +33,8 @@ from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Y
 from niche.sources.git import decode_text
 
 QUESTION_WINDOW = timedelta(minutes=30)  # how long a question waits for its answer
+GZIP_MAGIC = b"\x1f\x8b"
+SAMPLE_BYTES = 1 << 16  # what a quarantined file keeps of itself, to look at
 
 _SUPYBOT = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)([+-]\d{4}|Z)?\s+(.*)$")
 _WEECHAT = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\t([^\t]*)\t(.*)$")
@@ -83,6 +89,42 @@ class Log:
     nick_changes: list[tuple[datetime, str, str]] = field(default_factory=list)
     bad: list[BadRecord] = field(default_factory=list)
     channel: str | None = None
+
+
+def read_log_file(path: Path, tz: tzinfo = UTC) -> tuple[bytes, Log | BadRecord]:
+    """A log file's bytes (uncompressed) and what it says, or the one BadRecord, naming the file,
+    that says why it is no chat log."""
+    data, cut = _read(path)
+    if b"\0" in data:
+        return data, BadRecord(str(path), "a binary file, not a chat log", data[:SAMPLE_BYTES])
+    text, _ = decode_text(data)
+    log = read_item(partial(parse_log, text, path.name.removesuffix(".gz"), tz), data, str(path), "unreadable log")
+    if isinstance(log, BadRecord):
+        return data, BadRecord(log.location, log.error, data[:SAMPLE_BYTES])
+    written = [line for line in text.splitlines() if line.strip()]
+    if written and len(log.bad) == len(written):
+        error = f"not a chat log in any known format: none of its {len(written):,} lines reads as one"
+        return data, BadRecord(str(path), f"{error} (first: {written[0][:80]!r})", data[:SAMPLE_BYTES])
+    if cut:
+        cut_short = f"the gzip file ends early ({cut}); the lines before are kept"
+        log.bad.append(BadRecord(f"byte {len(data)}", cut_short, b""))
+    return data, log
+
+
+def _read(path: Path) -> tuple[bytes, str | None]:
+    """The file's bytes, through gzip when it is one; with why a gzip file was cut short."""
+    with path.open("rb") as stream:
+        if stream.read(2) != GZIP_MAGIC:
+            return path.read_bytes(), None
+        stream.seek(0)
+        parts: list[bytes] = []
+        with gzip.GzipFile(fileobj=stream) as unzipped:
+            try:
+                while chunk := unzipped.read1(1 << 20):
+                    parts.append(chunk)
+            except (EOFError, OSError, zlib.error) as exc:
+                return b"".join(parts), str(exc)
+    return b"".join(parts), None
 
 
 def parse_log(text: str, file_name: str, tz: tzinfo = UTC) -> Log:
@@ -238,7 +280,7 @@ def channel_of(file_name: str) -> str | None:
 
 
 BATCH_FILES = 100
-MAX_BAD_LINES = 20  # per file: a log in an unknown format is one problem, not ten thousand
+MAX_BAD_LINES = 20  # per file; a file in no known format at all is one entry (read_log_file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +293,8 @@ class IrcLogs:
     """A log file or a folder of them (one file a channel-day, as loggers and eavesdrop write them).
 
     A log file is one item: a log that grew since the last sync (today's) is read again whole and
-    replaces what it had stored; unchanged files are skipped by size and modification time.
+    replaces what it had stored, what it set aside included; unchanged files are skipped by size
+    and modification time.
     """
 
     kind, noun, batch = "irc", "log file", BATCH_FILES
@@ -279,23 +322,20 @@ class IrcLogs:
             if seen.get(item_id) == state:
                 self._count("unchanged log file")
                 continue
-            data = file.read_bytes()
-            log = read_item(partial(parse_log, decode_text(data)[0], file.name, self.tz), data, str(file),
-                            "unreadable log", item_id)  # fmt: skip
+            data, log = read_log_file(file, self.tz)
             if isinstance(log, BadRecord):
-                yield log
+                yield BadRecord(log.location, log.error, log.raw, item_id)
                 yield Checkpoint({"files": {item_id: state}})
                 continue
-            place = self.channel or channel_of(file.name) or log.channel or self.root.name
+            place = self.channel or channel_of(file.name.removesuffix(".gz")) or log.channel or self.root.name
             self._count("line", len(log.lines))
             self._count("meeting", len(log.meetings))
             yield Item(item_id, "irc-log", data, LogFile(log, place), {"files": {item_id: state}})
-            for bad in log.bad[:MAX_BAD_LINES]:
-                where = f"{item_id}: {bad.location}"
-                yield BadRecord(where, bad.error, bad.raw)
+            for bad in log.bad[:MAX_BAD_LINES]:  # named by the file's full path, kept as parts of the item
+                yield BadRecord(f"{file}: {bad.location}", bad.error, bad.raw, f"{item_id}: {bad.location}")
             if len(log.bad) > MAX_BAD_LINES:
                 more = len(log.bad) - MAX_BAD_LINES
-                yield BadRecord(item_id, f"{more} more unparseable lines not listed", b"", f"{item_id}: more")
+                yield BadRecord(str(file), f"{more} more unparseable lines not listed", b"", f"{item_id}: more")
 
     def _count(self, what: str, n: int = 1) -> None:
         self.tally.details[what] = self.tally.details.get(what, 0) + n

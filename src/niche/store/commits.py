@@ -39,7 +39,7 @@ class CommitRows:
         self.bots: set[str] = set()  # git never says an author is a bot; niche's own rules do
         self.raw: dict[str, list] = {k: [] for k in ("item_id", "payload")}
         self.commits: dict[str, list] = {k: [] for k in _COMMIT_COLUMNS}
-        self.files: dict[str, list] = {k: [] for k in ("item_id", "path", "old_path", "added", "deleted")}
+        self.files: dict[str, list] = {k: [] for k in ("item_id", "path", "old_path", "added", "deleted", "removed")}
         self.acts: dict[str, list] = {
             k: [] for k in ("item_id", "kind", "identity_id", "occurred_at", "tz_offset_minutes", "attrs")
         }
@@ -61,8 +61,8 @@ class CommitRows:
         self.raw["payload"].append(c.raw)
         author = self._identity(c.author.name, c.author.email)
         committer = self._identity(c.committer.name, c.committer.email)
-        added = sum(f.added or 0 for f in c.files)
-        deleted = sum(f.deleted or 0 for f in c.files)
+        added = None if c.lines_unknown else sum(f.added or 0 for f in c.files)
+        deleted = None if c.lines_unknown else sum(f.deleted or 0 for f in c.files)
         author_at, committer_at = valid_epoch(c.author.epoch), valid_epoch(c.committer.epoch)
         values = (
             sha,
@@ -85,13 +85,15 @@ class CommitRows:
             added,
             deleted,
             c.lossy_text,
+            c.lines_unknown,
         )
         for column, value in zip(self.commits, values, strict=True):
             self.commits[column].append(value)
         for f in c.files:
-            for column, value in zip(self.files, (sha, f.path, f.old_path, f.added, f.deleted), strict=True):
+            for column, value in zip(self.files, (sha, f.path, f.old_path, f.added, f.deleted, f.removed), strict=True):
                 self.files[column].append(value)
-        attrs = json.dumps({"files": len(c.files), "added": added, "deleted": deleted, "merge": c.is_merge})
+        facts = {"files": len(c.files), "added": added, "deleted": deleted, "merge": c.is_merge}
+        attrs = json.dumps(facts | {"lines_unknown": True} if c.lines_unknown else facts)
         self._activity(sha, "commit.authored", author, author_at, c.author.tz_minutes, attrs)
         for name, email in c.co_authors:
             # A co-author's own clock is unknown: the commit's time, no offset.
@@ -175,4 +177,5 @@ _COMMIT_COLUMNS = (
     "lines_added",
     "lines_deleted",
     "lossy_text",
+    "lines_unknown",
 )

@@ -4,6 +4,10 @@ Connectors hand over batches of rows per table; every derived table is keyed by
 (source, item_id), so writing an item replaces what an earlier sync stored for it. Sync cursors
 are written inside the same transaction as the rows they cover, which is what makes a sync
 killed at any point resumable without loss or duplicates.
+
+Rows are written to the tables of schema `stored`, every copy as its route delivered it; the
+same names in the main schema are views that show one copy of each item (niche.store.folds),
+and those views are what metrics, pages and users read.
 """
 
 from __future__ import annotations
@@ -80,7 +84,9 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = connect(self.path, read_only, lock_wait() if wait is None else wait)
         self._con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
+        self._con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would cut into niche's output
         self._item_tables: list[str] | None = None
+        self._stored_names: set[str] | None = None
         self._migrate(read_only)
 
     @property
@@ -169,17 +175,30 @@ class Store:
     # -- item-keyed writes ------------------------------------------------------------------
 
     def item_tables(self) -> list[str]:
-        """Every table whose rows belong to a raw item (it has source and item_id columns)."""
+        """Every table whose rows belong to a raw item (it has source and item_id columns), as
+        schema.table; folded_items is not one: it is derived from all items at once."""
         if self._item_tables is None:
             rows = self.con.execute(
-                """SELECT c.table_name FROM information_schema.columns c
-                   JOIN information_schema.tables t USING (table_schema, table_name)
-                   WHERE c.column_name IN ('source', 'item_id') AND c.table_schema = 'main'
-                     AND t.table_type = 'BASE TABLE'
-                   GROUP BY c.table_name HAVING count(*) = 2 ORDER BY c.table_name"""
+                """SELECT c.table_schema || '.' || c.table_name FROM information_schema.columns c
+                   JOIN information_schema.tables t USING (table_catalog, table_schema, table_name)
+                   WHERE c.column_name IN ('source', 'item_id') AND c.table_schema IN ('main', 'stored')
+                     AND t.table_type = 'BASE TABLE' AND c.table_name <> 'folded_items'
+                     AND c.table_catalog = current_database()
+                   GROUP BY ALL HAVING count(*) = 2 ORDER BY 1"""
             ).fetchall()
             self._item_tables = [r[0] for r in rows]
         return self._item_tables
+
+    def stored_table(self, table: str) -> str:
+        """Where rows of `table` are written: `stored.<table>` when its main name is the view that
+        folds duplicate copies, else the table itself."""
+        if self._stored_names is None:
+            rows = self.con.execute(
+                """SELECT table_name FROM information_schema.tables
+                   WHERE table_schema = 'stored' AND table_catalog = current_database()"""
+            ).fetchall()
+            self._stored_names = {r[0] for r in rows}
+        return f"stored.{table}" if table in self._stored_names else table
 
     def delete_items(self, source: str, item_ids: Sequence[str]) -> None:
         """Remove items and everything derived from them (e.g. commits a force-push dropped)."""
@@ -248,7 +267,9 @@ class Store:
             return
         self.con.register("_niche_batch", batch)
         try:
-            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _niche_batch {where} {conflict}")
+            self.con.execute(
+                f"INSERT INTO {self.stored_table(table)} BY NAME SELECT * FROM _niche_batch {where} {conflict}"
+            )
         finally:
             self.con.unregister("_niche_batch")
 
@@ -280,6 +301,17 @@ class Store:
                 "UPDATE identities SET is_bot = true WHERE identity_id IN (SELECT unnest(?::VARCHAR[]))",
                 [sorted(identity_ids)],
             )
+
+    def clear_quarantine(self, source: str | None = None, item_ids: Sequence[str] | None = None) -> int:
+        """Forget set-aside input: all of it, one source's, or what some items of a source left there
+        (their own entries and those of their parts, 'ITEM: line 12'); returns how many entries went."""
+        where, params = "WHERE true", []
+        if source is not None:
+            where, params = "WHERE source = ?", [source]
+        if item_ids is not None:
+            where += " AND list_has_any(?::VARCHAR[], [item_id, split_part(item_id, ': ', 1)])"
+            params += [list(item_ids)]
+        return self.con.execute(f"DELETE FROM quarantine {where}", params).fetchone()[0]
 
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""

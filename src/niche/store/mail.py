@@ -53,7 +53,8 @@ def thread_messages(store: Store) -> int:
     a reply naming none that is stored (a "Re:" subject, or a parent from before the archive
     began) follows the latest earlier message of the same list with the same subject. Threads are
     rebuilt over all lists at once, since posts are cross-posted and replies arrive out of order.
-    Activities whose answer flag changes are unclassified, so roles follow.
+    Activities whose answer flag changes are unclassified, so roles follow. Every stored copy of a
+    message (one per route it came by) gets the same thread, so a folded copy is ready to count.
     """
     # What threading needs of every message, each field bounded whatever a message held (a store
     # written before subjects were bounded may hold a 20 MB one): a digest of the subject, which
@@ -63,6 +64,7 @@ def thread_messages(store: Store) -> int:
                   CASE WHEN m.thread_subject <> '' THEN md5(m.thread_subject) END, m.is_reply, epoch(m.sent_at),
                   i.email, m.asks_question, m.answers_question
            FROM mail_messages m LEFT JOIN identities i ON i.identity_id = m.sender_id
+           QUALIFY row_number() OVER (PARTITION BY m.item_id ORDER BY m.source) = 1  -- copies not folded yet
            ORDER BY m.sent_at NULLS LAST, m.item_id"""
     ).fetchall()
     present = {r[0] for r in rows}
@@ -98,12 +100,12 @@ def thread_messages(store: Store) -> int:
         store.con.register("_niche_threads", pa.table(updates))
         try:
             store.con.execute(
-                """UPDATE mail_messages m SET parent_id = t.parent_id, thread_id = t.thread_id,
+                """UPDATE stored.mail_messages m SET parent_id = t.parent_id, thread_id = t.thread_id,
                           answers_question = t.answers_question
                    FROM _niche_threads t WHERE m.item_id = t.item_id"""
             )
             store.con.execute(
-                """UPDATE activities a SET role_rule = NULL, attrs = json_merge_patch(a.attrs, json_object(
+                """UPDATE stored.activities a SET role_rule = NULL, attrs = json_merge_patch(a.attrs, json_object(
                           'answers_question', t.answers_question, 'thread', t.thread_id)), role = NULL
                    FROM _niche_threads t
                    WHERE a.source LIKE 'mail:%' AND a.item_id = t.item_id

@@ -112,7 +112,7 @@ def thread_posts(store: Store, source: str) -> int:
                 [source],
             )
             store.con.execute(
-                """UPDATE activities a SET role = NULL, role_rule = NULL,
+                """UPDATE stored.activities a SET role = NULL, role_rule = NULL,
                           attrs = json_merge_patch(a.attrs, json_object('answers_question', t.answers))
                    FROM _niche_answers t
                    WHERE a.source = ? AND a.item_id = t.item_id AND a.object_id = t.post_id

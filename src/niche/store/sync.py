@@ -147,6 +147,7 @@ class _Run:
         self.committing = True
         items = list(self.pending.values())
         with self.store.transaction():
+            self.store.clear_quarantine(self.source.id, [i.id for i in items])  # what an earlier read set aside
             for bad in self.bad:
                 self.store.quarantine(self.source.id, bad.key, bad.location, bad.error, bad.raw)
             replaced = 0

@@ -13,6 +13,7 @@ from typing import Any
 
 from niche.community import Community
 from niche.config import Config
+from niche.insights.niches import RECENT_DAYS
 from niche.insights.profile import Profiles
 from niche.metrics.cycles import Window, load_cycles
 from niche.metrics.review_reports import newest_review, run_report
@@ -172,7 +173,7 @@ class Site:
     def niches(self, interests: str | None) -> dict[str, Any]:
         wanted = [i for i in (interests or "").split(",") if i.strip()]
         found = self.community.niches(self.as_of, self.months, interests=wanted, limit=60)
-        return {"query": interests or "", "opportunities": found}
+        return {"query": interests or "", "opportunities": found, "recent_days": RECENT_DAYS}
 
     def trail(self, query: str | None) -> dict[str, Any]:
         """The items linked to query, and the most referenced keys (each with the file name of its
@@ -185,4 +186,5 @@ class Site:
         rows = [(q.source, q.source_name, q.item_id, q.location, q.error, q.recorded_at)
                 for q in self.community.quarantined()]  # fmt: skip
         cut = [(c["source_name"], c["item_id"], c["detail"]) for c in self.community.cut_fields()]
-        return {"quarantined": rows, "cut": cut, "sources": self.headline()["sources"]}
+        h = self.headline()
+        return {"quarantined": rows, "cut": cut, "sources": h["sources"], "folded": h["duplicates_folded"]}

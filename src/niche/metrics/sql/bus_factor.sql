@@ -36,6 +36,7 @@ SELECT
     area,
     count(*) FILTER (WHERE before < total * 0.5) AS bus_factor,
     count(*) AS contributors,
+    max(n) AS top_commits,  -- the busiest person's
     max(total) AS commits
 FROM ranked
 GROUP BY repo, area

@@ -3,7 +3,8 @@
 -- ask one with no answer or reply by anyone else, and open bugs and issues on which no one but
 -- the reporter has said anything. For niche's "find your niche" guide.
 -- CHAOSS metric: Issue Response Time (https://chaoss.community/kb/metric-issue-response-time/), unanswered.
--- Parameters: $as_of TIMESTAMP (UTC).
+-- Parameters: $as_of TIMESTAMP (UTC); $since TIMESTAMP: only questions asked since then, oldest first
+-- (one unanswered for years is a backlog, not an opportunity).
 WITH senders AS (
     SELECT m.source, m.item_id, m.thread_id, m.subject, m.list, m.archive, m.sent_at, m.asks_question, m.is_reply,
            pi.person_id
@@ -21,7 +22,7 @@ SELECT
     q.sent_at AS since,
     'unanswered question on a mailing list' AS detail
 FROM senders q
-WHERE q.asks_question AND NOT q.is_reply
+WHERE q.asks_question AND NOT q.is_reply AND q.sent_at >= $since
   AND NOT EXISTS (
       SELECT 1 FROM senders r
       WHERE r.thread_id = q.thread_id AND r.source = q.source AND r.item_id <> q.item_id
@@ -39,7 +40,7 @@ SELECT
     'unanswered question on ' || coalesce(q.place, 'a forum')
 FROM posts q
 LEFT JOIN person_identities asker ON asker.identity_id = q.author_id
-WHERE q.kind IN ('question', 'topic') AND q.asks_question AND q.posted_at <= $as_of
+WHERE q.kind IN ('question', 'topic') AND q.asks_question AND q.posted_at <= $as_of AND q.posted_at >= $since
   AND NOT EXISTS (
       SELECT 1 FROM posts r
       LEFT JOIN person_identities pi ON pi.identity_id = r.author_id
@@ -58,7 +59,7 @@ SELECT
     'no answer on the ' || b.tracker || ' ' || CASE WHEN b.tracker = 'github' THEN 'issue' ELSE 'bug' END
 FROM bugs b
 LEFT JOIN person_identities reporter ON reporter.identity_id = b.owner_id
-WHERE b.created_at <= $as_of
+WHERE b.created_at <= $as_of AND b.created_at >= $since
   AND b.status IN ('New', 'Incomplete', 'Confirmed', 'Triaged', 'open')
   AND NOT EXISTS (
       SELECT 1 FROM activities a

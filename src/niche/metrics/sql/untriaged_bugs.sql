@@ -2,7 +2,7 @@
 -- with no label and no assignee, that nobody has triaged (no triage activity by anyone).
 -- The area is the project and the bug's tags. For niche's "find your niche" guide.
 -- CHAOSS metric: Issue Response Time (https://chaoss.community/kb/metric-issue-response-time/), its backlog.
--- Parameters: $as_of TIMESTAMP (UTC).
+-- Parameters: $as_of TIMESTAMP (UTC); $since TIMESTAMP: only bugs reported since then, oldest first.
 SELECT
     b.source,
     b.item_id,
@@ -13,7 +13,7 @@ SELECT
     b.created_at AS since,
     coalesce(b.importance, '') AS detail
 FROM bugs b
-WHERE b.created_at <= $as_of
+WHERE b.created_at <= $as_of AND b.created_at >= $since
   AND (
       (b.tracker = 'launchpad' AND b.status = 'New')
       OR (b.tracker = 'github' AND b.status = 'open' AND len(coalesce(b.tags, [])) = 0 AND b.assignee IS NULL)

@@ -2,7 +2,7 @@
 -- pull request itself) has had no vote or comment from anyone but its author and bots since it
 -- was uploaded. For niche's "find your niche" guide: a first review is how most people start.
 -- CHAOSS metric: Change Request Review Duration (https://chaoss.community/kb/metric-change-request-review-duration/), its backlog.
--- Parameters: $as_of TIMESTAMP (UTC).
+-- Parameters: $as_of TIMESTAMP (UTC); $since TIMESTAMP: only changes uploaded since then, oldest first.
 WITH uploads AS (
     SELECT source, item_id, max(occurred_at) AS uploaded_at
     FROM review_events
@@ -20,7 +20,7 @@ SELECT
     (coalesce(c.insertions, 0) + coalesce(c.deletions, 0)) || ' changed lines' AS detail
 FROM changes c
 JOIN uploads u USING (source, item_id)
-WHERE c.created_at <= $as_of
+WHERE c.created_at <= $as_of AND u.uploaded_at >= $since
   AND NOT EXISTS (  -- still open on $as_of: not merged or abandoned by then
       SELECT 1 FROM review_events e
       WHERE e.source = c.source AND e.item_id = c.item_id AND e.kind IN ('merged', 'abandoned') AND e.occurred_at <= $as_of
