@@ -76,7 +76,7 @@ def test_why_and_the_log_through_the_api(community: Path) -> None:
         logged = c.people_log("name:Bob Dylan")
         assert [e["action"] for e in logged] == ["merge"] and logged[0]["undone_by"] is None
         details = c.details("bob@example.org")
-        assert details.name == "Bob Dylan" and len(details.identities) == 2 and details.person_id == c.person("Bob Dylan")
+        assert (details.name, len(details.identities), details.person_id) == ("Bob Dylan", 2, c.person("Bob Dylan"))
     shown = niche("--db", str(community / "niche.duckdb"), "people", "why", "bob@example.org", "bob.dylan@example.com",
                   cwd=community)  # fmt: skip
     assert shown.returncode == 0 and "--" in shown.stdout

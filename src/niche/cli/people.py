@@ -6,30 +6,32 @@ people are resolved again, so a correction is seen at once and survives every la
 
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import os
+import shutil
 import sys
+import tempfile
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out
+from niche.cli.console import dated, day, err, out, warn
 from niche.cli.options import JsonOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError
-from niche.identity.mailmap import Mailmap, mailmap_evidence
+from niche.identity import csv_file
+from niche.identity.mailmap import Mailmap
 from niche.identity.overrides import Overrides, load_overrides
 from niche.identity.people import (
     resolve_people,
     shown_email,
 )
-from niche.identity.resolve import Identity, resolve
 from niche.metrics import to_json
 from niche.metrics.cycles import report_windows
 from niche.store import Store
@@ -87,8 +89,8 @@ def list_people(
     )
     for r in rows[:limit]:
         name = escape(r["name"]) + (f"\n[dim]{escape(r['told_apart'])}[/dim]" if r.get("told_apart") else "")
-        shown = [name, *([escape(r.get("email") or "")] if show_emails else [])]
-        table.add_row(*shown, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
+        cells = [name, *([escape(r.get("email") or "")] if show_emails else [])]
+        table.add_row(*cells, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
                       escape(r.get("org") or ("" if bots else "unknown")))  # fmt: skip
     out.print(table)
 
@@ -189,7 +191,7 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         found = community.why(first, second)
     if found.chain is None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
-        for line in found.held_apart or ["no evidence joins them"]:
+        for line in found.held_apart:
             out.print(f"    {escape(line)}", soft_wrap=True)
         raise typer.Exit(1)
     for a, rule, b, detail in found.chain:
@@ -208,27 +210,25 @@ def resolve_csv(
     ] = False,
 ) -> None:
     """Resolve identities in a CSV file to people, without a database: the same rows plus person_id."""
-    handle = sys.stdin if str(source) == "-" else source.open(newline="", encoding="utf-8")
-    with handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"name", "email"} <= set(reader.fieldnames):
-            raise ConfigError(f"{source}: needs a header with at least the columns name,email")
-        rows = list(reader)
-        fields = list(reader.fieldnames)
-    identities = [
-        Identity(str(i), r.get("source") or "csv", *(r.get(c) or None for c in ("name", "email", "username")))
-        for i, r in enumerate(rows)
-    ]
     mailmaps = [Mailmap(mailmap.read_text(errors="replace"))] if mailmap else []
-    _, known = mailmap_evidence(identities, mailmaps)
-    resolution = resolve(identities, known)
-    numbers: dict[str, int] = {}
-    sink = sys.stdout if str(output) == "-" else output.open("w", newline="", encoding="utf-8")
-    with sink:
-        writer = csv.DictWriter(sink, [*fields, "person_id", *(["reason"] if with_reasons else [])])
-        writer.writeheader()
-        for ident, row in zip(identities, rows, strict=True):
-            person = numbers.setdefault(resolution.person_of[ident.key], len(numbers) + 1)
-            reason = {"reason": resolution.reason_of[ident.key]} if with_reasons else {}
-            writer.writerow(row | {"person_id": person} | reason)
-    err.print(f"{len(rows):,} identities, {len(numbers):,} people")
+    with ExitStack() as files:
+        handle: BinaryIO
+        if str(source) == "-":  # read twice, so copied first: a piece at a time
+            handle = files.enter_context(tempfile.TemporaryFile())
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+            handle.seek(0)
+        else:
+            handle = files.enter_context(source.open("rb"))
+
+        def sink() -> TextIO:  # opened once the input is read whole: a bad input writes nothing
+            return (
+                sys.stdout
+                if str(output) == "-"
+                else files.enter_context(output.open("w", newline="", encoding="utf-8"))
+            )
+
+        name = "standard input" if str(source) == "-" else str(source)
+        done = csv_file.resolve_csv(handle, name, sink, mailmaps, with_reasons)
+    for number in done.skipped:
+        warn(f"{source}: line {number} is over {csv_file.LINE_LIMIT // 1024} KB, longer than any identity; skipped")
+    err.print(f"{done.rows:,} identities, {done.people:,} people")

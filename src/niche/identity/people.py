@@ -164,9 +164,11 @@ def _mailmap_evidence(store: Store, identities: list[Identity]) -> tuple[dict[st
 
 def _override_evidence(overrides: Overrides, index: SelectorIndex) -> list[Evidence]:
     evidence = []
-    for selectors in overrides.merges:
-        keys = [key for selector in selectors for key in index.select(selector)]
-        evidence += [Evidence(keys[0], k, "override", f"merged by the user: {', '.join(selectors)}") for k in keys[1:]]
+    for merge in (c for c in overrides.entries() if c.kind == "merge"):
+        keys = [key for selector in merge.selectors for key in index.select(selector)]
+        said = f"merged by {merge.values.get('by') or 'the user'}: {', '.join(merge.selectors)}"
+        said += f" ({merge.values['why']})" if merge.values.get("why") else ""
+        evidence += [Evidence(keys[0], k, "override", said) for k in keys[1:]]
     return evidence
 
 
@@ -216,7 +218,8 @@ def _affiliations(
     seen: dict[str, list[Seen]] = defaultdict(list)
     for key, since, day in store.con.execute(_SEEN).fetchall():
         if key in resolution.person_of:
-            org = domain_org[key] and orgs.employer(domain_org[key], datetime(day.year, day.month, day.day))
+            named = domain_org[key]
+            org = named and orgs.employer(named, datetime(day.year, day.month, day.day))
             seen[resolution.person_of[key]].append(Seen(day, since, org))
     stated: dict[str, list[Period]] = defaultdict(list)
     for key, periods in overrides.stated_periods(index).items():
@@ -429,4 +432,5 @@ def person_details(store: Store, person_id: str) -> PersonDetails | None:
         "SELECT org, valid_from, valid_until, reason FROM affiliations WHERE person_id = ? ORDER BY valid_from",
         [person_id],
     ).fetchall()
-    return PersonDetails(person_id, *found, identities=identities, periods=periods)
+    name, is_bot, email = found
+    return PersonDetails(person_id, name, is_bot, email, identities=identities, periods=periods)

@@ -1,4 +1,4 @@
--- niche schema 23: a shown name is never an address. Old commits (bzr-era nova, some mail) carry
+-- niche schema 24: a shown name is never an address. Old commits (bzr-era nova, some mail) carry
 -- the address in the name field ("chuck.short@canonical.com", "Arvind Somya asomya@cisco.com"),
 -- often with an empty or swapped address field ("yzveryanskyy@mirantis.com" <Yuriy>). Outputs show
 -- the name without the address (else what the address field held, else the mailbox name), and the
