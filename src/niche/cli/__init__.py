@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, interop, overview, record
-from niche.cli.console import fail, out, plural
+from niche.cli.console import err, fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
 from niche.cli.sources import sources_app
@@ -48,6 +49,8 @@ class _Niche(TyperGroup):
             raise typer.Exit(130) from None
         except NicheError as exc:
             fail(str(exc))
+            for key, said in getattr(exc, "candidates", ()):  # an AmbiguousError: the ones to choose from
+                err.print(f"  {key}  {escape(said)}", soft_wrap=True)
             raise typer.Exit(2) from None
         except duckdb.Error as exc:  # the disk, not niche: one line; anything else is a bug, with its traceback
             failure = storage_failure((ctx.obj or {}).get("db", DEFAULT_DB), exc)

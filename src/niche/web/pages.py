@@ -137,6 +137,7 @@ class Site:
             "recent": [tuple(r.values()) for r in profile.recent],  # when, role, rule, kind, place, title, url
             "depth": profile.review_depth,
             "signals": profile.signals,
+            "namesakes": profile.namesakes,
             "charts": {"roles": charts.person_roles(profile.work)},
         }
 
