@@ -32,6 +32,7 @@ from niche.errors import ConfigError, NicheError
 from niche.identity import log, resolve_people
 from niche.identity.overrides import load_overrides
 from niche.identity.people import PersonDetails, Why, person_details, person_ids, person_of, why
+from niche.insights.namesakes import Namesake, namesakes, with_told_apart
 from niche.insights.niches import Opportunity, niches
 from niche.insights.profile import Profile, Profiles
 from niche.insights.signals import SIGNALS_OFF, Risk, risks
@@ -325,9 +326,17 @@ class Community:
         first, with the entry that undid each."""
         return log.listed(self.store, self.person(who) if who else None, limit)
 
+    def namesakes(self, as_of: datetime | None = None) -> dict[str, list[Namesake]]:
+        """For each person who shares their shown name with others: everyone shown by it (themselves
+        first), with what tells them apart (namesakes.sql)."""
+        return namesakes(self.store, self._as_of(as_of))
+
     def people(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
-        """Everyone but bots, most active in the last months first (people_directory.sql)."""
-        return self.metric("people_directory", as_of=as_of, months=months)
+        """Everyone but bots, most active in the last months first (people_directory.sql); people
+        who share their name with others say what tells them apart (`told_apart`, namesakes.sql)."""
+        as_of = self._as_of(as_of)
+        rows = self.metric("people_directory", as_of=as_of, months=months)
+        return with_told_apart(rows, self.namesakes(as_of))
 
     def bots(self) -> list[dict[str, Any]]:
         """The automation accounts, counted nowhere as people (bots.sql)."""

@@ -9,16 +9,16 @@ share. A new command goes in the module of its group.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import duckdb
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, interop, overview, record
-from niche.cli.console import fail, out, plural
+from niche.cli.console import err, fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
 from niche.cli.sources import sources_app
@@ -28,12 +28,15 @@ from niche.errors import NicheError
 from niche.store.db import DEFAULT_DB, storage_failure
 from niche.store.sync import SyncInterrupted
 
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the click Typer ships inside itself, whose context invoke() gets
+
 
 class _Niche(TyperGroup):
     """The command group that turns what niche raises on purpose into one line and exit status 2,
     whether run from a shell or in-process (tests use Typer's CliRunner)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except SyncInterrupted as exc:
@@ -46,6 +49,8 @@ class _Niche(TyperGroup):
             raise typer.Exit(130) from None
         except NicheError as exc:
             fail(str(exc))
+            for key, said in getattr(exc, "candidates", ()):  # an AmbiguousError: the ones to choose from
+                err.print(f"  {key}  {escape(said)}", soft_wrap=True)
             raise typer.Exit(2) from None
         except duckdb.Error as exc:  # the disk, not niche: one line; anything else is a bug, with its traceback
             failure = storage_failure((ctx.obj or {}).get("db", DEFAULT_DB), exc)

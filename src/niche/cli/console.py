@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -58,7 +58,7 @@ def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/yellow] {escape(message)}")
 
 
-def day(moment: datetime | None, otherwise: str = "?") -> str:
+def day(moment: date | None, otherwise: str = "?") -> str:
     """A date as the CLI prints it, or `otherwise` when there is none."""
     return f"{moment:%Y-%m-%d}" if moment else otherwise
 
@@ -142,5 +142,5 @@ def dated(store: Store, as_of: datetime | None = None) -> DataWindow:
 
 def show_window(window: DataWindow) -> None:
     err.print(f"[dim]{escape(window.describe())}[/dim]")
-    if window.warning():
-        err.print(f"[yellow]warning:[/yellow] {escape(window.warning())}")
+    if warning := window.warning():
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")

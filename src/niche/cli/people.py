@@ -15,7 +15,7 @@ import tempfile
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 from rich.markup import escape
@@ -88,8 +88,9 @@ def list_people(
         "name", *(["email"] if show_emails else []), "identities", "contributions", "last seen", "organisation"
     )
     for r in rows[:limit]:
-        shown = [escape(r["name"]), *([escape(r.get("email") or "")] if show_emails else [])]
-        table.add_row(*shown, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
+        name = escape(r["name"]) + (f"\n[dim]{escape(r['told_apart'])}[/dim]" if r.get("told_apart") else "")
+        cells = [name, *([escape(r.get("email") or "")] if show_emails else [])]
+        table.add_row(*cells, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
                       escape(r.get("org") or ("" if bots else "unknown")))  # fmt: skip
     out.print(table)
 
@@ -109,13 +110,22 @@ def punchcard(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email
 @people_app.command()
 def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
          show_emails: ShowEmails = False) -> None:  # fmt: skip
-    """One person: identities with the reason each belongs, affiliations, contributions by role."""
+    """One person: identities with the reason each belongs, affiliations, contributions by role,
+    and the others shown by the same name, with what tells them apart."""
     with community_of(ctx, read_only=True) as community:
-        dated(community.store)
+        as_of = dated(community.store).as_of
         details = community.details(who)
         roles = [tuple(r.values()) for r in community.metric("person_roles", person_id=details.person_id)]
+        alike = community.namesakes(as_of).get(details.person_id, [])
     person = details.person_id
     out.print(f"[bold]{escape(details.name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if details.is_bot else ""))
+    if alike:
+        out.print(f"  {escape(alike[0].told_apart)}", soft_wrap=True)
+        others = "1 other person is" if len(alike) == 2 else f"{len(alike) - 1} other people are"
+        out.print(f"[yellow]{others} shown as {escape(details.name)}[/yellow] "
+                  f"(`niche people why {person} ID` says what keeps them apart):", soft_wrap=True)  # fmt: skip
+        for other in alike[1:]:
+            out.print(f"  {other.person_id}  {escape(other.told_apart)}", soft_wrap=True)
     if show_emails and details.email:
         out.print(f"primary email: {escape(details.email)}")
     table = Table("source", "name", "email", "username", "why this is them")
@@ -181,7 +191,7 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         found = community.why(first, second)
     if found.chain is None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
-        for line in found.held_apart or ["no evidence joins them"]:
+        for line in found.held_apart:
             out.print(f"    {escape(line)}", soft_wrap=True)
         raise typer.Exit(1)
     for a, rule, b, detail in found.chain:
@@ -202,6 +212,7 @@ def resolve_csv(
     """Resolve identities in a CSV file to people, without a database: the same rows plus person_id."""
     mailmaps = [Mailmap(mailmap.read_text(errors="replace"))] if mailmap else []
     with ExitStack() as files:
+        handle: BinaryIO
         if str(source) == "-":  # read twice, so copied first: a piece at a time
             handle = files.enter_context(tempfile.TemporaryFile())
             shutil.copyfileobj(sys.stdin.buffer, handle)

@@ -93,7 +93,8 @@ def sync_gerrit_command(
     Anonymous for public servers; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD (an HTTP password)
     for private ones.
     """
-    run_sync(ctx, lambda community: [community.gerrit(url, p, since) for p in (project or [None])], max_wait)
+    projects: list[str | None] = [*project] if project else [None]  # None: every project
+    run_sync(ctx, lambda community: [community.gerrit(url, p, since) for p in projects], max_wait)
 
 
 @sync_app.command("gerrit-export")

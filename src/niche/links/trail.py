@@ -151,7 +151,7 @@ def _describe(store: Store, via: dict[tuple[str, str], set[str]]) -> list[TrailI
     finally:
         store.con.unregister("_niche_items")
     return [
-        TrailItem(*row, via=tuple(sorted(via[(row[0], row[2])])),
-                  outside=tuple((key, key_url(key)) for key in outside.get((row[0], row[2]), ())))
-        for row in rows
+        TrailItem(source, name, item_id, kind, title, url, at, person, via=tuple(sorted(via[(source, item_id)])),
+                  outside=tuple((key, key_url(key)) for key in outside.get((source, item_id), ())))
+        for source, name, item_id, kind, title, url, at, person in rows
     ]  # fmt: skip

@@ -62,7 +62,7 @@ def known_project(store: Store, project: str | None) -> str | None:
 
 def newest_review(store: Store) -> datetime | None:
     """The newest activity on any change: what 'now' means for data that ended in the past."""
-    return store.con.execute("SELECT max(occurred_at) FROM review_events").fetchone()[0]
+    return store.value("SELECT max(occurred_at) FROM review_events")
 
 
 def run_report(

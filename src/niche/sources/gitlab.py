@@ -86,9 +86,9 @@ def system_note_events(note: dict[str, Any]) -> list[Event]:
         kind = "assigned" if verb.lower() == "assigned to" else "unassigned"
         found += [Event(kind, who, at, detail=u) for u in re.findall(r"@([\w.\-]+)", users)]
     if not found:
-        kind = next((kind for kind, rule in _NOTE_RULES if rule.search(body.strip())), None)
-        if kind:
-            found.append(Event(kind, who, at, detail=body.strip()[:200] if kind == "transferred" else None))
+        said = next((kind for kind, rule in _NOTE_RULES if rule.search(body.strip())), None)
+        if said:
+            found.append(Event(said, who, at, detail=body.strip()[:200] if said == "transferred" else None))
     return found
 
 
@@ -259,13 +259,14 @@ class GitLabProject:
         return self._base
 
     def _pages(self, url: str, params: dict[str, str] | None = None) -> Iterator[list[Any]]:
-        while url:
-            response = self.client.get(url, params=params)
+        page_url: str | None = url
+        while page_url:
+            response = self.client.get(page_url, params=params)
             page = response.json()
             if not isinstance(page, list):
                 raise SourceError(f"{response.url}: expected a list, got {type(page).__name__}")
             yield page
-            url, params = response.links.get("next", {}).get("url"), None  # the next link carries the query
+            page_url, params = response.links.get("next", {}).get("url"), None  # the next link carries the query
 
     def _all(self, url: str, params: dict[str, str] | None = None) -> list[Any]:
         return [item for page in self._pages(url, params) for item in page]

@@ -138,7 +138,8 @@ def message_bytes(data: Mapping[str, Any]) -> RawMessage:
     """The message as an archive holds it: Perceval's headers, and its decoded text as the body."""
     head = [f"{key}: {value}" for key, value in data.items()
             if isinstance(value, str) and key.lower() not in _BODY_HEADERS and key not in ("unixfrom",)]  # fmt: skip
-    body = data.get("body") if isinstance(data.get("body"), dict) else {}
+    given = data.get("body")
+    body = given if isinstance(given, dict) else {}
     text = body.get("plain") or body.get("html") or ""
     kind = "html" if not body.get("plain") and body.get("html") else "plain"
     head += ["MIME-Version: 1.0", f"Content-Type: text/{kind}; charset=utf-8", "Content-Transfer-Encoding: 8bit"]

@@ -98,6 +98,17 @@ class Store:
         """The connection queries go through."""
         return self._con
 
+    def one(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> tuple[Any, ...]:
+        """The one row a query must return (an aggregate's); a StoreError naming the query if none."""
+        row = self._con.execute(sql, params).fetchone()
+        if row is None:
+            raise StoreError(f"no row from the query {' '.join(sql.split())[:100]}")
+        return row
+
+    def value(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Any:
+        """An aggregate's value: the first column of the one row."""
+        return self.one(sql, params)[0]
+
     def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """A query's rows as dicts of column name to value."""
         cursor = self._con.execute(sql, params)
@@ -116,12 +127,9 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
-        if not exists:
+        if not self.value("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"):
             return 0
-        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return int(self.value("SELECT coalesce(max(version), 0) FROM schema_version"))
 
     def _migrate(self, read_only: bool) -> None:
         current = self.schema_version()
@@ -309,13 +317,13 @@ class Store:
     def clear_quarantine(self, source: str | None = None, item_ids: Sequence[str] | None = None) -> int:
         """Forget set-aside input: all of it, one source's, or what some items of a source left there
         (their own entries and those of their parts, 'ITEM: line 12'); returns how many entries went."""
-        where, params = "WHERE true", []
+        where, params = "WHERE true", list[Any]()
         if source is not None:
             where, params = "WHERE source = ?", [source]
         if item_ids is not None:
             where += " AND list_has_any(?::VARCHAR[], [item_id, split_part(item_id, ': ', 1)])"
             params += [list(item_ids)]
-        return self.con.execute(f"DELETE FROM quarantine {where}", params).fetchone()[0]
+        return int(self.value(f"DELETE FROM quarantine {where}", params))  # DELETE returns its count
 
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""

@@ -13,8 +13,8 @@ kind of item adds its writer there, and what must be rebuilt after its sync to F
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Callable, Generator, Mapping, Sequence
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,9 @@ from niche.errors import NicheError, StoreError
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Gone, Item, Retain, Source, merge
 from niche.store import bugs, commits, irc, mail, posts, reviews
 from niche.store.db import Store, storage_failure
-from niche.store.rows import Rows
+from niche.store.rows import Batch
 
-Writer = Callable[[Source, Sequence[Item[Any]]], Rows]
+Writer = Callable[[Source, Sequence[Item[Any]]], Batch]
 WRITERS: dict[str, Writer] = {
     "git-log-record": commits.commit_rows,
     "gerrit-change": reviews.change_rows,
@@ -102,7 +102,7 @@ class _Run:
     def __init__(self, store: Store, source: Source, progress: Progress | None):
         self.store, self.source, self.progress = store, source, progress
         self.before = store.cursor(source.id)
-        self.cursor: Cursor = copy.deepcopy(self.before) or {}
+        self.cursor: Cursor = copy.deepcopy(self.before) if self.before else {}
         self.after = copy.deepcopy(self.before)  # the cursor as last committed
         self.pending: dict[str, Item[Any]] = {}  # by id: a later copy of an item replaces an earlier one
         self.bad: list[BadRecord] = []
@@ -211,7 +211,7 @@ def sync(store: Store, source: Source, progress: Progress | None = None) -> Sync
         progress(source.label, 0, None)
     things = source.read(copy.deepcopy(run.cursor), lambda: set(store.item_ids(source.id)))
     try:
-        with closing(things):
+        with closing(things) if isinstance(things, Generator) else nullcontext():  # its finally blocks run now
             for thing in things:
                 run.add(thing)
         run.commit()

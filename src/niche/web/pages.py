@@ -38,6 +38,20 @@ def trail_slug(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
+# The review reports the review page shows for the current release cycle.
+CYCLE_REPORTS = (
+    "cores",
+    "load",
+    "timing",
+    "employers",
+    "single-approval",
+    "disagreement",
+    "outcomes",
+    "open",
+    "commits",
+)
+
+
 @dataclass
 class Site:
     """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default).
@@ -123,6 +137,7 @@ class Site:
             "recent": [tuple(r.values()) for r in profile.recent],  # when, role, rule, kind, place, title, url
             "depth": profile.review_depth,
             "signals": profile.signals,
+            "namesakes": profile.namesakes,
             "charts": {"roles": charts.person_roles(profile.work)},
         }
 
@@ -144,12 +159,13 @@ class Site:
     def _cycle_reviews(self) -> dict[str, Any]:
         """The review reports of the release cycle the as-of date falls in (or, when the review
         data ends earlier, the cycle it ends in), for every project."""
-        newest = newest_review(self.store)
-        moment = min(self.as_of, newest) if newest else self.as_of
+        as_of, newest = self.window.as_of, newest_review(self.store)
+        moment = min(as_of, newest) if newest else as_of
         window = next((c for c in self.cycles if c.start <= moment < c.end), None) if newest else None
         found: dict[str, Any] = {"window": window, "approval_totals": []}
-        for name in ("cores", "load", "timing", "employers", "single-approval", "disagreement", "outcomes",
-                     "open") if window else ():  # fmt: skip
+        if window is None:
+            return found
+        for name in CYCLE_REPORTS:
             rows, totals = run_report(self.store, name, self.cycles, [window], as_of=moment)
             found[name.replace("-", "_")] = rows
             found["approval_totals"] += totals
