@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -53,6 +54,22 @@ def _perceval(out: Path, *args: str) -> Path:
     return out
 
 
+HYPERKITTY = "metrics-grimoire@example.com"
+
+
+def _serve_hyperkitty(server: HTTPServer, fixtures: Path) -> str:
+    """The list's two recorded months as HyperKitty exports them, named as niche asks
+    (LIST-YYYY-MM.mbox.gz) and as Perceval asks (YYYY-MM.mbox.gz); every other month empty."""
+    export = f"/hyperkitty/list/{HYPERKITTY}/export/"
+    for month, fixture in (("2016-03", "hyperkitty_2016_march.mbox"), ("2016-04", "hyperkitty_2016_april.mbox")):
+        body = gzip.compress((fixtures / "hyperkitty" / fixture).read_bytes())
+        for name in (f"{HYPERKITTY}-{month}", month):
+            server.expect_request(f"{export}{name}.mbox.gz").respond_with_data(body)
+    server.expect_request(re.compile(f"{export}.*")).respond_with_data(gzip.compress(b""))
+    server.expect_request(f"/hyperkitty/list/{HYPERKITTY}/").respond_with_data("<html>the list</html>")  # Perceval asks
+    return server.url_for(f"/hyperkitty/list/{HYPERKITTY}/")
+
+
 def _serve_list(server: HTTPServer, fixtures: Path) -> str:
     server.expect_request(LIST).respond_with_data((fixtures / "pipermail" / "pipermail_index.html").read_bytes(),
                                                   content_type="text/html")  # fmt: skip
@@ -85,6 +102,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
         serve_discourse(server, fixtures)
         serve_mattermost(server, fixtures)
         serve_askbot(server, fixtures)
+        hyperkitty = _serve_hyperkitty(server, fixtures)
         forge = server.url_for("").rstrip("/")
         group, project = GITLAB_PROJECT.split("/")
         out = [
@@ -98,6 +116,8 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
             _perceval(work / "discourse.jsonl", "discourse", forge),
             _perceval(work / "mattermost.jsonl", "mattermost", forge, MATTERMOST_CHANNEL, "-t", "token"),
             _perceval(work / "askbot.jsonl", "askbot", forge),
+            _perceval(work / "hyperkitty.jsonl", "hyperkitty", hyperkitty, "--from-date", "2016-03-01",
+                      "--to-date", "2016-05-01", "--mboxes-path", str(work / "hyperkitty")),
         ]
         (work / "imported").mkdir()
         imported = niche("import", "perceval", *map(str, out), cwd=work / "imported")
@@ -113,12 +133,13 @@ def stores(tmp_path_factory: pytest.TempPathFactory):
             niche("sync", "discourse", forge, cwd=work / "synced"),
             niche("sync", "mattermost", forge, MATTERMOST_CHANNEL, cwd=work / "synced", env={"MATTERMOST_TOKEN": None}),
             niche("sync", "askbot", forge, cwd=work / "synced"),
+            niche("sync", "mail", hyperkitty, "--since", "2016-03-01", cwd=work / "synced"),
         ]
     finally:
         server.stop()
     assert imported.returncode == 1 and "quarantined" in imported.stderr, imported.stderr  # Discourse's stray post
     # the IRC and the Discourse syncs quarantine what they cannot read (see below); the rest are clean
-    assert [s.returncode for s in synced] == [0, 0, 0, 1, 0, 0, 1, 0, 0], [s.stderr for s in synced]
+    assert [s.returncode for s in synced] == [0, 0, 0, 1, 0, 0, 1, 0, 0, 0], [s.stderr for s in synced]
     return work / "imported" / ".niche" / "niche.duckdb", work / "synced" / ".niche" / "niche.duckdb", imported
 
 
@@ -171,6 +192,8 @@ def test_messages_are_the_same_activities_but_those_perceval_skips(stores) -> No
     lacking = _one(synced, f"SELECT synthetic_id, subject FROM mail_messages a WHERE {skipped} ORDER BY ALL")
     assert lacking == [(False, "[List-name] Invalid date"), (True, "[List-name] Protocol Buffers anyone?")]
     assert "pipermail/message:" in ran.stderr and "8 new messages" in ran.stderr
+    # the same list's HyperKitty export: its 4 messages are pipermail's, folded into one copy each
+    assert re.search(r"hyperkitty/message:\S+: 4 new messages", ran.stderr), ran.stderr
 
 
 def test_irc_lines_are_the_same_activities_but_those_perceval_drops(stores) -> None:
