@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from niche.sources.contract import BadRecord, Item
 from niche.sources.perceval import Origin, PercevalItems
@@ -291,8 +292,10 @@ def test_an_unknown_backend_is_named_and_kept(tmp_path: Path) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(data=JSON, backend=st.sampled_from(["Git", "MBox", "Gerrit", "GitLab", "Supybot"]),
-       category=st.sampled_from(["commit", "message", "review", "merge_request", "issue"]))  # fmt: skip
+@given(data=JSON, backend=st.sampled_from(["Git", "MBox", "Gerrit", "GitLab", "Supybot", "Slack", "StackExchange",
+                                          "GitHub", "Launchpad"]),
+       category=st.sampled_from(["commit", "message", "review", "merge_request", "issue", "pull_request",
+                                 "question"]))  # fmt: skip
 def test_any_item_is_read_or_quarantined(data, backend: str, category: str) -> None:
     """Whatever a line's data holds, its item is read or quarantined: never a crash."""
     source = PercevalItems([], Origin(backend, category, "https://x.example.org/g/p"))
@@ -310,3 +313,106 @@ def test_an_import_and_a_sync_of_the_same_repository_count_each_commit_once(fixt
     assert _one(db, "SELECT count(DISTINCT source) FROM sources WHERE kind = 'git'") == [(2,)]
     assert _one(db, "SELECT count(*), count(DISTINCT sha) FROM commits") == [(9, 9)]  # each route's copy folded
     assert _one(db, "SELECT count(*) FROM activities WHERE kind = 'commit.authored'") == [(9,)]
+
+
+# -- services whose Perceval backends have their address built in ---------------------------------
+
+SLACK_CHANNEL = "C011DUKE8"
+
+
+def _load(fixtures: Path, service: str, name: str):
+    return json.loads((fixtures / service / name).read_text())
+
+
+def _slack_items(fixtures: Path) -> list[dict]:
+    """The recorded channel's messages as Perceval's slack backend yields them: each with the
+    channel's info and, when someone wrote it, that user's `users.info` answer as `user_data`."""
+    channel = _load(fixtures, "slack", "slack_info.json")["channel"]
+    items = []
+    for page in ("slack_history.json", "slack_history_next.json"):
+        for message in _load(fixtures, "slack", page)["messages"]:
+            user = message.get("user") or (message.get("comment") or {}).get("user")
+            if user:
+                message["user_data"] = _load(fixtures, "slack", f"slack_user_{user}.json")["user"]
+            message["channel_info"] = channel
+            items.append({"backend_name": "Slack", "category": "message", "uuid": f"slack-{message['ts']}",
+                          "origin": f"https://slack.com/{SLACK_CHANNEL}", "data": message})  # fmt: skip
+    return items
+
+
+def _stackexchange_items(fixtures: Path) -> list[dict]:
+    """The recorded pages' questions as Perceval's stackexchange backend yields them: each the
+    API's question (with its answers and comments) as it is, its site the origin."""
+    return [{"backend_name": "StackExchange", "category": "question", "origin": "stackoverflow",
+             "uuid": f"se-{n}-{q['question_id']}", "data": q}
+            for n, page in enumerate(("stackexchange_question_backoff_page", "stackexchange_question_page_2"))
+            for q in _load(fixtures, "stackexchange", page)["items"]]  # fmt: skip
+
+
+def _serve_slack(server: HTTPServer, fixtures: Path) -> None:
+    def history(request: Request) -> Response:
+        name = "slack_history_next.json" if "latest" in request.args else "slack_history.json"
+        return Response((fixtures / "slack" / name).read_text())
+
+    server.expect_request("/slack/conversations.info").respond_with_data((fixtures / "slack" / "slack_info.json")
+                                                                         .read_text())  # fmt: skip
+    server.expect_request("/slack/conversations.history").respond_with_handler(history)
+    server.expect_request("/slack/users.info").respond_with_handler(
+        lambda r: Response((fixtures / "slack" / f"slack_user_{r.args['user']}.json").read_text()))  # fmt: skip
+
+
+def _serve_stackexchange(server: HTTPServer, fixtures: Path) -> None:
+    pages = {"1": "stackexchange_question_backoff_page", "2": "stackexchange_question_page_2"}
+    server.expect_request("/2.3/questions").respond_with_handler(
+        lambda r: Response((fixtures / "stackexchange" / pages[r.args["page"]]).read_text()))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory: pytest.TempPathFactory):
+    """(imported store, synced store) of the Slack, Stack Exchange, GitHub and Launchpad recordings.
+
+    Perceval's backends for these services have their service's address built in (no option
+    points them at a local server), so their items are assembled here from the same recordings
+    niche's own sync reads, the way each backend assembles them (read in its source): the
+    service's JSON plus what the backend adds to it."""
+    fixtures = need_fixtures()
+    work = tmp_path_factory.mktemp("services")
+    items = {"slack": _slack_items(fixtures), "stackexchange": _stackexchange_items(fixtures)}
+    for name, found in items.items():
+        (work / f"{name}.jsonl").write_text("".join(json.dumps(i) + "\n" for i in found))
+    (work / "imported").mkdir()
+    imported = niche("import", "perceval", *(str(work / f"{n}.jsonl") for n in items), cwd=work / "imported")
+    server = HTTPServer()
+    server.start()
+    try:
+        _serve_slack(server, fixtures)
+        _serve_stackexchange(server, fixtures)
+        (work / "synced").mkdir()
+        synced = [
+            niche("sync", "slack", SLACK_CHANNEL, "--api-url", server.url_for("/slack"), cwd=work / "synced",
+                  env={"SLACK_TOKEN": "xoxb-recorded"}),
+            niche("sync", "stackexchange", "stackoverflow", "--api-url", server.url_for("/2.3"), cwd=work / "synced",
+                  env={"NICHE_STACKEXCHANGE_KEY": None}),
+        ]  # fmt: skip
+    finally:
+        server.stop()
+    assert imported.returncode == 0, imported.stderr
+    assert [s.returncode for s in synced] == [0] * len(synced), [s.stderr for s in synced]
+    return work / "imported" / ".niche" / "niche.duckdb", work / "synced" / ".niche" / "niche.duckdb"
+
+
+def test_slack_messages_are_the_same_activities(services) -> None:
+    imported, synced = services
+    theirs, mine = _of(_activities(imported), "slack"), _of(_activities(synced), "slack")
+    assert theirs == mine and sum(mine.values()) == 8  # the recorded messages someone wrote
+    posts = "SELECT post_id, parent_id, place, posted_at, text FROM posts WHERE platform = 'slack' ORDER BY ALL"
+    assert _one(imported, posts) == _one(synced, posts)
+
+
+def test_stackexchange_questions_are_the_same_activities(services) -> None:
+    imported, synced = services
+    theirs, mine = _of(_activities(imported), "stackexchange"), _of(_activities(synced), "stackexchange")
+    assert theirs == mine and sum(mine.values()) == 3  # question 1 as last read: asked, 1 answer, 1 comment
+    posts = ("SELECT post_id, parent_id, posted_at, accepted, kind FROM posts WHERE platform = 'stackexchange' "
+             "ORDER BY ALL")  # fmt: skip
+    assert _one(imported, posts) == _one(synced, posts)

@@ -8,7 +8,9 @@ Supybot lines is written out as its log file and read by niche's IRC parser, a G
 the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads, an
 RSS item the feedparser entry niche's feed reader reads, a Discourse item the topic its reader
 reads, a Mattermost item the post with its author as niche's reader reads it, an Askbot item the
-question with its answers and comments read from its pages, as niche's reader assembles it. So
+question with its answers and comments read from its pages, as niche's reader assembles it, a
+Slack item the message with its author (`user_data`) as niche's reader reads it, a Stack Exchange
+item the API's question with its answers and comments. So
 the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
 checks that on the same inputs read both ways.
 
@@ -42,14 +44,18 @@ from niche.sources.mail.mbox import RawMessage
 from niche.sources.mail.message import parse_message
 from niche.sources.mail.source import Post
 from niche.sources.mattermost import post_thread
+from niche.sources.slack import message_thread
+from niche.sources.stackexchange import question_thread as stackexchange_thread
 
 # Perceval's backend_name -> the kind of niche source that reads the same data (NOUNS: what one
 # item of it is called; else the category's name).
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
          "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse",
-         "Mattermost": "mattermost", "Askbot": "askbot"}  # fmt: skip
+         "Mattermost": "mattermost", "Askbot": "askbot", "Slack": "slack",
+         "StackExchange": "stackexchange"}  # fmt: skip
 NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
-         "discourse": "topic", "mattermost": "post", "askbot": "question"}  # fmt: skip
+         "discourse": "topic", "mattermost": "post", "askbot": "question", "slack": "message",
+         "stackexchange": "question"}  # fmt: skip
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -260,6 +266,13 @@ class PercevalItems:
         if self.kind == "mattermost":  # the post, with its channel's and its author's answers
             channel = data.get("channel_data") or {}
             thread = post_thread(data, channel.get("display_name") or channel.get("name") or data["channel_id"])
+            return thread.item_id, "post-thread", thread
+        if self.kind == "slack":  # the message with its author's answer; the channel as Perceval read it
+            channel = data.get("channel_info") or {}
+            thread = message_thread(data, f"#{channel.get('name') or _name(self.origin)}")
+            return thread.item_id, "post-thread", thread
+        if self.kind == "stackexchange":  # the question with its answers and comments; the origin is the site
+            thread = stackexchange_thread(data, self.origin.origin)
             return thread.item_id, "post-thread", thread
         host, project = _gitlab_project(self.origin.origin)
         if self.origin.category == "merge_request":
