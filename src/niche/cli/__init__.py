@@ -12,12 +12,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import click
+import duckdb
+import stamina
 import typer
+from rich.markup import escape
 from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, overview, record
-from niche.cli.console import fail, out
+from niche.cli.console import err, fail, out, sync_line
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
 from niche.cli.sources import sources_app
@@ -25,17 +28,57 @@ from niche.cli.sync import sync_app
 from niche.config import load_config
 from niche.errors import NicheError
 from niche.store.db import DEFAULT_DB
+from niche.store.sync import SyncInterrupted
+
+INTERRUPTED = 130  # Ctrl-C: the exit status shells give a command SIGINT stopped
+GLOBAL_OPTIONS = ("--db", "--config")  # options of `niche` itself a user may also give after the command
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """args with --db and --config moved before the command, so `niche stats --db x.duckdb` works
+    as `niche --db x.duckdb stats` does; nothing after `--` is touched."""
+    first: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            first += args[i : i + 2]
+            i += 2
+            continue
+        (first if arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)) else rest).append(arg)
+        i += 1
+    return first + rest
 
 
 class _Niche(TyperGroup):
     """The command group that turns what niche raises on purpose into one line and exit status 2,
-    whether run from a shell or in-process (tests use Typer's CliRunner)."""
+    and Ctrl-C into a line saying what was kept and status 130, whether run from a shell or
+    in-process (tests use Typer's CliRunner)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except SyncInterrupted as stop:  # Ctrl-C during a sync: what was read before it is stored
+            err.print(f"interrupted: {escape(sync_line(stop.result))} kept; run the same command again to "
+                      "resume where it stopped (nothing is read or counted twice)")  # fmt: skip
+            raise typer.Exit(INTERRUPTED) from None
+        except KeyboardInterrupt:
+            err.print("interrupted (Ctrl-C): what was stored before is kept, nothing half-written; run the same "
+                      "command again to go on")  # fmt: skip
+            raise typer.Exit(INTERRUPTED) from None
         except NicheError as exc:
             fail(str(exc))
+            raise typer.Exit(2) from None
+        except duckdb.IOException as exc:  # a database file cut short or damaged, found out while reading it
+            fail(f"{ctx.params.get('db')}: the database file is damaged or cut short ({exc}); "
+                 "restore it from a copy, or sync into a new --db")  # fmt: skip
             raise typer.Exit(2) from None
         except OSError as exc:  # a file given that is missing, unreadable or unwritable, a full disk
             fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
@@ -88,6 +131,7 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    stamina.instrumentation.set_on_retry_hooks([])  # each retry is said in words (Community's notify), not logged
     ctx.obj = {"db": db, "config": load_config(config)}
 
 

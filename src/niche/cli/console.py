@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 from niche.metrics.window import DataWindow, data_window
 from niche.store import Store
+from niche.words import plural
 
 out = Console()
 err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
@@ -38,11 +39,6 @@ def warn(message: str) -> None:
 def day(moment: datetime | None, otherwise: str = "?") -> str:
     """A date as the CLI prints it, or `otherwise` when there is none."""
     return f"{moment:%Y-%m-%d}" if moment else otherwise
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 commit', '3 commits', '1 person', '2 people'."""
-    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 class SyncDisplay:

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out
+from niche.cli.console import dated, day, err, out, plural
 from niche.cli.empty import nothing_to_show, synced_kinds
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
@@ -59,9 +59,10 @@ def profile(ctx: typer.Context, who: WhoArgument, as_of: AsOfOption = None, mont
     out.print(table)
     if d := found.review_depth:
         out.print(
-            f"Review, last {months} months: {d['reviews']} reviews, {d['reviews_with_comments']} with comments "
+            f"Review, last {months} months: {plural(d['reviews'], 'review')}, "
+            f"{d['reviews_with_comments']} with comments "
             f"({d['inline_comments']} inline), median {d['median_minutes_to_vote'] or 0:.0f} min to vote, "
-            f"{d['possible_rubber_stamps']} possible rubber stamps, "
+            f"{plural(d['possible_rubber_stamps'], 'possible rubber stamp')}, "
             f"agreed with {d['agreed']} of {d['decided']} outcomes"
         )
     for s in found.signals:
@@ -83,14 +84,14 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
         return
     if not rows:
         err.print(nothing_to_show(synced, window, months, f"{role} work" if role else "non-code work"))
-        raise typer.Exit(1)
+        return
     current = None
     for r in rows:
         if (r["role"], r["person_id"]) != current:
             if r["role"] != (current or ("",))[0]:
-                out.print(f"\n[bold]{escape(r['role'])}[/bold] ({r['people_in_role']} people)")
+                out.print(f"\n[bold]{escape(r['role'])}[/bold] ({plural(r['people_in_role'], 'person', 'people')})")
             current = (r["role"], r["person_id"])
-            out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {r['contributions']} contributions")
+            out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {plural(r['contributions'], 'contribution')}")
         link = f" {escape(r['example_url'])}" if r["example_url"] else ""
         why = escape(r["example_why"] or "")
         out.print(f"        {day(r['example_at'])} {escape(r['example'] or '')}{link} [dim]({why})[/dim]",
@@ -125,7 +126,7 @@ def reviews(ctx: typer.Context,
     each, depth, network = found.get("reviews", []), found.get("reviewers", []), found.get("network", [])
     if not (each if by else depth or network):
         err.print(nothing_to_show(synced, window, months, f"reviews by {by}" if by else "reviews", "review"))
-        raise typer.Exit(1)
+        return
     if by:
         table = Table("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
         for r in each[:limit]:
@@ -215,7 +216,7 @@ def niches(ctx: typer.Context,
             err.print("No open opportunities match that person or those interests; try without --for/--interests.")
         else:
             err.print(nothing_to_show(synced, window, months, "open opportunities"))
-        raise typer.Exit(1)
+        return
     for o in found:
         waiting = f"waiting since {day(o.since)}" if o.since else ""
         where = escape(f"{o.place} {o.area} {waiting}")

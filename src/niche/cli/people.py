@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out
+from niche.cli.console import dated, day, err, out, plural
 from niche.cli.options import JsonOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError
@@ -61,7 +61,8 @@ def apply(ctx: typer.Context, overrides: Overrides, said: str) -> None:
     with Store(ctx.obj["db"]) as store:
         summary = resolve_people(store, overrides, ctx.obj["config"].bots)
     err.print(
-        f"{escape(said)}; saved in {overrides.path}; {summary.people:,} people, {summary.identities:,} identities."
+        f"{escape(said)}; saved in {overrides.path}; {plural(summary.people, 'person', 'people')}, "
+        f"{plural(summary.identities, 'identity', 'identities')}."
     )
 
 
@@ -181,7 +182,7 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
         for line in found.held_apart or ["no evidence joins them"]:
             out.print(f"    {escape(line)}", soft_wrap=True)
-        raise typer.Exit(1)
+        return
     for a, rule, b, detail in found.chain:
         out.print(f"{escape(a)}  --{rule}--  {escape(b)}\n    {escape(detail)}")
     if not found.chain:
@@ -221,4 +222,4 @@ def resolve_csv(
             person = numbers.setdefault(resolution.person_of[ident.key], len(numbers) + 1)
             reason = {"reason": resolution.reason_of[ident.key]} if with_reasons else {}
             writer.writerow(row | {"person_id": person} | reason)
-    err.print(f"{len(rows):,} identities, {len(numbers):,} people")
+    err.print(f"{plural(len(rows), 'identity', 'identities')}, {plural(len(numbers), 'person', 'people')}")
