@@ -152,3 +152,17 @@ def test_tables_stay_readable_at_80_columns(tmp_path: Path) -> None:
         assert said.returncode == 0, (command, said.stderr)
         assert max(map(len, said.stdout.splitlines()), default=0) <= 80, command
         assert "…" not in said.stdout, command  # nothing cut off
+
+
+def test_progress_without_a_terminal_is_periodic_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cron job's log gets a line now and then instead of a bar (here every time: no clock in tests)."""
+    from niche.cli import console
+
+    repo = _repo(tmp_path, commits=5)
+    monkeypatch.setattr(console, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(GitRepository, "batch", 2)
+    said = niche("--db", str(tmp_path / "n.duckdb"), "sync", "git", str(repo), cwd=tmp_path)
+    assert said.returncode == 0, said.stderr
+    progress = [line for line in said.stderr.splitlines() if line.endswith("read so far")]
+    assert progress[1:] == ["nova: 2 of 5 read so far", "nova: 4 of 5 read so far", "nova: 5 of 5 read so far"]
+    assert "━" not in said.stderr  # no bar drawn into a log
