@@ -107,8 +107,8 @@ def test_ctrl_c_says_what_was_kept_and_the_same_command_resumes(
     stopped = niche("--db", str(db), "sync", "git", str(repo), cwd=tmp_path)
     assert stopped.returncode == 130
     assert stopped.stderr.strip().splitlines()[-1] == (
-        "interrupted: nova: 3 new commits kept; run the same command again to resume where it stopped "
-        "(nothing is read or counted twice)"
+        "error: interrupted while syncing nova; kept the 3 commits read before it; the same sync again resumes "
+        "there, then refreshes people, roles and links"
     )
     assert count_in(db, "SELECT count(*) FROM commits") == 3
     monkeypatch.setattr(GitRepository, "read", read)

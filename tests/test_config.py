@@ -29,6 +29,8 @@ from niche.errors import ConfigError
         ('[[roles.paths]]\nrole = "tests"\npatterns = ["("]', "[[roles.paths]] of role 'tests': '(' is not a regular"),
         ('[[roles.paths]]\nrole = "cooking"\npatterns = ["x"]', "unknown role 'cooking' in [roles.paths]"),
         ('[people]\nbots = "zuul"', "[people] bots: expected a list of strings"),
+        ('[git]\npaths = ["/x", 5]', "[git] paths: expected a list of strings, got 5 in it"),
+        ('[[mail]]\nlocations = ["a.mbox", ""]', "[[mail]] #1 locations: expected a list of strings, got '' in it"),
         ("[git\n", "not a valid niche config"),
     ],
 )

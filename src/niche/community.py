@@ -32,6 +32,7 @@ from niche.errors import ConfigError, NicheError
 from niche.identity import log, resolve_people
 from niche.identity.overrides import load_overrides
 from niche.identity.people import PersonDetails, Why, person_details, person_ids, person_of, why
+from niche.insights.namesakes import Namesake, namesakes, with_told_apart
 from niche.insights.niches import Opportunity, niches
 from niche.insights.profile import Profile, Profiles
 from niche.insights.signals import SIGNALS_OFF, Risk, risks
@@ -49,11 +50,14 @@ from niche.sources.git import discover_repositories
 from niche.sources.git_repository import GitRepository
 from niche.sources.github import DEFAULT_API_URL as GITHUB_API_URL
 from niche.sources.github import GitHubListing
+from niche.sources.gitlab import DEFAULT_API_URL as GITLAB_API_URL
+from niche.sources.gitlab import GitLabListing, api_url
 from niche.sources.http import HttpClient
 from niche.sources.irc import IrcLogs
 from niche.sources.launchpad import DEFAULT_API_URL as LAUNCHPAD_API_URL
 from niche.sources.launchpad import LaunchpadBugs
 from niche.sources.mail.source import MailingList
+from niche.sources.perceval import sources as perceval_sources
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
 from niche.store import Store
@@ -146,6 +150,15 @@ class Community:
         client = self.http(api, "GITHUB_TOKEN", headers={"Accept": "application/vnd.github+json"})
         return GitHubListing(client, repo, since, issues)
 
+    def gitlab(self, project: str, since: str | None = None, issues: bool = False, url: str | None = None
+               ) -> GitLabListing:  # fmt: skip
+        """A GitLab project's merge requests (or issues), on gitlab.com or the server at url (its
+        address or its API root; default CI_API_V4_URL, as in GitLab CI); GITLAB_TOKEN when set."""
+        if "/" not in project.strip("/"):
+            raise ConfigError(f"{project}: expected GROUP/PROJECT (subgroups too: GROUP/SUBGROUP/PROJECT)")
+        client = self.http(api_url(url or os.environ.get("CI_API_V4_URL") or GITLAB_API_URL), "GITLAB_TOKEN")
+        return GitLabListing(client, project, since, issues)
+
     def gerrit_export(self, path: Path | str) -> GerritExport:
         """A `gerrit query --format=JSON` export file."""
         return GerritExport(Path(os.path.expanduser(path)))
@@ -169,6 +182,18 @@ class Community:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"{timezone}: not a timezone name (e.g. UTC, Europe/Berlin)") from None
         return IrcLogs(Path(os.path.expanduser(path)), channel, tz)
+
+    def perceval(self, paths: Iterable[Path | str]) -> list[Planned]:
+        """The items in Perceval JSON-lines files (`perceval BACKEND --json-line`), one source per
+        backend, category and origin, read into what niche's own connector of that data makes."""
+        files = [Path(os.path.expanduser(p)) for p in paths]
+        missing = [f for f in files if not f.is_file()]
+        if missing:
+            return [SyncResult(f"perceval:{f}", str(f), "item", error=f"{f}: no such file") for f in missing]
+        found = perceval_sources(files)
+        if not found:
+            return [SyncResult(f"perceval:{files[0]}", str(files[0]), "item", error=f"{files[0]}: no Perceval items")]
+        return list(found)
 
     def posts(self, source: PostSource) -> list[Planned]:
         """A Q&A site, forum or chat channel (a Slack export: one source per channel)."""
@@ -196,6 +221,12 @@ class Community:
             self.github(r, g.since, issues, g.api_url)
             for g in c.github
             for r in g.repos
+            for issues in ((False, True) if g.issues else (False,))
+        ]
+        planned += [
+            self.gitlab(p, g.since, issues, g.api_url)
+            for g in c.gitlab
+            for p in g.projects
             for issues in ((False, True) if g.issues else (False,))
         ]
         planned += [self.mail(loc, m.list_name, m.since) for m in c.mail for loc in m.locations]
@@ -297,9 +328,17 @@ class Community:
         first, with the entry that undid each."""
         return log.listed(self.store, self.person(who) if who else None, limit)
 
+    def namesakes(self, as_of: datetime | None = None) -> dict[str, list[Namesake]]:
+        """For each person who shares their shown name with others: everyone shown by it (themselves
+        first), with what tells them apart (namesakes.sql)."""
+        return namesakes(self.store, self._as_of(as_of))
+
     def people(self, as_of: datetime | None = None, months: int = 12) -> list[dict[str, Any]]:
-        """Everyone but bots, most active in the last months first (people_directory.sql)."""
-        return self.metric("people_directory", as_of=as_of, months=months)
+        """Everyone but bots, most active in the last months first (people_directory.sql); people
+        who share their name with others say what tells them apart (`told_apart`, namesakes.sql)."""
+        as_of = self._as_of(as_of)
+        rows = self.metric("people_directory", as_of=as_of, months=months)
+        return with_told_apart(rows, self.namesakes(as_of))
 
     def bots(self) -> list[dict[str, Any]]:
         """The automation accounts, counted nowhere as people (bots.sql)."""

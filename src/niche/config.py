@@ -20,6 +20,11 @@
     api_url = "https://api.github.com"     # GitHub Enterprise: https://HOST/api/v3
     issues = true                          # the issues too, for triage and bug reports
 
+    [[gitlab]]
+    projects = ["GNOME/gnome-shell"]
+    api_url = "https://gitlab.gnome.org"   # a self-hosted server (default gitlab.com)
+    issues = true                          # the issues too (default): triage and bug reports
+
     [[mail]]
     locations = ["https://lists.openstack.org/pipermail/openstack-discuss/", "~/mail/nova.mbox"]
     list = "openstack-discuss"             # when messages carry no List-Id (pipermail strips it)
@@ -110,8 +115,11 @@ def text(value: Any) -> str:
 
 
 def texts(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+    if not isinstance(value, list):
         raise ValueError(f"expected a list of strings, e.g. [{_shown(value)}]")
+    bad = [v for v in value if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise ValueError(f"expected a list of strings, got {_shown(bad[0])} in it")
     return tuple(value)
 
 
@@ -195,6 +203,7 @@ SECTIONS: dict[str, Section] = {
     "gerrit-file": Section({"files": paths, "url": url}, ("files",), many=True),
     "cycles": Section({"name": text, "start": day}, ("name", "start"), many=True),
     "github": Section({"repos": repos, "api_url": url, "since": day, "issues": flag}, ("repos",), many=True),
+    "gitlab": Section({"projects": texts, "api_url": url, "since": day, "issues": flag}, ("projects",), many=True),
     "mail": Section({"locations": locations, "list": text, "since": day}, ("locations",), many=True),
     "launchpad": Section({"projects": texts, "api_url": url, "since": day}, ("projects",), many=True),
     "irc": Section({"paths": paths, "channel": text, "timezone": timezone}, ("paths",), many=True),
@@ -273,6 +282,14 @@ class GitHubRepos:
 
 
 @dataclass(frozen=True)
+class GitLabProjects:
+    projects: tuple[str, ...]
+    api_url: str | None = None
+    since: str | None = None
+    issues: bool = True  # also the issues, not only the merge requests
+
+
+@dataclass(frozen=True)
 class MailSources:
     locations: tuple[str, ...]
     list_name: str | None = None
@@ -301,6 +318,7 @@ class Config:
     gerrit_exports: tuple[Path, ...] = ()
     gerrit_files: tuple[tuple[Path, str | None], ...] = ()  # saved REST answers, with the server they came from
     github: tuple[GitHubRepos, ...] = ()
+    gitlab: tuple[GitLabProjects, ...] = ()
     mail: tuple[MailSources, ...] = ()
     irc: tuple[IrcLogs, ...] = ()
     launchpad: tuple[LaunchpadProjects, ...] = ()
@@ -321,6 +339,7 @@ class Config:
             or self.gerrit_exports
             or self.gerrit_files
             or self.github
+            or self.gitlab
             or self.mail
             or self.irc
             or self.launchpad
@@ -351,6 +370,10 @@ def load_config(path: Path | None = None) -> Config:
         github=tuple(
             GitHubRepos(g["repos"], g.get("api_url"), g.get("since"), g.get("issues", False))
             for g in raw.get("github", [])
+        ),
+        gitlab=tuple(
+            GitLabProjects(g["projects"], g.get("api_url"), g.get("since"), g.get("issues", True))
+            for g in raw.get("gitlab", [])
         ),
         mail=tuple(MailSources(m["locations"], m.get("list"), m.get("since")) for m in raw.get("mail", [])),
         irc=tuple(IrcLogs(i["paths"], i.get("channel"), i.get("timezone", "UTC")) for i in raw.get("irc", [])),

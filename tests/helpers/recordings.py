@@ -4,7 +4,10 @@ Launchpad source."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -93,3 +96,108 @@ def serve_launchpad(httpserver: HTTPServer, fixtures: Path, activity_1: str | No
         httpserver.expect_request(f"/1.0/bugs/2/{kind}").respond_with_data(bug_2)
         httpserver.expect_request(f"/1.0/bugs/3/{kind}").respond_with_data(bug_3)
     return asked
+
+
+GITLAB_PROJECT = "fdroid/fdroiddata"
+GITLAB_ID = 36528  # the recorded project's id: the reader asks by id after looking the path up
+GITLAB_VERSIONS = {1: (1, 2), 2: (3,), 3: (4,)}  # merge request -> its recorded version ids
+
+
+def gitlab_recording(fixtures: Path, name: str) -> str:
+    return (fixtures / "gitlab" / name).read_text()
+
+
+def serve_gitlab(httpserver: HTTPServer, fixtures: Path, merge_listing: str = "merge_page_1",
+                 merge_notes: dict[int, list] | None = None) -> None:  # fmt: skip
+    """The recorded F-Droid project (as Perceval's tests serve it): three merge requests and four
+    issues, each listed on two pages, with their notes and versions (merge_notes: other notes for
+    a merge request), under the project's id as niche asks and its path as Perceval asks. Resource
+    events are not in the recordings: the server answers 404 for them, as GitLab before 11.x did;
+    award emoji are none."""
+    api = f"/api/v4/projects/{GITLAB_ID}"
+    json_type = "application/json"
+
+    def at(path: str) -> re.Pattern[str]:
+        return re.compile(rf"/api/v4/projects/(?:{GITLAB_ID}|{re.escape(GITLAB_PROJECT)}){path}$")
+
+    def serve(path: str, body: str, status: int = 200) -> None:
+        httpserver.expect_request(at(path)).respond_with_data(body, status=status, content_type=json_type)
+
+    serve("", gitlab_recording(fixtures, "project"))
+
+    def listing(what: str, first: str, second: str):
+        def handler(request: Request) -> Response:
+            # as GitLab does: only what was updated at or after updated_after (the next link keeps it)
+            after = request.args.get("updated_after", "")
+            page = json.loads(gitlab_recording(fixtures, second if request.args.get("page") == "2" else first))
+            body = json.dumps([i for i in page if i["updated_at"] >= after])
+            if request.args.get("page") == "2":
+                return Response(body, content_type=json_type)
+            next_page = httpserver.url_for(f"{api}/{what}") + "?" + urlencode({"page": 2, "updated_after": after})
+            return Response(body, content_type=json_type,
+                            headers={"Link": f'<{next_page}>; rel="next"', "RateLimit-Remaining": "599"})  # fmt: skip
+
+        return handler
+
+    httpserver.expect_request(at("/issues")).respond_with_handler(listing("issues", "issue_page_1", "issue_page_2"))
+    httpserver.expect_request(at("/merge_requests")).respond_with_handler(
+        listing("merge_requests", merge_listing, "merge_page_2")
+    )
+    serve(r"/issues/\d+/resource_\w+_events", '{"message":"404 Not Found"}', 404)
+    serve(r"/.*award_emoji", "[]")
+    for n in (1, 2, 3, 4):
+        serve(f"/issues/{n}/notes", gitlab_recording(fixtures, f"notes_{n}"))
+    for n, versions in GITLAB_VERSIONS.items():
+        base = f"/merge_requests/{n}"
+        notes = json.dumps(merge_notes[n]) if n in (merge_notes or {}) else gitlab_recording(fixtures, f"notes_{n}")
+        serve(f"{base}/notes", notes)
+        serve(base, gitlab_recording(fixtures, f"merge_{n}"))
+        serve(f"{base}/versions", gitlab_recording(fixtures, f"merge_{n}_versions"))
+        for i, version in enumerate(versions, start=1):
+            serve(f"{base}/versions/{version}", gitlab_recording(fixtures, f"merge_{n}_version_{i}"))
+
+
+def discourse_recording(fixtures: Path, name: str) -> str:
+    return (fixtures / "discourse" / name).read_text()
+
+
+def serve_discourse(httpserver: HTTPServer, fixtures: Path, listing: str = "discourse_topics.json") -> list[str]:
+    """As Perceval's tests replay them: the latest topics (then an empty page), topics 1148 and 1149,
+    and for 1148's posts past the first twenty (ids 21 and 22) the one post recorded, 2500."""
+    asked: list[str] = []
+
+    def latest(request: Request) -> Response:
+        asked.append(request.args.get("page", ""))
+        page = listing if request.args.get("page", "0") == "0" else "discourse_topics_empty.json"
+        return Response(discourse_recording(fixtures, page), content_type="application/json")
+
+    httpserver.expect_request("/latest.json").respond_with_handler(latest)
+    for tid in (1148, 1149, 1150):
+        httpserver.expect_request(f"/t/{tid}.json").respond_with_data(
+            discourse_recording(fixtures, f"discourse_topic_{tid}.json"), content_type="application/json"
+        )
+    for pid in (21, 22):
+        httpserver.expect_request(f"/posts/{pid}.json").respond_with_data(
+            discourse_recording(fixtures, "discourse_post.json"), content_type="application/json"
+        )
+    return asked
+
+
+MATTERMOST_CHANNEL = "abcdefghijkl"
+
+
+def serve_mattermost(httpserver: HTTPServer, fixtures: Path) -> list[str]:
+    """The recorded Mattermost channel: its info, two pages of posts (then an empty one) and the
+    two users who wrote them; returns the pages' names."""
+
+    def load(name: str) -> str:
+        return (fixtures / "mattermost" / name).read_text()
+
+    pages = ["mattermost_posts.json", "mattermost_posts_next.json", "mattermost_posts_empty.json"]
+    channel = f"/api/v4/channels/{MATTERMOST_CHANNEL}"
+    httpserver.expect_request(channel).respond_with_data(load("mattermost_channel.json"))
+    httpserver.expect_request(f"{channel}/posts").respond_with_handler(
+        lambda r: Response(load(pages[int(r.args.get("page", "0"))])))  # fmt: skip
+    for name in ("mattermost_user_sduenas.json", "mattermost_user_valcos.json"):
+        httpserver.expect_request(f"/api/v4/users/{json.loads(load(name))['id']}").respond_with_data(load(name))
+    return pages

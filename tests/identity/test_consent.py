@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from niche import Community
 from tests.helpers.cli import niche
 from tests.helpers.fixtures import FIXTURES, need_fixtures
 from tests.helpers.gitrepos import commit, init
@@ -31,6 +32,9 @@ def community(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env = {"GIT_AUTHOR_NAME": "Lucas Werkmeister", "GIT_AUTHOR_EMAIL": "lucas.werkmeister@example.com",
                "GIT_AUTHOR_DATE": f"{day}T10:00:00+0100"}  # fmt: skip
         commit(repo, {f"repo/includes/Lookup{i}.php": "<?php\n"}, f"Add lookup {i}", env=env)
+    for name in ("chuck.short@canonical.com", "Arvind Somya asomya@cisco.com"):  # bzr-era: the address is the name
+        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": "", "GIT_AUTHOR_DATE": "2010-11-01T10:00:00+0000"}
+        commit(repo, {"repo/README": name}, "Import from bzr", env=env)
     (root / "people.toml").write_text('[[optout]]\nidentity = "gerrit:lucaswerkmeister-wmde"\nwhy = "asked by mail"\n')
     (root / "niche.toml").write_text('[people]\ncorrections = ["people.toml"]\n')
     for args in (("sync", "gerrit-export", "export.json"), ("sync", "git", "wikibase"),
@@ -62,8 +66,24 @@ def _outputs(root: Path) -> dict[str, str]:
     return shown
 
 
+def _api(root: Path) -> dict[str, str]:
+    """What the Python API hands a program: every method that returns people or their work. A
+    program gets addresses (as from the store itself) and masks them where it publishes, as the CLI
+    and the report do; a person who opted out has none to give."""
+    with Community(root / ".niche" / "niche.duckdb", root / "niche.toml", read_only=True) as c:
+        who = "gerrit:lucaswerkmeister-wmde"
+        calls = {
+            "people": c.people, "bots": c.bots, "profile": lambda: c.profile(who), "risk": c.risk,
+            "headline": c.headline, "reviews": c.reviews, "reviews by": lambda: c.reviews(by=who),
+            "recognition": c.recognition, "role_leaders": c.role_leaders, "niches": lambda: c.niches(who=who),
+            "trail": lambda: c.trail("Add lookup 1"), "identities": lambda: c.metric("identities_of_people",
+                                                                                    person_id=None),
+        }  # fmt: skip
+        return {f"API {what}": repr(call()) for what, call in calls.items()}
+
+
 def test_an_opted_out_person_is_a_pseudonym_in_every_output(community: Path) -> None:
-    outputs = _outputs(community)
+    outputs = _outputs(community) | _api(community)
     assert len(outputs) > 20  # the CLI's outputs and the report's pages
     for what, text in outputs.items():
         assert "werkmeister" not in text.lower(), what  # name, address and account

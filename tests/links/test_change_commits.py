@@ -12,6 +12,8 @@ from pathlib import Path
 from niche.identity import resolve_people
 from niche.links.build import build_links
 from niche.links.trail import follow
+from niche.metrics.cycles import load_cycles, report_windows
+from niche.metrics.review_reports import run_report
 from niche.sources.gerrit_file import GerritFile
 from niche.sources.git_repository import GitRepository
 from niche.store import Store
@@ -80,3 +82,16 @@ def test_the_trail_from_a_change_to_its_bug_and_back(tmp_path: Path) -> None:
     bug = [(key, url) for i in forward for key, url in i.outside if key == "lp-bug:880000"]
     assert bug == [("lp-bug:880000", "https://bugs.launchpad.net/bugs/880000")]  # not synced, still shown
     assert {i.item_id for i in back if i.item_kind == "change"} == {f"openstack/nova#{number}"}
+
+
+def test_the_commits_report_counts_and_names_the_changes_without_a_commit(tmp_path: Path) -> None:
+    changes = _merged_nova(13)
+    alone = tmp_path / "alone.json"  # merged, but its commit is not in the repository
+    alone.write_text(json.dumps(changes[12:]))
+    with _store(tmp_path, changes[:12], "nova") as store:
+        sync(store, GerritFile(alone, SERVER)).check()
+        cycles = load_cycles()
+        rows, _ = run_report(store, "commits", cycles, report_windows(cycles, None, since=datetime(2011, 1, 1),
+                                                                    until=datetime(2013, 1, 1)))  # fmt: skip
+    assert [(r["project"], r["merged"], r["found_commit"]) for r in rows] == [("openstack/nova", 13, 12)]
+    assert [e["item_id"] for e in rows[0]["examples"]] == [f"openstack/nova#{_number(changes[12])}"]

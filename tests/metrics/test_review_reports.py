@@ -372,9 +372,12 @@ def test_outcomes(db: Path) -> None:
     for c in _nova(db):
         per_patchset: dict[tuple[str, int], list[Message]] = defaultdict(list)
         for m in _reviews(db, c):
-            if _in(m.at) and m.patchset is not None:
+            if m.patchset is not None:
                 per_patchset[(m.person, m.patchset)].append(m)
         for (person, patchset), messages in per_patchset.items():
+            last = max(m.at for m in messages)  # a review is dated by its last message
+            if not _in(last):
+                continue
             reviews[person] += 1
             asks = any(v < 0 for m in messages for lab, v in m.votes if lab == "Code-Review") or any(
                 m.inline or (m.words and not RECHECK.match(m.words)) for m in messages
@@ -382,7 +385,6 @@ def test_outcomes(db: Path) -> None:
             if not asks:
                 continue
             asked[person] += 1
-            last = max(m.at for m in messages)
             changed[person] += any(n > patchset and at >= last and kind not in CODE_KEEPING
                                    for n, kind, at, _ in c.revisions)  # fmt: skip
     rows, _ = _report(db, "outcomes")

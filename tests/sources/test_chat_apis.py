@@ -21,6 +21,7 @@ from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
 from niche.store.sync import sync
 from tests.helpers.posts import sync_posts
+from tests.helpers.recordings import serve_mattermost
 from tests.helpers.strategies import JSON
 
 
@@ -29,19 +30,9 @@ def _load(fixtures: Path, folder: str, name: str) -> str:
 
 
 def test_mattermost_channel(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    pages = ["mattermost_posts.json", "mattermost_posts_next.json", "mattermost_posts_empty.json"]
-    httpserver.expect_request("/api/v4/channels/abcdefghijkl").respond_with_data(
-        _load(fixtures, "mattermost", "mattermost_channel.json"))  # fmt: skip
-    httpserver.expect_request("/api/v4/channels/abcdefghijkl/posts").respond_with_handler(
-        lambda r: Response(_load(fixtures, "mattermost", pages[int(r.args.get("page", "0"))])))  # fmt: skip
+    pages = serve_mattermost(httpserver, fixtures)
     users = {json.loads(_load(fixtures, "mattermost", f))["id"]: f
              for f in ("mattermost_user_sduenas.json", "mattermost_user_valcos.json")}  # fmt: skip
-
-    def user(request: Request) -> Response:
-        return Response(_load(fixtures, "mattermost", users[request.path.rsplit("/", 1)[-1]]))
-
-    httpserver.expect_request(f"/api/v4/users/{next(iter(users))}").respond_with_handler(user)
-    httpserver.expect_request(f"/api/v4/users/{list(users)[1]}").respond_with_handler(user)
     with HttpClient(httpserver.url_for("/api/v4")) as client:
         reader = mattermost.MattermostReader(client, "abcdefghijkl")
         place = reader.name()

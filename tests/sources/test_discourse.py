@@ -8,35 +8,14 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from niche.sources.discourse import DiscourseReader, topic_thread
 from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
 from tests.helpers.posts import sync_posts
+from tests.helpers.recordings import discourse_recording, serve_discourse
 from tests.helpers.strategies import JSON
-
-
-def _load(fixtures: Path, name: str) -> str:
-    return (fixtures / "discourse" / name).read_text()
-
-
-def _serve(httpserver: HTTPServer, fixtures: Path, listing: str = "discourse_topics.json") -> list[str]:
-    """As Perceval's tests replay them: the latest topics (then an empty page), topics 1148 and 1149,
-    and for 1148's posts past the first twenty (ids 21 and 22) the one post recorded, 2500."""
-    asked: list[str] = []
-
-    def latest(request: Request) -> Response:
-        asked.append(request.args.get("page", ""))
-        return Response(_load(fixtures, listing if request.args.get("page") == "0" else "discourse_topics_empty.json"))
-
-    httpserver.expect_request("/latest.json").respond_with_handler(latest)
-    for tid in (1148, 1149, 1150):
-        httpserver.expect_request(f"/t/{tid}.json").respond_with_data(_load(fixtures, f"discourse_topic_{tid}.json"))
-    for pid in (21, 22):
-        httpserver.expect_request(f"/posts/{pid}.json").respond_with_data(_load(fixtures, "discourse_post.json"))
-    return asked
 
 
 def _sync(store: Store, httpserver: HTTPServer):
@@ -46,12 +25,12 @@ def _sync(store: Store, httpserver: HTTPServer):
 
 
 def test_topics_posts_and_replies(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    asked = _serve(httpserver, fixtures)
+    asked = serve_discourse(httpserver, fixtures)
     result = _sync(store, httpserver)
     assert asked == ["0", "1"]
     # the two posts past 1148's first chunk answered as post 2500 of topic 840: quarantined, not misfiled
     assert (result.written, result.quarantined) == (2, 2)
-    recorded = {t: json.loads(_load(fixtures, f"discourse_topic_{t}.json")) for t in (1148, 1149)}
+    recorded = {t: json.loads(discourse_recording(fixtures, f"discourse_topic_{t}.json")) for t in (1148, 1149)}
     counts = dict(store.con.execute("SELECT item_id, count(*) FROM posts GROUP BY 1").fetchall())
     assert counts == {str(t): len(r["post_stream"]["posts"]) for t, r in recorded.items()} == {"1148": 20, "1149": 2}
     replies = store.con.execute(
@@ -69,7 +48,7 @@ def test_topics_posts_and_replies(store: Store, fixtures: Path, httpserver: HTTP
 
 
 def test_pinned_topics_do_not_end_the_listing(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    _serve(httpserver, fixtures, "discourse_topics_pinned.json")
+    serve_discourse(httpserver, fixtures, "discourse_topics_pinned.json")
     result = _sync(store, httpserver)
     assert sorted(r[0] for r in store.con.execute("SELECT DISTINCT item_id FROM posts").fetchall()) == [
         "1148", "1149", "1150"]  # fmt: skip
@@ -77,12 +56,13 @@ def test_pinned_topics_do_not_end_the_listing(store: Store, fixtures: Path, http
 
 
 def test_a_topic_listed_without_last_post_date_is_kept(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    _serve(httpserver, fixtures, "discourse_topics_last_posted_at_null.json")
+    serve_discourse(httpserver, fixtures, "discourse_topics_last_posted_at_null.json")
     assert _sync(store, httpserver).written == 2
 
 
 def test_accepted_solution(fixtures: Path) -> None:
-    topic = json.loads(_load(fixtures, "discourse_posts.json"))  # topic 1448, from a site with the solved plugin
+    # topic 1448, from a site with the solved plugin
+    topic = json.loads(discourse_recording(fixtures, "discourse_posts.json"))
     assert not any(p.accepted for p in topic_thread(topic, "talk.manageiq.org").posts)
     topic["post_stream"]["posts"][3]["accepted_answer"] = True
     thread = topic_thread(topic, "talk.manageiq.org")

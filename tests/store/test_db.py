@@ -29,6 +29,13 @@ def test_older_database_is_upgraded(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert versions == [v for v, _ in db.MIGRATIONS]
 
 
+def test_each_migration_has_a_number_of_its_own() -> None:
+    """Two branches that each add migration N leave a store already at N without one of them:
+    the second to land renumbers its migration after main's."""
+    versions = [v for v, _ in db.MIGRATIONS]
+    assert sorted(v for v in set(versions) if versions.count(v) > 1) == []
+
+
 def test_newer_database_is_refused_clearly(tmp_path: Path) -> None:
     path = tmp_path / "n.duckdb"
     with Store(path) as store:

@@ -68,4 +68,4 @@ def mark_mentoring(store: Store, newcomer_days: int) -> int:
     returns how many activities are mentoring."""
     with store.transaction():
         store.con.execute(_MARK, {"newcomer_days": newcomer_days})
-        return store.con.execute("SELECT count(*) FROM activities WHERE role = 'mentoring'").fetchone()[0]
+        return int(store.value("SELECT count(*) FROM activities WHERE role = 'mentoring'"))

@@ -94,9 +94,9 @@ class Rules:
         lines: Counter[str] = Counter()
         examples: dict[str, str] = {}
         for path, changed in files:
-            role, pattern = self.of_path(path)
+            role, matched = self.of_path(path)
             lines[role] += max(changed or 0, 1)  # a binary or empty file still counts a little
-            examples.setdefault(role, f"{path} ~ {pattern}")
+            examples.setdefault(role, f"{path} ~ {matched}")
         role, weight = lines.most_common(1)[0]
         share = weight / sum(lines.values())
         counted = "changed lines" if all(changed is not None for _, changed in files) else "changed files"

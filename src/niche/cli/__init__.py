@@ -9,9 +9,8 @@ share. A new command goes in the module of its group.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import duckdb
 import stamina
 import typer
@@ -19,18 +18,20 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from niche import __version__
-from niche.cli import dashboard, insights, overview, record
-from niche.cli.console import err, fail, out, sync_line
+from niche.cli import dashboard, insights, interop, overview, record
+from niche.cli.console import err, fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
 from niche.cli.sources import sources_app
 from niche.cli.sync import sync_app
 from niche.config import load_config
 from niche.errors import NicheError
-from niche.store.db import DEFAULT_DB
+from niche.store.db import DEFAULT_DB, storage_failure
 from niche.store.sync import SyncInterrupted
 
-INTERRUPTED = 130  # Ctrl-C: the exit status shells give a command SIGINT stopped
+if TYPE_CHECKING:
+    from typer._click.core import Context  # the click Typer ships inside itself, whose context invoke() gets
+
 GLOBAL_OPTIONS = ("--db", "--config")  # options of `niche` itself a user may also give after the command
 
 
@@ -57,28 +58,32 @@ def global_options_first(args: list[str]) -> list[str]:
 class _Niche(TyperGroup):
     """The command group that turns what niche raises on purpose into one line and exit status 2,
     and Ctrl-C into a line saying what was kept and status 130, whether run from a shell or
-    in-process (tests use Typer's CliRunner)."""
+    in-process (tests use Typer's CliRunner); --db and --config may follow the command."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, global_options_first(args))
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SyncInterrupted as stop:  # Ctrl-C during a sync: what was read before it is stored
-            err.print(f"interrupted: {escape(sync_line(stop.result))} kept; run the same command again to "
-                      "resume where it stopped (nothing is read or counted twice)")  # fmt: skip
-            raise typer.Exit(INTERRUPTED) from None
+        except SyncInterrupted as exc:
+            r = exc.result
+            fail(f"interrupted while syncing {r.label}; kept the {plural(r.written, r.noun)} read before it; the "
+                 "same sync again resumes there, then refreshes people, roles and links")  # fmt: skip
+            raise typer.Exit(130) from None
         except KeyboardInterrupt:
-            err.print("interrupted (Ctrl-C): what was stored before is kept, nothing half-written; run the same "
-                      "command again to go on")  # fmt: skip
-            raise typer.Exit(INTERRUPTED) from None
+            fail("interrupted; the database keeps everything committed before it")
+            raise typer.Exit(130) from None
         except NicheError as exc:
             fail(str(exc))
+            for key, said in getattr(exc, "candidates", ()):  # an AmbiguousError: the ones to choose from
+                err.print(f"  {key}  {escape(said)}", soft_wrap=True)
             raise typer.Exit(2) from None
-        except duckdb.IOException as exc:  # a database file cut short or damaged, found out while reading it
-            fail(f"{ctx.params.get('db')}: the database file is damaged or cut short ({exc}); "
-                 "restore it from a copy, or sync into a new --db")  # fmt: skip
+        except duckdb.Error as exc:  # the disk, not niche: one line; anything else is a bug, with its traceback
+            failure = storage_failure((ctx.obj or {}).get("db", DEFAULT_DB), exc)
+            if failure is None:
+                raise
+            fail(str(failure))
             raise typer.Exit(2) from None
         except OSError as exc:  # a file given that is missing, unreadable or unwritable, a full disk
             fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else str(exc))
@@ -94,6 +99,8 @@ people_app.add_typer(record.corrections_app, name="corrections")
 people_app.command("log")(record.people_log)
 people_app.command()(record.revert)
 people_app.command()(record.optout)
+people_app.command("export")(interop.export_people)
+app.add_typer(interop.import_app, name="import")
 app.add_typer(identities_app, name="identities")
 app.add_typer(sources_app, name="sources")
 app.add_typer(insights.validate_app, name="validate")

@@ -5,13 +5,15 @@ what a sync did."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.segment import Segment
 
 if TYPE_CHECKING:
     from niche.community import Community
@@ -21,8 +23,29 @@ from niche.metrics.window import DataWindow, data_window
 from niche.store import Store
 from niche.words import plural
 
-out = Console()
-err = Console(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
+# Every C0 and C1 control character and DEL but line feed and tab. In a name, a subject or a path
+# (anyone can write one) they would blink, retitle or clear the user's terminal (ESC [ 2 J), or
+# hide the rest of a line, whether the output is a terminal or piped to `less -R`.
+_CONTROL = dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)])
+
+
+def printable(text: str) -> str:
+    """text without the control characters a terminal would obey."""
+    return text.translate(_CONTROL)
+
+
+class _Terminal(Console):
+    """A Console that strips control characters from all it renders, so no command has to remember
+    to: tables, markup, progress labels and JSON alike. Rich's own codes (colours, links, the
+    progress bar's cursor moves) are made later, from styles and control segments, so they stay."""
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            yield segment if segment.control else Segment(printable(segment.text), segment.style)
+
+
+out = _Terminal()
+err = _Terminal(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 SHOWN_QUARANTINED = 10
 PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
 
@@ -36,7 +59,7 @@ def warn(message: str) -> None:
     err.print(f"[yellow]warning:[/yellow] {escape(message)}")
 
 
-def day(moment: datetime | None, otherwise: str = "?") -> str:
+def day(moment: date | None, otherwise: str = "?") -> str:
     """A date as the CLI prints it, or `otherwise` when there is none."""
     return f"{moment:%Y-%m-%d}" if moment else otherwise
 
@@ -115,5 +138,5 @@ def dated(store: Store, as_of: datetime | None = None) -> DataWindow:
 
 def show_window(window: DataWindow) -> None:
     err.print(f"[dim]{escape(window.describe())}[/dim]")
-    if window.warning():
-        err.print(f"[yellow]warning:[/yellow] {escape(window.warning())}")
+    if warning := window.warning():
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")

@@ -53,7 +53,7 @@ def analyze(
 def _is_loopback(host: str) -> bool:
     """Whether every address host names is this machine's own."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
     except OSError as exc:
         raise ConfigError(f"cannot listen on {host}: {exc}") from exc
     return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
@@ -68,9 +68,8 @@ def report(
 ) -> None:
     """Write the dashboard as static HTML anyone can open or publish; it works offline."""
     with Store(ctx.obj["db"], read_only=True) as store:
-        site = Site(
-            store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals, _cycles(ctx)
-        )
+        site = Site(store, dated(store, as_of).as_of, months, show_emails, ctx.obj["config"].person_signals,
+                    cycles=_cycles(ctx))  # fmt: skip
         with err.status("Writing the HTML report ..."):
             pages = write_static_site(site, folder)
     out.print(f"{pages:,} pages: {escape(str(folder / 'index.html'))}")

@@ -91,11 +91,12 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
             if r["role"] != (current or ("",))[0]:
                 out.print(f"\n[bold]{escape(r['role'])}[/bold] ({plural(r['people_in_role'], 'person', 'people')})")
             current = (r["role"], r["person_id"])
-            out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {plural(r['contributions'], 'contribution')}")
+            led = f", {r['with_outcome']} of them changed something" if r["with_outcome"] else ""
+            out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {plural(r['contributions'], 'contribution')}{led}")
         link = f" {escape(r['example_url'])}" if r["example_url"] else ""
-        why = escape(r["example_why"] or "")
-        out.print(f"        {day(r['example_at'])} {escape(r['example'] or '')}{link} [dim]({why})[/dim]",
-                  soft_wrap=True)  # fmt: skip
+        outcome = f" [green]{escape(r['example_outcome'])}[/green]" if r["example_outcome"] else ""
+        why = f" [dim]({escape(r['example_why'])})[/dim]" if r["example_why"] else ""
+        out.print(f"        {day(r['example_at'])} {escape(r['example'] or '')}{link}{outcome}{why}", soft_wrap=True)
 
 
 def reviews(ctx: typer.Context,

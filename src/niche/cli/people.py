@@ -6,30 +6,32 @@ people are resolved again, so a correction is seen at once and survives every la
 
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import os
+import shutil
 import sys
+import tempfile
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO, TextIO
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out, plural
+from niche.cli.console import dated, day, err, out, plural, warn
 from niche.cli.options import JsonOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError
-from niche.identity.mailmap import Mailmap, mailmap_evidence
+from niche.identity import csv_file
+from niche.identity.mailmap import Mailmap
 from niche.identity.overrides import Overrides, load_overrides
 from niche.identity.people import (
     resolve_people,
     shown_email,
 )
-from niche.identity.resolve import Identity, resolve
 from niche.metrics import to_json
 from niche.metrics.cycles import report_windows
 from niche.store import Store
@@ -87,8 +89,9 @@ def list_people(
         "name", *(["email"] if show_emails else []), "identities", "contributions", "last seen", "organisation"
     )
     for r in rows[:limit]:
-        shown = [escape(r["name"]), *([escape(r.get("email") or "")] if show_emails else [])]
-        table.add_row(*shown, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
+        name = escape(r["name"]) + (f"\n[dim]{escape(r['told_apart'])}[/dim]" if r.get("told_apart") else "")
+        cells = [name, *([escape(r.get("email") or "")] if show_emails else [])]
+        table.add_row(*cells, str(r["identities"]), f"{r['contributions']:,}", day(r["last_at"], ""),
                       escape(r.get("org") or ("" if bots else "unknown")))  # fmt: skip
     out.print(table)
 
@@ -108,13 +111,22 @@ def punchcard(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email
 @people_app.command()
 def show(ctx: typer.Context, who: Annotated[str, typer.Argument(help="Email, kind:username, name:… or id.")],
          show_emails: ShowEmails = False) -> None:  # fmt: skip
-    """One person: identities with the reason each belongs, affiliations, contributions by role."""
+    """One person: identities with the reason each belongs, affiliations, contributions by role,
+    and the others shown by the same name, with what tells them apart."""
     with community_of(ctx, read_only=True) as community:
-        dated(community.store)
+        as_of = dated(community.store).as_of
         details = community.details(who)
         roles = [tuple(r.values()) for r in community.metric("person_roles", person_id=details.person_id)]
+        alike = community.namesakes(as_of).get(details.person_id, [])
     person = details.person_id
     out.print(f"[bold]{escape(details.name)}[/bold]  {person}" + ("  [yellow](bot)[/yellow]" if details.is_bot else ""))
+    if alike:
+        out.print(f"  {escape(alike[0].told_apart)}", soft_wrap=True)
+        others = "1 other person is" if len(alike) == 2 else f"{len(alike) - 1} other people are"
+        out.print(f"[yellow]{others} shown as {escape(details.name)}[/yellow] "
+                  f"(`niche people why {person} ID` says what keeps them apart):", soft_wrap=True)  # fmt: skip
+        for other in alike[1:]:
+            out.print(f"  {other.person_id}  {escape(other.told_apart)}", soft_wrap=True)
     if show_emails and details.email:
         out.print(f"primary email: {escape(details.email)}")
     table = Table("source", "name", "email", "username", "why this is them")
@@ -180,7 +192,7 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         found = community.why(first, second)
     if found.chain is None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
-        for line in found.held_apart or ["no evidence joins them"]:
+        for line in found.held_apart:
             out.print(f"    {escape(line)}", soft_wrap=True)
         return
     for a, rule, b, detail in found.chain:
@@ -199,27 +211,25 @@ def resolve_csv(
     ] = False,
 ) -> None:
     """Resolve identities in a CSV file to people, without a database: the same rows plus person_id."""
-    handle = sys.stdin if str(source) == "-" else source.open(newline="", encoding="utf-8")
-    with handle:
-        reader = csv.DictReader(handle)
-        if not reader.fieldnames or not {"name", "email"} <= set(reader.fieldnames):
-            raise ConfigError(f"{source}: needs a header with at least the columns name,email")
-        rows = list(reader)
-        fields = list(reader.fieldnames)
-    identities = [
-        Identity(str(i), r.get("source") or "csv", *(r.get(c) or None for c in ("name", "email", "username")))
-        for i, r in enumerate(rows)
-    ]
     mailmaps = [Mailmap(mailmap.read_text(errors="replace"))] if mailmap else []
-    _, known = mailmap_evidence(identities, mailmaps)
-    resolution = resolve(identities, known)
-    numbers: dict[str, int] = {}
-    sink = sys.stdout if str(output) == "-" else output.open("w", newline="", encoding="utf-8")
-    with sink:
-        writer = csv.DictWriter(sink, [*fields, "person_id", *(["reason"] if with_reasons else [])])
-        writer.writeheader()
-        for ident, row in zip(identities, rows, strict=True):
-            person = numbers.setdefault(resolution.person_of[ident.key], len(numbers) + 1)
-            reason = {"reason": resolution.reason_of[ident.key]} if with_reasons else {}
-            writer.writerow(row | {"person_id": person} | reason)
-    err.print(f"{plural(len(rows), 'identity', 'identities')}, {plural(len(numbers), 'person', 'people')}")
+    with ExitStack() as files:
+        handle: BinaryIO
+        if str(source) == "-":  # read twice, so copied first: a piece at a time
+            handle = files.enter_context(tempfile.TemporaryFile())
+            shutil.copyfileobj(sys.stdin.buffer, handle)
+            handle.seek(0)
+        else:
+            handle = files.enter_context(source.open("rb"))
+
+        def sink() -> TextIO:  # opened once the input is read whole: a bad input writes nothing
+            return (
+                sys.stdout
+                if str(output) == "-"
+                else files.enter_context(output.open("w", newline="", encoding="utf-8"))
+            )
+
+        name = "standard input" if str(source) == "-" else str(source)
+        done = csv_file.resolve_csv(handle, name, sink, mailmaps, with_reasons)
+    for number in done.skipped:
+        warn(f"{source}: line {number} is over {csv_file.LINE_LIMIT // 1024} KB, longer than any identity; skipped")
+    err.print(f"{plural(done.rows, 'identity', 'identities')}, {plural(done.people, 'person', 'people')}")

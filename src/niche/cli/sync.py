@@ -49,7 +49,7 @@ def sync_and_derive(community: Community, sources: list[Planned] | None = None, 
     return results
 
 
-def _run(ctx: typer.Context, sources: Callable[[Community], list[Planned] | None], max_wait: float = 3600) -> None:
+def run_sync(ctx: typer.Context, sources: Callable[[Community], list[Planned] | None], max_wait: float = 3600) -> None:
     """Open the community, sync what sources() names, derive, and exit with the sync's status."""
     with community_of(ctx, max_wait=max_wait) as community:
         results = sync_and_derive(community, sources(community))
@@ -64,7 +64,7 @@ def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
         return
     if not ctx.obj["config"].has_sources:
         raise ConfigError("no sources to sync: list them in niche.toml, or name one, e.g. `niche sync git PATH`")
-    _run(ctx, lambda community: None, max_wait)
+    run_sync(ctx, lambda community: None, max_wait)
 
 
 @sync_app.command("git")
@@ -75,7 +75,7 @@ def sync_git(
     ],
 ) -> None:
     """Ingest commits from git repositories (only what is new since the last sync)."""
-    _run(ctx, lambda community: [repo for path in paths for repo in community.git(path)])
+    run_sync(ctx, lambda community: [repo for path in paths for repo in community.git(path)])
 
 
 @sync_app.command("gerrit")
@@ -93,7 +93,8 @@ def sync_gerrit_command(
     Anonymous for public servers; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD (an HTTP password)
     for private ones.
     """
-    _run(ctx, lambda community: [community.gerrit(url, p, since) for p in (project or [None])], max_wait)
+    projects: list[str | None] = [*project] if project else [None]  # None: every project
+    run_sync(ctx, lambda community: [community.gerrit(url, p, since) for p in projects], max_wait)
 
 
 @sync_app.command("gerrit-export")
@@ -105,7 +106,7 @@ def sync_gerrit_export(
     ],
 ) -> None:
     """Ingest changes from a Gerrit query export (JSON lines), e.g. what an administrator ran over SSH."""
-    _run(ctx, lambda community: [community.gerrit_export(f) for f in files])
+    run_sync(ctx, lambda community: [community.gerrit_export(f) for f in files])
 
 
 @sync_app.command("gerrit-file")
@@ -124,7 +125,7 @@ def sync_gerrit_file(
     Votes are read from DETAILED_LABELS and from the messages in every wording Gerrit has used
     ("Looks good to me (core reviewer)", "Code-Review+2", ...); a wording niche cannot read is
     listed, never guessed."""
-    _run(ctx, lambda community: [community.gerrit_file(f, url) for f in files])
+    run_sync(ctx, lambda community: [community.gerrit_file(f, url) for f in files])
 
 
 @sync_app.command("github")
@@ -136,7 +137,7 @@ def sync_github_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest pull requests, reviews and comments from GitHub (token from GITHUB_TOKEN, optional)."""
-    _run(ctx, lambda community: [community.github(r, since, False, api_url) for r in repos], max_wait)
+    run_sync(ctx, lambda community: [community.github(r, since, False, api_url) for r in repos], max_wait)
 
 
 @sync_app.command("github-issues")
@@ -148,7 +149,27 @@ def sync_github_issues_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest GitHub issues: who opened, commented, and triaged them (labels, assignees, closing, reopening)."""
-    _run(ctx, lambda community: [community.github(r, since, True, api_url) for r in repos], max_wait)
+    run_sync(ctx, lambda community: [community.github(r, since, True, api_url) for r in repos], max_wait)
+
+
+@sync_app.command("gitlab")
+def sync_gitlab_command(
+    ctx: typer.Context,
+    projects: Annotated[list[str], typer.Argument(help="GROUP/PROJECT ... (subgroups too).")],
+    since: SinceOption = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option("--api-url", envvar="CI_API_V4_URL", help="A self-hosted server: https://HOST (or its /api/v4)."),
+    ] = None,
+    issues: Annotated[
+        bool, typer.Option("--issues/--no-issues", help="The issues too, not only the merge requests.")
+    ] = True,
+    max_wait: MaxWaitOption = 3600,
+) -> None:
+    """Ingest GitLab merge requests (versions, approvals, review notes, merges) and issues (notes and
+    triage: labels, assignees, milestones, closing); token from GITLAB_TOKEN, optional."""
+    run_sync(ctx, lambda community: [community.gitlab(p, since, kind, api_url) for p in projects
+                                 for kind in ((False, True) if issues else (False,))], max_wait)  # fmt: skip
 
 
 @sync_app.command("mail")
@@ -168,7 +189,7 @@ def sync_mail_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest mailing-list posts: who started threads, who replied, answered questions, sent patches."""
-    _run(ctx, lambda community: [community.mail(loc, list_name, since) for loc in locations], max_wait)
+    run_sync(ctx, lambda community: [community.mail(loc, list_name, since) for loc in locations], max_wait)
 
 
 @sync_app.command("launchpad")
@@ -180,7 +201,7 @@ def sync_launchpad_command(
     max_wait: MaxWaitOption = 3600,
 ) -> None:
     """Ingest Launchpad bugs: reports, comments, and triage (status, importance, assignee, tags, duplicates)."""
-    _run(ctx, lambda community: [community.launchpad(p, since, api_url) for p in projects], max_wait)
+    run_sync(ctx, lambda community: [community.launchpad(p, since, api_url) for p in projects], max_wait)
 
 
 @sync_app.command("irc")
@@ -193,7 +214,7 @@ def sync_irc_command(
     tz: Annotated[str, typer.Option("--tz", help="Timezone of times logged without an offset.")] = "UTC",
 ) -> None:
     """Ingest IRC logs (Supybot/Limnoria, MeetBot, irssi, WeeChat, ZNC): talk, answers, meetings, actions."""
-    _run(ctx, lambda community: [community.irc(p, channel, tz) for p in paths])
+    run_sync(ctx, lambda community: [community.irc(p, channel, tz) for p in paths])
 
 
-posts.register(sync_app, _run)
+posts.register(sync_app, run_sync)

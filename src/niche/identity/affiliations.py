@@ -53,11 +53,13 @@ def periods_from_seen(seen: Iterable[Seen], reason: str = "email domain") -> lis
         else:
             runs.append([s.org, s.day, s.day, min(s.since, s.day)])
     periods: list[Period] = []
+    previous_end: datetime | None = None  # a period starts no earlier than the one before ends
     for org, _, last, since in runs:
         start = _midnight(since)
-        if periods and start < periods[-1].end:
-            start = periods[-1].end
-        periods.append(Period(org, start, _midnight(last) + timedelta(days=1), reason))
+        if previous_end and start < previous_end:
+            start = previous_end
+        previous_end = _midnight(last) + timedelta(days=1)
+        periods.append(Period(org, start, previous_end, reason))
     return periods
 
 

@@ -49,7 +49,7 @@ class State:
     periods (org, start), the people marked as bots."""
 
     person_of: Mapping[str, str]
-    periods: Mapping[str, set[tuple[str, datetime | None]]]
+    periods: Mapping[str, set[tuple[str | None, datetime | None]]]
     bots: set[str]
 
     @classmethod
@@ -107,14 +107,14 @@ def automatic(
             why = "kept apart by a correction" if held else "the evidence that joined them is gone"
             add("split", [firsts[0], other], f"{label(firsts[0])} and {label(other)} are no longer one person", why)
     for root, found in periods.items():  # a person's id is their first identity's
-        old = before.periods.get(before.person_of.get(root, ""), set())
+        had = before.periods.get(before.person_of.get(root, ""), set())
         now_held = {(p.org, p.start) for p in found}
         for p in found:
-            if (p.org, p.start) not in old:
+            if (p.org, p.start) not in had:
                 span = f"{_day(p.start, 'ever')} to {_day(p.end, 'now')}"
                 add("affiliation", [root], f"{names[root]} worked for {p.org} from {span}", p.reason,
                     {"org": p.org, "from": _day(p.start), "until": _day(p.end), "found": True})  # fmt: skip
-        for org, start in old - now_held:
+        for org, start in had - now_held:
             what = f"{names[root]} no longer counted at {org} from {_day(start, 'ever')}"
             why = "the addresses that showed it are gone, or a correction says otherwise"
             add("affiliation", [root], what, why, {"org": org, "from": _day(start)})
@@ -205,9 +205,9 @@ def withhold(store: Store, opted_out: set[str]) -> None:
 
 def selector_of(store: Store, key: str) -> str:
     """How a correction names an identity: its address, its account, or its id."""
-    email, kind, username = store.con.execute(
+    email, kind, username = store.one(
         "SELECT email, source_kind, username FROM identities WHERE identity_id = ?", [key]
-    ).fetchone()
+    )
     email = norm.canonical_email(email)
     if email and not norm.is_placeholder_email(email):
         return email
@@ -232,13 +232,15 @@ def listed(store: Store, person_id: str | None = None, limit: int = 50) -> list[
 
 def find(store: Store, prefix: str) -> LogEntry:
     rows = store.con.execute(
-        "SELECT * FROM people_log WHERE entry_id LIKE ? || '%'", [prefix.strip().lstrip("#")]
+        """SELECT entry_id, happened_at, action, subject, what, why, by_whom, origin, data, active FROM people_log
+           WHERE entry_id LIKE ? || '%'""",
+        [prefix.strip().lstrip("#")],
     ).fetchall()
     if len(rows) != 1:
         found = "no log entry" if not rows else "more than one log entry"
         raise NotFoundError(f"{prefix}: {found} has that id (see `niche people log`)")
-    *head, data, active = rows[0]
-    return LogEntry(*head, json.loads(data or "{}"), active)
+    entry, at, action, subject, what, why, by, origin, data, active = rows[0]
+    return LogEntry(entry, at, action, subject, what, why, by, origin, json.loads(data or "{}"), active)
 
 
 def revert(store: Store, overrides: Overrides, entry: LogEntry, by: str | None, why: str | None) -> str:

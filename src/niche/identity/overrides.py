@@ -212,7 +212,8 @@ class Overrides:
         where the entry says the employer is not known."""
         stated: dict[str, list[Period]] = {}
         for entry in self.affiliations:
-            period = Period(entry["org"] or None, _moment(entry.get("from")), _moment(entry.get("until")), "stated")
+            reason = f"stated by {entry['by']}" if entry.get("by") else "stated"  # SortingHat's, a person's
+            period = Period(entry["org"] or None, _moment(entry.get("from")), _moment(entry.get("until")), reason)
             for key in index.select(entry["identity"])[:1]:
                 stated.setdefault(key, []).append(period)
         return stated
@@ -284,13 +285,15 @@ def _entry_problems(kind: str, entry: dict[str, Any]) -> Iterator[str]:
             yield f"{key}: a string"
     if "bot" in entry and not isinstance(entry["bot"], bool):
         yield "bot: true or false"
-    moments = {}
+    moments: dict[str, datetime] = {}
     for key in ("from", "until", "at"):
         if key in entry:
             try:
-                moments[key] = _moment(entry[key])
+                moment = _moment(entry[key])
             except (TypeError, ValueError):
                 yield f"{key}: a date, YYYY-MM-DD"
+            else:
+                moments.update({key: moment} if moment else {})
     if "from" in moments and "until" in moments and moments["from"] >= moments["until"]:
         yield "from: before until"
 
@@ -300,7 +303,9 @@ def load_overrides(path: Path, included: Iterable[Path] = ()) -> Overrides:
     the community's files read before it. A file with a mistake is an error naming its line."""
     community = tuple(_read(p) for p in included)
     if not path.is_file():
-        return Overrides(path, tomlkit.document().add(tomlkit.comment(HEADER)), community)
+        document = tomlkit.document()
+        document.add(tomlkit.comment(HEADER))
+        return Overrides(path, document, community)
     return Overrides(path, _read(path).document, community)
 
 

@@ -17,6 +17,7 @@ from niche.identity import log
 from niche.identity import normalize as norm
 from niche.identity.affiliations import Period, Seen, periods_from_seen, with_stated
 from niche.identity.bots import ci_by_behaviour
+from niche.identity.guards import guards_between
 from niche.identity.mailmap import Mailmap, mailmap_evidence
 from niche.identity.organisations import shipped
 from niche.identity.overrides import Overrides, SelectorIndex
@@ -76,19 +77,21 @@ def _people_of(store: Store, keys: list[str], by: str = "identity_id") -> list[s
 
 
 def _describe_people(store: Store, people: list[str]) -> list[tuple[str, str]]:
-    """(person id, a line telling them apart) for each person."""
+    """(person id, a line telling them apart: employers, years, contributions, sources) for each."""
     rows = store.con.execute(
-        """SELECT p.person_id, p.name, count(DISTINCT pi.identity_id), count(a.identity_id), max(a.occurred_at),
-                  string_agg(DISTINCT i.source_kind, ', ' ORDER BY i.source_kind)
+        """SELECT p.person_id, p.name, count(a.identity_id), min(a.occurred_at), max(a.occurred_at),
+                  string_agg(DISTINCT i.source_kind, ', ' ORDER BY i.source_kind),
+                  (SELECT string_agg(org, ' then ' ORDER BY valid_from) FROM affiliations f
+                   WHERE f.person_id = p.person_id)
            FROM people p JOIN person_identities pi USING (person_id) JOIN identities i USING (identity_id)
            LEFT JOIN activities a ON a.identity_id = pi.identity_id
            WHERE p.person_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY p.person_id, p.name""",
         [people],
     ).fetchall()
     said = {
-        p: f"{name} ({contributions:,} contributions, last {last:%Y-%m-%d}, in {kinds})" if last
-        else f"{name} (no contributions; in {kinds})"
-        for p, name, _, contributions, last, kinds in rows
+        p: f"{name} ({orgs or 'no employer known'}; {first:%Y}-{last:%Y}; {contributions:,} contributions in {kinds})"
+        if last else f"{name} (no contributions; in {kinds})"
+        for p, name, contributions, first, last, kinds, orgs in rows
     }  # fmt: skip
     return [(p, said.get(p, p)) for p in people]
 
@@ -161,9 +164,11 @@ def _mailmap_evidence(store: Store, identities: list[Identity]) -> tuple[dict[st
 
 def _override_evidence(overrides: Overrides, index: SelectorIndex) -> list[Evidence]:
     evidence = []
-    for selectors in overrides.merges:
-        keys = [key for selector in selectors for key in index.select(selector)]
-        evidence += [Evidence(keys[0], k, "override", f"merged by the user: {', '.join(selectors)}") for k in keys[1:]]
+    for merge in (c for c in overrides.entries() if c.kind == "merge"):
+        keys = [key for selector in merge.selectors for key in index.select(selector)]
+        said = f"merged by {merge.values.get('by') or 'the user'}: {', '.join(merge.selectors)}"
+        said += f" ({merge.values['why']})" if merge.values.get("why") else ""
+        evidence += [Evidence(keys[0], k, "override", said) for k in keys[1:]]
     return evidence
 
 
@@ -213,7 +218,8 @@ def _affiliations(
     seen: dict[str, list[Seen]] = defaultdict(list)
     for key, since, day in store.con.execute(_SEEN).fetchall():
         if key in resolution.person_of:
-            org = domain_org[key] and orgs.employer(domain_org[key], datetime(day.year, day.month, day.day))
+            named = domain_org[key]
+            org = named and orgs.employer(named, datetime(day.year, day.month, day.day))
             seen[resolution.person_of[key]].append(Seen(day, since, org))
     stated: dict[str, list[Period]] = defaultdict(list)
     for key, periods in overrides.stated_periods(index).items():
@@ -302,7 +308,7 @@ def _write(
 class Why:
     """Why two identities are one person: the chain of evidence, step by step (identity, rule,
     identity, detail; empty for the same identity); or, when they are two people (chain None),
-    what keeps them apart."""
+    what keeps them apart (a correction, a split, or the resolver's guard) and what would join them."""
 
     chain: list[tuple[str, str, str, str]] | None
     held_apart: list[str]
@@ -317,7 +323,7 @@ def why(store: Store, first: str, second: str) -> Why:
     rows = store.con.execute("SELECT a, b, rule, detail FROM identity_evidence WHERE held_apart_by IS NULL").fetchall()
     chain = explain([Evidence(*row) for row in rows], a[0], b[0])
     if chain is None:
-        return Why(None, kept_apart(store, a[0], b[0]))
+        return Why(None, apart_because(store, a[0], b[0], first, second))
     label = "source_kind || ' ' || coalesce(name, username, '?')"
     labels = dict(store.con.execute(f"SELECT identity_id, {label} FROM shown_identities").fetchall())
     return Why([(labels[e.a], e.rule, labels[e.b], e.detail) for e in chain], [])
@@ -344,6 +350,40 @@ def kept_apart(store: Store, a: str, b: str) -> list[str]:
         said = f"kept apart by {by} on {at:%Y-%m-%d} (log entry {entry}{undone})" + (f": {why}" if why else "")
         lines += [said, f"  the evidence that would join them: {rule}: {detail}"]
     return list(dict.fromkeys(lines))
+
+
+def apart_because(store: Store, a: str, b: str, said_a: str, said_b: str) -> list[str]:
+    """Why identities a and b (named by the user as said_a, said_b) are two people: the correction
+    that keeps them apart, else the resolver's guard that did; and what evidence would join them."""
+    held = kept_apart(store, a, b) + _split_off(store, a, b, said_a, said_b)
+    if held:
+        return held
+    sides = []
+    for key in (a, b):
+        person = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [key]).fetchone()
+        keys = {k for (k,) in store.con.execute(
+            "SELECT identity_id FROM person_identities WHERE person_id = ?", [person[0]]).fetchall()}  # fmt: skip
+        bot = store.con.execute("SELECT is_bot FROM people WHERE person_id = ?", [person[0]]).fetchone()[0]
+        sides.append(([i for i in load_identities(store) if i.key in keys], bool(bot)))
+    return guards_between(sides[0][0], sides[1][0], said_a, said_b, (sides[0][1], sides[1][1]))
+
+
+def _split_off(store: Store, a: str, b: str, said_a: str, said_b: str) -> list[str]:
+    """The splits by hand of either person's identities: only a merge by hand joins those again."""
+    rows = store.con.execute(
+        """SELECT entry_id, by_whom, happened_at, why, what FROM people_log
+           WHERE action = 'split' AND origin <> 'automatic' AND active
+             AND list_has_any(subject, (SELECT list(identity_id) FROM person_identities WHERE person_id IN
+                 (SELECT person_id FROM person_identities WHERE identity_id IN (?, ?))))
+           ORDER BY happened_at, entry_id""",
+        [a, b],
+    ).fetchall()
+    lines = []
+    for entry, by, at, why, what in rows:
+        merge = f"`niche people merge {said_a} {said_b}`"
+        lines += [f"{what} by {by} on {at:%Y-%m-%d} (log entry {entry})" + (f": {why}" if why else ""),
+                  f"  what would join them: `niche people revert {entry}`, or {merge}"]  # fmt: skip
+    return lines
 
 
 @dataclass(frozen=True)
@@ -392,4 +432,5 @@ def person_details(store: Store, person_id: str) -> PersonDetails | None:
         "SELECT org, valid_from, valid_until, reason FROM affiliations WHERE person_id = ? ORDER BY valid_from",
         [person_id],
     ).fetchall()
-    return PersonDetails(person_id, *found, identities=identities, periods=periods)
+    name, is_bot, email = found
+    return PersonDetails(person_id, name, is_bot, email, identities=identities, periods=periods)

@@ -386,12 +386,12 @@ def _handles(prepared: list[_Prepared], name_words: set[str]) -> Iterator[Eviden
                 if handle not in name_words:
                     owners[handle].append(p)
     for p in prepared:
-        mine = {p.mailbox, (p.ident.username or "").lower(), norm.github_login_of(p.email)}
+        said = (p.mailbox, (p.ident.username or "").lower(), norm.github_login_of(p.email))
+        mine = {handle for handle in said if handle}
         if len(p.tokens) == 1:
             mine.add(p.tokens[0])  # a login typed as the name: "JoryKlaverstijn"
-        mine -= {None, ""}
         for handle in mine:
-            candidates = owners.get(handle, ())  # type: ignore[arg-type]
+            candidates = owners.get(handle, ())
             if len(handle) < 5 or handle in norm.ROLE_LOCAL_PARTS or not candidates:
                 continue
             if len({c.full_name for c in candidates}) > 1 and not _one_name(candidates):

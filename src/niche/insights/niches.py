@@ -152,7 +152,7 @@ def _spread(ranked: list[Opportunity], limit: int) -> list[Opportunity]:
     by_kind: dict[str, list[Opportunity]] = {}
     for o in ranked:
         by_kind.setdefault(o.kind, []).append(o)
-    spread = []
+    spread: list[Opportunity] = []
     while len(spread) < limit and any(by_kind.values()):
         for kind in list(by_kind):
             if by_kind[kind] and len(spread) < limit:

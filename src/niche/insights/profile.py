@@ -16,6 +16,7 @@ from typing import Any
 
 from niche import metrics
 from niche.identity.people import PersonDetails, person_details, shown_email, shown_identity
+from niche.insights.namesakes import Namesake, namesakes
 from niche.insights.signals import Signal, risks
 from niche.store import Store
 
@@ -35,6 +36,7 @@ class Profile:
     review_depth: dict[str, Any] | None  # reviewer_depth.sql, their row
     recent: list[dict[str, Any]]  # person_recent.sql: their latest contributions, with links
     signals: tuple[Signal, ...] = field(default=())
+    namesakes: tuple[Namesake, ...] = field(default=())  # others shown by the same name, kept apart
 
     @property
     def person_id(self) -> str:
@@ -73,7 +75,7 @@ class Profile:
             "affiliations": d.periods, "first_month": self.first_month, "last_month": self.last_month,
             "roles_by_year": self.roles_by_year, "areas": self.areas, "coworkers": self.coworkers,
             "review_depth": self.review_depth, "recent": self.recent,
-            "signals": [vars(s) for s in self.signals],
+            "signals": [vars(s) for s in self.signals], "namesakes": [vars(n) for n in self.namesakes],
         }  # fmt: skip
 
 
@@ -122,6 +124,7 @@ class Profiles:
             review_depth=self.depth().get(person_id),
             recent=metrics.run(self.store, "person_recent", **one, limit=RECENT_WORK),
             signals=self.signals().get(person_id, ()),
+            namesakes=tuple(self._once("namesakes", lambda: namesakes(self.store, self.as_of)).get(person_id, [])[1:]),
         )
 
     def _once(self, name: str, compute: Callable[[], Any]) -> Any:

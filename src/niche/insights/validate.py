@@ -84,15 +84,15 @@ def backtest(
 ) -> Backtest:
     """Dates every `every_months` from 15 months after the first contribution (a full baseline)
     to `horizon_months` before the last one (a full outcome)."""
-    first, last = store.con.execute("SELECT min(occurred_at), max(occurred_at) FROM person_activities").fetchone()
+    first, last = store.one("SELECT min(occurred_at), max(occurred_at) FROM person_activities")
     if first is None:
         raise NicheError("the store has no contributions to backtest on; run niche sync first")
-    (dates,) = store.con.execute(
+    dates = store.value(
         """SELECT coalesce(generate_series($first + to_months($history), $last - to_months($horizon),
                                            to_months($every)), [])""",
         {"first": first, "last": last, "every": every_months, "history": RECENT_MONTHS + BASELINE_MONTHS,
          "horizon": horizon_months},
-    ).fetchone()  # fmt: skip
+    )  # fmt: skip
     if not dates:
         raise NicheError(f"the store's history ({first:%Y-%m-%d} to {last:%Y-%m-%d}) is too short to backtest")
     samples = []

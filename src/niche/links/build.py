@@ -38,6 +38,9 @@ PROVIDERS: list[Provider] = [
         "changes",
         """SELECT c.source, c.item_id, 'change', c.subject, c.url, c.created_at, c.owner_id,
                   list_filter([CASE WHEN c.platform = 'gerrit' THEN 'gerrit:' || c.host || '/' || c.number
+                                    WHEN c.platform = 'gitlab'
+                                    THEN 'gitlab:' || lower(regexp_extract(c.url, '^[a-z]+://([^/:]+)', 1)) || '/'
+                                         || lower(c.project) || '!' || c.number
                                     ELSE 'github:' || lower(c.project) || '#' || c.number END,
                                'change-id:' || c.change_id], lambda k: k IS NOT NULL),
                   concat_ws(chr(10), c.description,
@@ -49,6 +52,9 @@ PROVIDERS: list[Provider] = [
         "bugs",
         """SELECT b.source, b.item_id, 'bug', b.title, b.url, b.created_at, b.owner_id,
                   [CASE WHEN b.tracker = 'launchpad' THEN 'lp-bug:' || b.number
+                        WHEN b.tracker = 'gitlab'
+                        THEN 'gitlab:' || lower(regexp_extract(b.url, '^[a-z]+://([^/:]+)', 1)) || '/'
+                             || lower(b.project) || '#' || b.number
                         ELSE 'github:' || lower(b.project) || '#' || b.number END],
                   concat_ws(chr(10), b.title, b.description)
            FROM bugs b""",

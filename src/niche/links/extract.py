@@ -7,6 +7,8 @@ meet at `lp-bug:1234567` whatever the spelling. Keys:
     change-id:I<40 hex>           Gerrit Change-Id
     gerrit:<host>/<number>        a Gerrit change URL (any of Gerrit's URL shapes)
     github:<owner>/<repo>#<n>     a GitHub issue or pull request (they share numbers)
+    gitlab:<host>/<project>!<n>   a GitLab merge request (<project> with its groups, lower case)
+    gitlab:<host>/<project>#<n>   a GitLab issue
     lp-bug:<n>                    a Launchpad bug (trailers, "LP #n", bug URLs)
     commit:<40 hex>               a full commit hash (reverts, cherry-picks, plain mentions)
     message-id:<id>               an email Message-ID (without angle brackets)
@@ -81,6 +83,9 @@ def _url_ref(url: str) -> Ref | None:
         if parts[3].isdigit():
             return Ref(f"github:{parts[0]}/{parts[1]}#{parts[3]}".lower(), "url")
         return None
+    gitlab = _gitlab_ref(host, parts)
+    if gitlab:
+        return gitlab
     if host.endswith("launchpad.net"):
         if "+bug" in parts and parts.index("+bug") + 1 < len(parts) and parts[parts.index("+bug") + 1].isdigit():
             return Ref(f"lp-bug:{parts[parts.index('+bug') + 1]}", "url")
@@ -98,6 +103,22 @@ def _url_ref(url: str) -> Ref | None:
         return Ref(f"list-archive:{_normal_url(split)}", "url")
     if "eavesdrop" in host or "/irclogs/" in split.path or "/meetings/" in split.path:
         return Ref(f"irc-log:{_normal_url(split)}", "url")
+    return None
+
+
+def _gitlab_ref(host: str, parts: list[str]) -> Ref | None:
+    """A GitLab merge request or issue URL: /GROUP/PROJECT/-/merge_requests/N (and /issues/N);
+    before GitLab 12 without the "/-", which is read only on a host named gitlab (other forges
+    have /issues/N too)."""
+    for i in range(2, len(parts) - 1):
+        what, number = parts[i], parts[i + 1]
+        if what not in ("merge_requests", "issues") or not number.isdigit():
+            continue
+        dashed = parts[i - 1] == "-"
+        project = parts[: i - 1] if dashed else parts[:i]
+        if len(project) >= 2 and (dashed or what == "merge_requests" or "gitlab" in host):
+            sign = "!" if what == "merge_requests" else "#"
+            return Ref(f"gitlab:{host}/{'/'.join(project).lower()}{sign}{number}", "url")
     return None
 
 
@@ -149,6 +170,8 @@ _KEY_URLS = (
     (re.compile(r"lp-bug:(\d+)"), "https://bugs.launchpad.net/bugs/{0}"),
     (re.compile(r"gerrit:([^/]+)/(\d+)"), "https://{0}/{1}"),
     (re.compile(r"github:([^/]+/[^#]+)#(\d+)"), "https://github.com/{0}/issues/{1}"),
+    (re.compile(r"gitlab:([^/]+/[^!#]+)!(\d+)"), "https://{0}/-/merge_requests/{1}"),
+    (re.compile(r"gitlab:([^/]+/[^!#]+)#(\d+)"), "https://{0}/-/issues/{1}"),
     (re.compile(r"story:(\d+)"), "https://storyboard.openstack.org/#!/story/{0}"),
     (re.compile(r"phabricator:(T\d+)"), "https://phabricator.wikimedia.org/{0}"),
     (re.compile(r"(?:list-archive|irc-log):(.+)"), "https://{0}"),

@@ -53,7 +53,7 @@ def query_patterns(query: str) -> list[str]:
         return [f"change-id:{q}"]
     if re.fullmatch(r"#?\d+", q):  # a number: a bug, change, issue or story (or a hash's prefix)
         n = q.lstrip("#")
-        numbered = [f"lp-bug:{n}", f"gerrit:%/{n}", f"github:%#{n}", f"story:{n}"]
+        numbered = [f"lp-bug:{n}", f"gerrit:%/{n}", f"github:%#{n}", f"gitlab:%!{n}", f"gitlab:%#{n}", f"story:{n}"]
         return numbered + ([f"commit:{n}%"] if len(n) >= 7 else [])
     if re.fullmatch(r"[0-9a-fA-F]{7,40}", q):
         return [f"commit:{q.lower()}%"]
@@ -151,7 +151,7 @@ def _describe(store: Store, via: dict[tuple[str, str], set[str]]) -> list[TrailI
     finally:
         store.con.unregister("_niche_items")
     return [
-        TrailItem(*row, via=tuple(sorted(via[(row[0], row[2])])),
-                  outside=tuple((key, key_url(key)) for key in outside.get((row[0], row[2]), ())))
-        for row in rows
+        TrailItem(source, name, item_id, kind, title, url, at, person, via=tuple(sorted(via[(source, item_id)])),
+                  outside=tuple((key, key_url(key)) for key in outside.get((source, item_id), ())))
+        for source, name, item_id, kind, title, url, at, person in rows
     ]  # fmt: skip

@@ -40,6 +40,8 @@ REPORTS: dict[str, ReviewReport] = {
                              "ranked only within cores or within other reviewers"),
     "timing": ReviewReport("reviews_timing", "time to first human review and time to merge, per project and cycle"),
     "employers": ReviewReport("reviews_employers", "review share per employer of the day, per project and cycle"),
+    "commits": ReviewReport("reviews_commits", "merged changes that found the commit they became in git (by "
+                            "Change-Id and project), per project and cycle"),
     "punchcard": ReviewReport("punchcard", "hour by weekday of one person's activity in their own timezone "
                               "offset (here on code review; `niche people punchcard` has all of it)",
                               needs_person=True),
@@ -60,7 +62,7 @@ def known_project(store: Store, project: str | None) -> str | None:
 
 def newest_review(store: Store) -> datetime | None:
     """The newest activity on any change: what 'now' means for data that ended in the past."""
-    return store.con.execute("SELECT max(occurred_at) FROM review_events").fetchone()[0]
+    return store.value("SELECT max(occurred_at) FROM review_events")
 
 
 def run_report(

@@ -82,7 +82,5 @@ def data_window(store: Store, as_of: datetime | None = None) -> DataWindow:
     """The store's date range and the as-of day: `as_of` if given, else the newest activity (never
     later than now: a commit dated in the future by a wrong clock is not "the newest data")."""
     now = now_utc()
-    first, last = store.con.execute(
-        "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE occurred_at <= ?", [now]
-    ).fetchone()
+    first, last = store.one("SELECT min(occurred_at), max(occurred_at) FROM activities WHERE occurred_at <= ?", [now])
     return DataWindow(first, last, as_of or last or now, asked=as_of is not None)

@@ -94,7 +94,8 @@ class AskbotReader:
 
 def page_count(html: str) -> int:
     paginator = BeautifulSoup(html, "html.parser").select_one("div.paginator")
-    return int(paginator.get("data-num-pages") or 1) if paginator else 1
+    pages = paginator.get("data-num-pages") if paginator else None
+    return int(pages) if isinstance(pages, str) and pages else 1
 
 
 def parse_question_page(html: str) -> dict[str, Any]:
@@ -114,8 +115,7 @@ def parse_question_page(html: str) -> dict[str, Any]:
 
 
 def _is_question(div: Tag) -> bool:
-    classes = div.get("class") or []
-    return any("question" in c for c in classes)
+    return any("question" in c for c in div.get_attribute_list("class") if c)
 
 
 def parse_answers(html: str) -> list[dict[str, Any]]:

@@ -90,6 +90,8 @@ class DiscourseReader:
 def topic_thread(topic: dict[str, Any], host: str) -> Thread:
     """The posts of one topic (niche's reader or Perceval's discourse backend alike)."""
     tid = ident(topic["id"])
+    if tid is None:
+        raise ValueError("a topic without an id")
     thread = f"topic/{tid}"
     base = f"https://{host}/t/{topic.get('slug') or 'topic'}/{tid}"
     tags = tuple(t["name"] if isinstance(t, dict) else str(t) for t in topic.get("tags") or ())

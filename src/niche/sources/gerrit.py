@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import httpx
+
 from niche.errors import SourceError
 from niche.sources.bounds import SUBJECT_LIMIT, bounded
 from niche.sources.changes import Account, Change, Event, epoch
@@ -66,11 +68,11 @@ def from_ssh(record: dict[str, Any]) -> Change:
         for approval in ps.get("approvals") or []:
             # --all-approvals lists a vote Gerrit copied onto a rebased patch set again, with the
             # time it was first given: one vote, kept under the patch set it was cast on.
-            key = ((approval.get("by") or {}).get("username"), approval.get("type"), str(approval.get("value")),
-                   approval.get("grantedOn"))  # fmt: skip
-            if key in seen_approvals:
+            vote = ((approval.get("by") or {}).get("username"), approval.get("type"), str(approval.get("value")),
+                    approval.get("grantedOn"))  # fmt: skip
+            if vote in seen_approvals:
                 continue
-            seen_approvals.add(key)
+            seen_approvals.add(vote)
             events.append(
                 Event("vote", _account(approval.get("by")), approval.get("grantedOn"), number,
                       label=approval.get("type"), value=int(approval.get("value", 0)))
@@ -231,8 +233,8 @@ def fetch_changes(client: HttpClient, query: str, host: str) -> Iterator[tuple[C
     """Every change matching query, newest first, with its inline comments (one request each)."""
     start = 0
     while True:
-        params = [("q", query), ("n", str(PAGE_SIZE)), ("S", str(start))] + [("o", o) for o in REST_OPTIONS]
-        response = client.get("/changes/", params=params)
+        params = (("q", query), ("n", str(PAGE_SIZE)), ("S", str(start)), *(("o", o) for o in REST_OPTIONS))
+        response = client.get("/changes/", params=httpx.QueryParams(params))  # "o" given many times
         try:
             page = parse_rest_json(response.text)
         except ValueError as exc:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit
 
 import ijson
@@ -31,7 +31,8 @@ def _open(path: Path) -> IO[bytes]:
     """The file's bytes, unzipped when it is gzip, positioned after any XSSI prefix and blank space."""
     with path.open("rb") as probe:
         zipped = probe.read(2) == GZIP_MAGIC
-    stream: IO[bytes] = gzip.open(path, "rb") if zipped else path.open("rb")  # noqa: SIM115 (the caller closes it)
+    # typeshed's GzipFile and BufferedReader are IO[bytes] in all but name; the caller closes it
+    stream = cast(IO[bytes], gzip.open(path, "rb") if zipped else path.open("rb"))  # noqa: SIM115
     head = stream.read(64)
     skip = len(head) - len(head.lstrip())
     if head[skip:].startswith(XSSI_PREFIX.encode()):

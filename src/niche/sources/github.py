@@ -93,6 +93,7 @@ class Issue:
     assignees: tuple[str, ...]
     url: str | None
     events: tuple[Event, ...]  # opened, comment, and the triage events above
+    tracker: str = "github"  # or "gitlab": the same shape, the tracker it was read from
 
 
 def issue_record(repo: str, issue: dict, comments: list, events: list) -> Issue:
@@ -138,10 +139,11 @@ class GitHubRepo:
         self.host = "github.com" if host == "api.github.com" else host
 
     def _pages(self, url: str, params: dict | None = None, headers: dict | None = None) -> Iterator[Any]:
-        while url:
-            response = self.client.get(url, params=params, headers=headers)
+        page: str | None = url
+        while page:
+            response = self.client.get(page, params=params, headers=headers)
             yield response
-            url = response.links.get("next", {}).get("url")
+            page = response.links.get("next", {}).get("url")
             params = headers = None  # the next link carries the query
 
     def _all(self, url: str) -> list[Any]:

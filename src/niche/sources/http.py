@@ -40,7 +40,7 @@ def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float
     """Seconds the server asks us to wait, or None when the answer is not a rate limit.
 
     429 always is; 403 is when it says so (GitHub's primary limit sends X-RateLimit-Remaining: 0,
-    its secondary limit a Retry-After).
+    its secondary limit a Retry-After; GitLab sends RateLimit-Remaining: 0 and RateLimit-Reset).
     """
     if response.status_code not in (403, 429):
         return None
@@ -53,9 +53,10 @@ def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float
             return max(0.0, parsedate_to_datetime(retry_after).timestamp() - now)
         except (TypeError, ValueError):
             pass
-    reset = response.headers.get("X-RateLimit-Reset")
-    if response.headers.get("X-RateLimit-Remaining") == "0" and reset and reset.isdigit():
-        return max(0.0, int(reset) - now) + 1
+    for prefix in ("X-RateLimit-", "RateLimit-"):  # GitHub's, and GitLab's (the IETF draft's names)
+        reset = response.headers.get(f"{prefix}Reset")
+        if response.headers.get(f"{prefix}Remaining") == "0" and reset and reset.isdigit():
+            return max(0.0, int(reset) - now) + 1
     return 60.0 if response.status_code == 429 else None
 
 

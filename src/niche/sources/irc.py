@@ -260,7 +260,8 @@ def _localise(when: datetime, offset: str | None, tz: tzinfo, body: str) -> tupl
         aware = when.replace(tzinfo=None) - timedelta(minutes=minutes)
         return aware, minutes, body
     local = when.replace(tzinfo=UTC if offset == "Z" else tz)
-    minutes = int(local.utcoffset().total_seconds() // 60) if local.utcoffset() else 0
+    shift = local.utcoffset()
+    minutes = int(shift.total_seconds() // 60) if shift else 0
     return local.astimezone(UTC).replace(tzinfo=None), minutes, body
 
 

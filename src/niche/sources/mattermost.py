@@ -39,7 +39,8 @@ def post_thread(post: dict[str, Any], channel: str, user: dict[str, Any] | None 
     author = Author(ident(post.get("user_id")), username, name, text_of(user.get("email")) or None, is_bot=bot)
     text = text_of(post.get("message"))
     root = ident(post.get("root_id"))
-    at, _ = when(post.get("create_at") / 1000 if isinstance(post.get("create_at"), int | float) else None)
+    created = post.get("create_at")
+    at, _ = when(created / 1000 if isinstance(created, int | float) else None)  # milliseconds
     mentions = tuple(dict.fromkeys(m.group(1) for m in _MENTION.finditer(text)))
     links = tuple(dict.fromkeys(m.group(0).rstrip(".,;:!?") for m in _URL.finditer(text)))
     return Thread(pid, "mattermost-post", [Post(pid, "message", author, at, root or pid, text, parent_id=root,

@@ -54,11 +54,20 @@ def post_sources(source: PostSource, client: ClientFactory) -> list[Threads]:
         raise unexpected(source.api_url or source.target, exc) from None
 
 
+def _whole(reads: Iterator[Read]) -> Callable[[dict[str, Any] | None], Iterator[Read]]:
+    """A reader that reads it all whatever the cursor (an export: the store finds what is new)."""
+
+    def read(cursor: dict[str, Any] | None) -> Iterator[Read]:
+        return reads
+
+    return read
+
+
 def _post_sources(source: PostSource, client: ClientFactory) -> list[Threads]:
     kind, target = source.kind, source.target
     if kind == "slack-export":
         where = str(Path(target).resolve())
-        return [Threads(f"slack:{channel}", "slack", name, where, lambda c, reads=reads: reads)
+        return [Threads(f"slack:{channel}", "slack", name, where, _whole(reads))
                 for channel, name, reads in slack.read_export(Path(target))]  # fmt: skip
     if kind not in SERVICES:
         raise SourceError(f"{kind}: not a kind of Q&A, forum or chat niche reads")

@@ -114,8 +114,8 @@ def when(value: object) -> tuple[int | None, int | None]:
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    offset = parsed.utcoffset()
-    return int(parsed.timestamp()), int(offset.total_seconds() // 60) if offset else 0
+    shift = parsed.utcoffset()
+    return int(parsed.timestamp()), int(shift.total_seconds() // 60) if shift else 0
 
 
 def _epoch_or_none(seconds: float) -> int | None:

@@ -33,11 +33,11 @@ def _issue(rows: Rows, source: str, issue: Issue, raw: bytes) -> None:
     item_id = str(issue.number)
 
     def person(account: Account | None) -> str | None:
-        return rows.identity("github", account.name, account.email, account.username) if account else None
+        return rows.identity(issue.tracker, account.name, account.email, account.username) if account else None
 
     security = any("security" in label.lower() for label in issue.labels)
-    rows.raw(source, item_id, "github-issue", raw)
-    rows.add("bugs", source=source, item_id=item_id, tracker="github", project=issue.repo, number=issue.number,
+    rows.raw(source, item_id, f"{issue.tracker}-issue", raw)
+    rows.add("bugs", source=source, item_id=item_id, tracker=issue.tracker, project=issue.repo, number=issue.number,
              title=issue.title, description=issue.body, owner_id=person(issue.author), created_at=issue.created,
              updated_at=issue.updated, status=issue.state, assignee=next(iter(issue.assignees), None),
              tags=list(issue.labels), security=security, private=False, url=issue.url)  # fmt: skip

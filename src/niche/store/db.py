@@ -81,7 +81,11 @@ class Store:
         self.path = Path(path) if path is not None else default_db_path()
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no niche database here yet; run `niche sync` or `niche analyze` first")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot make its folder ({exc.strerror}); nothing was written; "
+                             "give a path you can write with --db") from None  # fmt: skip
         self._con = connect(self.path, read_only, lock_wait() if wait is None else wait)
         self._con.execute("SET memory_limit = ?", [os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT])
         self._con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would cut into niche's output
@@ -93,6 +97,17 @@ class Store:
     def con(self) -> duckdb.DuckDBPyConnection:
         """The connection queries go through."""
         return self._con
+
+    def one(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> tuple[Any, ...]:
+        """The one row a query must return (an aggregate's); a StoreError naming the query if none."""
+        row = self._con.execute(sql, params).fetchone()
+        if row is None:
+            raise StoreError(f"no row from the query {' '.join(sql.split())[:100]}")
+        return row
+
+    def value(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> Any:
+        """An aggregate's value: the first column of the one row."""
+        return self.one(sql, params)[0]
 
     def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """A query's rows as dicts of column name to value."""
@@ -112,12 +127,9 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        exists = self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()[0]
-        if not exists:
+        if not self.value("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"):
             return 0
-        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        return int(self.value("SELECT coalesce(max(version), 0) FROM schema_version"))
 
     def _migrate(self, read_only: bool) -> None:
         current = self.schema_version()
@@ -305,13 +317,13 @@ class Store:
     def clear_quarantine(self, source: str | None = None, item_ids: Sequence[str] | None = None) -> int:
         """Forget set-aside input: all of it, one source's, or what some items of a source left there
         (their own entries and those of their parts, 'ITEM: line 12'); returns how many entries went."""
-        where, params = "WHERE true", []
+        where, params = "WHERE true", list[Any]()
         if source is not None:
             where, params = "WHERE source = ?", [source]
         if item_ids is not None:
             where += " AND list_has_any(?::VARCHAR[], [item_id, split_part(item_id, ': ', 1)])"
             params += [list(item_ids)]
-        return self.con.execute(f"DELETE FROM quarantine {where}", params).fetchone()[0]
+        return int(self.value(f"DELETE FROM quarantine {where}", params))  # DELETE returns its count
 
     def quarantine(self, source: str, item_id: str, location: str, error: str, payload: bytes | None) -> None:
         """Keep a bad item with its error, replacing an earlier quarantine of the same item."""
@@ -329,6 +341,35 @@ def lock_wait() -> float:
         raise ConfigError(f"NICHE_LOCK_WAIT={os.environ['NICHE_LOCK_WAIT']!r}: expected seconds, e.g. 30") from None
 
 
+# What DuckDB says when the file or the machine, not niche, is at fault: what to call it and what
+# the user can do. Every write is a transaction, so what was committed before is always kept.
+_FAILURES = (
+    (("no space left", "disk full", "file too large"), "the disk is full",
+     "everything written before is kept; free some space and run it again (a sync resumes where it stopped)"),
+    (("corrupt", "not a valid duckdb database", "could not read enough bytes"), "the database file is damaged",
+     "niche changed nothing in it; restore it from a backup, or sync into a new file with --db"),
+    (("permission denied", "read-only file system", "is a directory"), "the database cannot be written here",
+     "nothing was written; give a path you can write with --db"),
+)  # fmt: skip
+
+
+def storage_failure(path: Path | str, exc: BaseException) -> StoreError | None:
+    """The one-line StoreError for a DuckDB error the environment caused (a full disk, a damaged or
+    unwritable file, too little memory), or None for any other, which is a bug worth its traceback."""
+    if not isinstance(exc, duckdb.Error):
+        return None
+    said = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    for words, what, todo in _FAILURES:
+        if any(word in said.lower() for word in words):
+            return StoreError(f"{path}: {what} ({said}); {todo}")
+    if isinstance(exc, duckdb.OutOfMemoryException):
+        limit = os.environ.get("NICHE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+        return StoreError(f"{path}: out of memory ({said}); give DuckDB more than {limit} with NICHE_MEMORY_LIMIT")
+    if isinstance(exc, duckdb.IOException | duckdb.FatalException):
+        return StoreError(f"{path}: {said}")
+    return None
+
+
 def connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """Open path, waiting up to `wait` seconds while another process holds it (a sync writing, or a
     server copying its snapshot); then a StoreError that says so."""
@@ -339,7 +380,7 @@ def connect(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnecti
             return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
-                raise StoreError(f"{path}: cannot open the database: {exc}") from None
+                raise storage_failure(path, exc) or StoreError(f"{path}: cannot open the database: {exc}") from None
             if time.monotonic() + delay > deadline:
                 raise StoreError(
                     f"{path}: the database is in use by another niche process (a sync writing it); "

@@ -85,4 +85,4 @@ def fold_duplicates(store: Store) -> int:
         store.con.execute("DELETE FROM folded_items")
         for fold in FOLDS:
             store.con.execute(f"INSERT INTO folded_items {_folded(fold)}")
-        return store.con.execute("SELECT count(*) FROM folded_items").fetchone()[0]
+        return int(store.value("SELECT count(*) FROM folded_items"))

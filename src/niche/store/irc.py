@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from niche.sources import irc
 from niche.sources.contract import Item, Source
@@ -45,7 +46,7 @@ def _log(rows: Rows, source: str, item_id: str, data: bytes, log: irc.Log, chann
                  started_at=_epoch(m.started_at), ended_at=_epoch(m.ended_at), started_by=m.started_by,
                  chairs=m.chairs, participants=list(m.participants), topics=m.topics,
                  actions=[{"owners": owners, "text": text} for owners, text in m.actions], agreed=m.agreed)  # fmt: skip
-        credits = [("meeting.chaired", nick, {}) for nick in m.chairs]
+        credits: list[tuple[str, str, dict[str, Any]]] = [("meeting.chaired", nick, {}) for nick in m.chairs]
         credits += [("meeting.attended", nick, {"lines": n}) for nick, n in m.participants.items()]
         credits += [("meeting.action_owner", nick, {"action": text}) for owners, text in m.actions for nick in owners]
         for kind, nick, extra in credits:

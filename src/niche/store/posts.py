@@ -17,7 +17,7 @@ from niche.store.rows import Rows
 
 CHAT = frozenset({"slack", "mattermost", "zulip", "gitter"})
 FORUMS = frozenset({"askbot", "stackexchange", "discourse"})
-PLATFORMS = CHAT | FORUMS | {"feed"}
+PLATFORMS: frozenset[str] = CHAT | FORUMS | {"feed"}
 QUESTION_WINDOW_MINUTES = 30  # as for IRC: how long a chat question waits for its answer
 
 
@@ -119,6 +119,6 @@ def thread_posts(store: Store, source: str) -> int:
                      AND (t.answers_question IS DISTINCT FROM t.answers OR a.role IS NULL)""",
                 [source],
             )
-            return store.con.execute("SELECT count(*) FROM _niche_answers WHERE answers").fetchone()[0]
+            return int(store.value("SELECT count(*) FROM _niche_answers WHERE answers"))
         finally:
             store.con.execute("DROP TABLE IF EXISTS _niche_answers")

@@ -9,11 +9,26 @@ loop, `niche.store.sync`, calls it).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import pyarrow as pa
 
 from niche.sources.bounds import Cut, bounded
 from niche.store.db import identity_id, valid_epoch
+
+
+class Batch(Protocol):
+    """What a writer hands the sync loop for one batch of items: the identities and bots it saw,
+    and its rows per table (`Rows`, or a writer's own columns where speed asks for it)."""
+
+    @property
+    def identities(self) -> Mapping[str, tuple[str, str | None, str | None, str | None]]: ...
+
+    @property
+    def bots(self) -> set[str]: ...
+
+    def columns(self) -> Mapping[str, Mapping[str, Any]]: ...
 
 
 class Rows:

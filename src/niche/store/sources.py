@@ -34,7 +34,7 @@ def remove_source(store: Store, source: str) -> int:
     """Remove a source and everything that came from it; returns how many items it had. Call
     the derive steps after it (copies folded into its items come back then)."""
     with store.transaction():
-        items = store.con.execute("SELECT count(*) FROM raw_items WHERE source = ?", [source]).fetchone()[0]
+        items = int(store.value("SELECT count(*) FROM raw_items WHERE source = ?", [source]))
         mentioned = store.con.execute(
             "SELECT DISTINCT identity_id FROM stored.activities WHERE source = ?", [source]
         ).fetchall()

@@ -13,23 +13,25 @@ kind of item adds its writer there, and what must be rebuilt after its sync to F
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import closing
+from collections.abc import Callable, Generator, Mapping, Sequence
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from niche.errors import NicheError
+from niche.errors import NicheError, StoreError
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Gone, Item, Retain, Source, merge
 from niche.store import bugs, commits, irc, mail, posts, reviews
-from niche.store.db import Store
-from niche.store.rows import Rows
+from niche.store.db import Store, storage_failure
+from niche.store.rows import Batch
 
-Writer = Callable[[Source, Sequence[Item[Any]]], Rows]
+Writer = Callable[[Source, Sequence[Item[Any]]], Batch]
 WRITERS: dict[str, Writer] = {
     "git-log-record": commits.commit_rows,
     "gerrit-change": reviews.change_rows,
     "github-change": reviews.change_rows,
     "github-issue": bugs.issue_rows,
+    "gitlab-change": reviews.change_rows,
+    "gitlab-issue": bugs.issue_rows,
     "launchpad-bug": bugs.bug_rows,
     "mail-message": mail.message_rows,
     "irc-log": irc.log_rows,
@@ -100,7 +102,7 @@ class _Run:
     def __init__(self, store: Store, source: Source, progress: Progress | None):
         self.store, self.source, self.progress = store, source, progress
         self.before = store.cursor(source.id)
-        self.cursor: Cursor = copy.deepcopy(self.before) or {}
+        self.cursor: Cursor = copy.deepcopy(self.before) if self.before else {}
         self.after = copy.deepcopy(self.before)  # the cursor as last committed
         self.pending: dict[str, Item[Any]] = {}  # by id: a later copy of an item replaces an earlier one
         self.bad: list[BadRecord] = []
@@ -184,13 +186,23 @@ class SyncInterrupted(KeyboardInterrupt):
         self.result = result
 
 
+class SyncStopped(StoreError):
+    """The store itself failed during a sync (a full disk, a damaged file): no source could be
+    written after it, so the whole sync stops; `result` says what this source had written."""
+
+    def __init__(self, failure: StoreError, result: SyncResult):
+        super().__init__(f"{failure}. Of {result.label}, {result.written:,} {result.noun}(s) were stored before it")
+        self.result = result
+
+
 def sync(store: Store, source: Source, progress: Progress | None = None) -> SyncResult:
     """Bring one source up to date in the store; see the module's docstring for what it guarantees.
 
     A source that fails part way (a server gone, a repository unreadable, anything unexpected)
     does not raise: what it read before is committed and the result's `error` says what happened,
     so a caller syncing many sources goes on with the next; `result.check()` raises it instead.
-    Ctrl-C raises SyncInterrupted, after committing what was read.
+    Ctrl-C raises SyncInterrupted, after committing what was read; a store that cannot be written
+    (a full disk, a damaged file) raises SyncStopped, since no later source could be written either.
     """
     with store.transaction():
         store.register_source(source.id, source.kind, source.name, source.location, source.attrs())
@@ -199,14 +211,17 @@ def sync(store: Store, source: Source, progress: Progress | None = None) -> Sync
         progress(source.label, 0, None)
     things = source.read(copy.deepcopy(run.cursor), lambda: set(store.item_ids(source.id)))
     try:
-        with closing(things):
+        with closing(things) if isinstance(things, Generator) else nullcontext():  # its finally blocks run now
             for thing in things:
                 run.add(thing)
         run.commit()
     except KeyboardInterrupt:
         run.salvage()
         raise SyncInterrupted(run.result("interrupted")) from None
-    except Exception as exc:  # one source failing never stops the others (see the docstring)
+    except Exception as exc:  # one source failing never stops the others (see the docstring)...
+        failure = storage_failure(store.path, exc)
+        if failure is not None:  # ... but a store that cannot be written stops them all
+            raise SyncStopped(failure, run.result(str(failure), exc)) from None
         run.salvage()
         said = str(exc) if isinstance(exc, NicheError) else f"{source.label}: {type(exc).__name__}: {exc}"
         return run.result(said, exc)

@@ -184,14 +184,14 @@ class Guard:
         refused = self._refusal(request)
         if refused:
             return await refused(scope, receive, send)
-        remember = bool(self.token and request.query_params.get("token"))
+        remember = self.token if self.token and request.query_params.get("token") else None  # as a cookie
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
                 if remember:
                     cookie = Response()
-                    cookie.set_cookie(COOKIE, self.token, httponly=True, samesite="strict")
+                    cookie.set_cookie(COOKIE, remember, httponly=True, samesite="strict")
                     message["headers"] += [(k, v) for k, v in cookie.raw_headers if k == b"set-cookie"]
             await send(message)
 

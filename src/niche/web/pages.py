@@ -123,6 +123,7 @@ class Site:
             "recent": [tuple(r.values()) for r in profile.recent],  # when, role, rule, kind, place, title, url
             "depth": profile.review_depth,
             "signals": profile.signals,
+            "namesakes": profile.namesakes,
             "charts": {"roles": charts.person_roles(profile.work)},
         }
 
@@ -144,12 +145,13 @@ class Site:
     def _cycle_reviews(self) -> dict[str, Any]:
         """The review reports of the release cycle the as-of date falls in (or, when the review
         data ends earlier, the cycle it ends in), for every project."""
-        newest = newest_review(self.store)
-        moment = min(self.as_of, newest) if newest else self.as_of
+        as_of, newest = self.window.as_of, newest_review(self.store)
+        moment = min(as_of, newest) if newest else as_of
         window = next((c for c in self.cycles if c.start <= moment < c.end), None) if newest else None
         found: dict[str, Any] = {"window": window, "approval_totals": []}
-        for name in ("cores", "load", "timing", "employers", "single-approval", "disagreement", "outcomes",
-                     "open") if window else ():  # fmt: skip
+        if window is None:
+            return found
+        for name in ("cores", "load", "timing", "employers", "single-approval", "disagreement", "outcomes", "open"):
             rows, totals = run_report(self.store, name, self.cycles, [window], as_of=moment)
             found[name.replace("-", "_")] = rows
             found["approval_totals"] += totals
@@ -166,7 +168,9 @@ class Site:
         roles: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
         for r in rows:
             person = roles[r["role"]].setdefault(r["person_id"], {**r, "examples": []})
-            person["examples"].append((r["example_at"], r["example"], r["example_url"], r["example_why"]))
+            person["examples"].append(
+                (r["example_at"], r["example"], r["example_url"], r["example_why"], r["example_outcome"])
+            )
         return {"roles": {role: list(people.values()) for role, people in roles.items()}}
 
     def niches(self, interests: str | None) -> dict[str, Any]:

@@ -25,8 +25,10 @@ def write_static_site(site: Site, out: Path) -> int:
             (out / "trail" / f"{slug}.html").write_text(html, encoding="utf-8")
             written += 1
     for person_id in site.community.everyone():
-        context = site.person(person_id)
-        html = render(site, "person", context, root="../", title=context["p"].name)
+        profile = site.person(person_id)
+        if profile is None:  # a person gone since the list was read
+            continue
+        html = render(site, "person", profile, root="../", title=profile["p"].name)
         (out / "people" / f"{person_id}.html").write_text(html, encoding="utf-8")
         written += 1
     static = resources.files("niche.web") / "static"

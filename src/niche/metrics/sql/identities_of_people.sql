@@ -1,6 +1,5 @@
--- Every identity of every person (or of $person_id only), as outputs may show them (the
--- shown_identities view: a person who opted out by their pseudonym, with no address or account),
--- with why niche counts it as theirs.
+-- Every identity of every person (or of $person_id only), as outputs may show them (a person who
+-- opted out by their pseudonym, no name that is an address), with why niche counts it as theirs.
 -- Parameters: $person_id VARCHAR (NULL for everyone).
 SELECT person_id, source_kind AS kind, name, email, username, reason
 FROM shown_identities

@@ -56,7 +56,7 @@ SELECT
     b.project,
     array_to_string(b.tags, ' '),
     b.created_at,
-    'no answer on the ' || b.tracker || ' ' || CASE WHEN b.tracker = 'github' THEN 'issue' ELSE 'bug' END
+    'no answer on the ' || b.tracker || ' ' || CASE WHEN b.tracker IN ('github', 'gitlab') THEN 'issue' ELSE 'bug' END
 FROM bugs b
 LEFT JOIN person_identities reporter ON reporter.identity_id = b.owner_id
 WHERE b.created_at <= $as_of AND b.created_at >= $since

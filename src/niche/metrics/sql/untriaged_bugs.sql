@@ -1,4 +1,4 @@
--- Untriaged bugs, oldest first, as of $as_of: open Launchpad bugs still New, and open GitHub issues
+-- Untriaged bugs, oldest first, as of $as_of: open Launchpad bugs still New, and open GitHub and GitLab issues
 -- with no label and no assignee, that nobody has triaged (no triage activity by anyone).
 -- The area is the project and the bug's tags. For niche's "find your niche" guide.
 -- CHAOSS metric: Issue Response Time (https://chaoss.community/kb/metric-issue-response-time/), its backlog.
@@ -16,7 +16,7 @@ FROM bugs b
 WHERE b.created_at <= $as_of AND b.created_at >= $since
   AND (
       (b.tracker = 'launchpad' AND b.status = 'New')
-      OR (b.tracker = 'github' AND b.status = 'open' AND len(coalesce(b.tags, [])) = 0 AND b.assignee IS NULL)
+      OR (b.tracker IN ('github', 'gitlab') AND b.status = 'open' AND len(coalesce(b.tags, [])) = 0 AND b.assignee IS NULL)
   )
   AND NOT EXISTS (
       SELECT 1 FROM activities a

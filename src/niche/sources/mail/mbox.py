@@ -14,8 +14,8 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BufferedIOBase
 from pathlib import Path
-from typing import BinaryIO
 
 from niche.sources.contract import BadRecord
 
@@ -43,18 +43,18 @@ class RawMessage:
     size: int
 
 
-def open_archive(stream: BinaryIO) -> BinaryIO:
+def open_archive(stream: BufferedIOBase) -> BufferedIOBase:
     """The stream's bytes, uncompressed when it is gzip (known by content, whatever the name)."""
     magic = stream.read(2)
     stream.seek(0)
-    return gzip.GzipFile(fileobj=stream, mode="rb") if magic == b"\x1f\x8b" else stream  # type: ignore[return-value]
+    return gzip.GzipFile(fileobj=stream, mode="rb") if magic == b"\x1f\x8b" else stream
 
 
 CHUNK = 1 << 20
 _CONTEXT = 16  # bytes kept before unscanned data, to see the blank line ahead of a separator
 
 
-def split_mbox(stream: BinaryIO, start: int = 0) -> Iterator[RawMessage | BadRecord]:
+def split_mbox(stream: BufferedIOBase, start: int = 0) -> Iterator[RawMessage | BadRecord]:
     """Messages of an mbox stream, from byte offset start (which must begin a message).
 
     The stream is read in large chunks and separators found with bytes.find, not line by line:

@@ -116,14 +116,12 @@ def parse_message(raw: RawMessage, location: str) -> Message | BadRecord:
     own, quoted = own_words(prose)
     references = tuple(_bounded_id(i) for i in _MESSAGE_ID.findall(headers.get("references", ""))[-MAX_REFERENCES:])
     in_reply_to = next(map(_bounded_id, _MESSAGE_ID.findall(headers.get("in-reply-to", ""))), None)
-    message_id = next(map(_bounded_id, _MESSAGE_ID.findall(headers.get("message-id", ""))), None)
-    if message_id is None:
+    found = next(map(_bounded_id, _MESSAGE_ID.findall(headers.get("message-id", ""))), None)
+    if found is None:
         bare = headers.get("message-id", "").strip()
-        message_id = _bounded_id(bare) if bare and " " not in bare else None
-    synthetic = message_id is None
-    if synthetic:
-        digest = hashlib.blake2b(raw.data, digest_size=12).hexdigest()
-        message_id = f"{digest}@niche.invalid"
+        found = _bounded_id(bare) if bare and " " not in bare else None
+    synthetic = found is None
+    message_id = found or f"{hashlib.blake2b(raw.data, digest_size=12).hexdigest()}@niche.invalid"
     thread_subject = _REPLY_PREFIX.sub("", subject).strip()
     return Message(
         message_id=message_id,
@@ -396,8 +394,8 @@ def _mime_body(whole: bytes) -> tuple[str, tuple[str, ...], bool]:
             attachments.append(filename or content_type)
             if not content_type.startswith("text/"):
                 continue
-        payload = part.get_payload(decode=True) or b""
-        text, bad = _decode(payload, part.get_content_charset())
+        payload = part.get_payload(decode=True)  # bytes for a leaf part; None when it has none
+        text, bad = _decode(payload if isinstance(payload, bytes) else b"", part.get_content_charset())
         lossy = lossy or bad
         if filename and (filename.endswith((".patch", ".diff")) or "x-patch" in content_type):
             texts.append(text)

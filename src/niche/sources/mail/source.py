@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 from urllib.parse import urlsplit
 
 from niche.credentials import strip_credentials
@@ -78,7 +78,9 @@ class MailingList:
     def _count(self, what: str) -> None:
         self.tally.details[what] = self.tally.details.get(what, 0) + 1
 
-    def _archive(self, key: str, label: str, stream: BinaryIO, state: dict[str, Any] | None) -> Iterator[Yielded]:
+    def _archive(
+        self, key: str, label: str, stream: io.BufferedIOBase, state: dict[str, Any] | None
+    ) -> Iterator[Yielded]:
         """The messages of one archive (key: its path or URL in the cursor; label: how errors name
         it), from where the last sync stopped when the archive only grew."""
         self._count("archive")
@@ -164,7 +166,7 @@ def _fingerprint(raw: RawMessage) -> str:
     return hashlib.blake2b(raw.envelope + raw.data, digest_size=16).hexdigest()
 
 
-def _resume_offset(stream: BinaryIO, state: dict[str, Any] | None) -> int:
+def _resume_offset(stream: io.BufferedIOBase, state: dict[str, Any] | None) -> int:
     """Where to start reading an archive read before: after the last message stored, when that
     message is still there unchanged (the archive only grew); else from the start."""
     if not state or not state.get("offset"):

@@ -1,0 +1,299 @@
+"""GrimoireLab's Perceval items (`perceval BACKEND --json-line`) as the items niche's own
+connectors yield, so a community that ran GrimoireLab for years moves without fetching again.
+
+Each Perceval item holds what its service answered (`data`), as niche's connectors read it too;
+the item is handed to the parser niche's own connector uses for that data: a commit becomes the
+same `Commit`, a message is given back its headers and read by niche's mail parser, a day of
+Supybot lines is written out as its log file and read by niche's IRC parser, a Gerrit item is
+the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads, an
+RSS item the feedparser entry niche's feed reader reads, a Discourse item the topic its reader
+reads, a Mattermost item the post with its author as niche's reader reads it. So
+the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
+checks that on the same inputs read both ways.
+
+An item of a backend niche does not read (yet) is quarantined with the backend's name, its bytes
+kept, never dropped. Items of one backend, category and origin (a repository, a list, a channel)
+are one source whichever file they came from, so an item found in two files is one item.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from niche.errors import SourceError
+from niche.sources import git, irc
+from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
+from niche.sources.discourse import topic_thread
+from niche.sources.feeds import entry_thread
+from niche.sources.gerrit import from_ssh
+from niche.sources.gitlab import issue_record, merge_request_change
+from niche.sources.mail.mbox import RawMessage
+from niche.sources.mail.message import parse_message
+from niche.sources.mail.source import Post
+from niche.sources.mattermost import post_thread
+
+# Perceval's backend_name -> the kind of niche source that reads the same data (NOUNS: what one
+# item of it is called; else the category's name).
+KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
+         "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse",
+         "Mattermost": "mattermost"}  # fmt: skip
+NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
+         "discourse": "topic", "mattermost": "post"}  # fmt: skip
+# Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
+_BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Which items of the files one source reads: a backend, a category and an origin."""
+
+    backend: str
+    category: str
+    origin: str
+
+
+def _line_key(item: Mapping[str, Any]) -> Origin:
+    return Origin(str(item.get("backend_name")), str(item.get("category")), str(item.get("origin")))
+
+
+def scan(paths: list[Path]) -> dict[Origin, int]:
+    """Every backend, category and origin in the files, with how many items each has, in the order
+    first met (the first source of a file also quarantines its lines that are no item)."""
+    found: dict[Origin, int] = defaultdict(int)
+    for path in paths:
+        for _, item in _lines(path):
+            if isinstance(item, dict):
+                found[_line_key(item)] += 1
+    return dict(found)
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | BadRecord]]:
+    """(line number, item) of a JSON-lines file; a line that is not a JSON object is a BadRecord."""
+    try:
+        with path.open("rb") as stream:
+            for number, line in enumerate(stream, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except ValueError as exc:
+                    yield number, BadRecord(f"{path}: line {number}", f"not a JSON line: {exc}", line)
+                    continue
+                if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
+                    yield number, BadRecord(f"{path}: line {number}", "not a Perceval item: no 'data' object", line)
+                    continue
+                yield number, item
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+# -- one backend's data into what niche's own connector makes of it -------------------------------
+
+
+def _signature(who: str, when: str) -> git.Signature:
+    """'Name <email>' and git's default date ('Tue Aug 14 14:30:13 2012 -0300')."""
+    name, email = parseaddr(who)
+    at = datetime.strptime(when, "%a %b %d %H:%M:%S %Y %z")
+    offset = at.utcoffset()
+    return git.Signature(name, email, int(at.timestamp()), int(offset.total_seconds() // 60) if offset else 0)
+
+
+def commit(data: Mapping[str, Any], raw: bytes) -> git.Commit:
+    """Perceval's commit. Its files of a merge are git's combined diff (-c), which niche's own git
+    reading does not list (a merge's changes are its parents'): left out here too."""
+    parents = tuple(data.get("parents") or ())
+    files = () if len(parents) > 1 else tuple(
+        git.FileChange(path=f.get("newfile") or f["file"], old_path=f["file"] if f.get("newfile") else None,
+                       added=None if f.get("added") in (None, "-") else int(f["added"]),
+                       deleted=None if f.get("removed") in (None, "-") else int(f["removed"]),
+                       removed=f.get("action") == "D")
+        for f in data.get("files") or ()
+    )  # fmt: skip
+    message = str(data.get("message") or "")
+    return git.Commit(
+        sha=str(data["commit"]),
+        parents=parents,
+        author=_signature(data["Author"], data["AuthorDate"]),
+        committer=_signature(data.get("Commit") or data["Author"], data.get("CommitDate") or data["AuthorDate"]),
+        message=message,
+        trailers=git.parse_trailers(message),
+        files=files,
+        raw=raw,
+        lossy_text=False,
+    )
+
+
+def message_bytes(data: Mapping[str, Any]) -> RawMessage:
+    """The message as an archive holds it: Perceval's headers, and its decoded text as the body."""
+    head = [f"{key}: {value}" for key, value in data.items()
+            if isinstance(value, str) and key.lower() not in _BODY_HEADERS and key not in ("unixfrom",)]  # fmt: skip
+    given = data.get("body")
+    body = given if isinstance(given, dict) else {}
+    text = body.get("plain") or body.get("html") or ""
+    kind = "html" if not body.get("plain") and body.get("html") else "plain"
+    head += ["MIME-Version: 1.0", f"Content-Type: text/{kind}; charset=utf-8", "Content-Transfer-Encoding: 8bit"]
+    envelope = f"From {data['unixfrom']}\n".encode() if data.get("unixfrom") else b""
+    whole = ("\n".join(head) + "\n\n" + str(text)).encode(errors="surrogateescape")
+    return RawMessage(whole, envelope, 0, len(whole), len(whole))
+
+
+def supybot_line(data: Mapping[str, Any]) -> str:
+    """One Supybot item back as the line its log has: '<nick> text', '* nick acts', '*** what happened'."""
+    body, nick, kind = str(data.get("body") or ""), str(data["nick"]), data.get("type")
+    said = {"comment": f"<{nick}> {body}", "action": f"* {nick} {body}"}.get(str(kind), f"*** {body}")
+    return f"{data['timestamp']}  {said}"
+
+
+def sources(paths: Sequence[Path]) -> list[PercevalItems]:
+    """One source per backend, category and origin found in the files."""
+    files = list(paths)
+    found = scan(files)
+    return [PercevalItems(files, origin, count, bad_lines=i == 0) for i, (origin, count) in enumerate(found.items())]
+
+
+def without_strays(topic: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A Discourse topic without the posts of other topics Perceval added to it (a server can
+    answer a post id with another topic's post); niche's reader sets those aside too."""
+    stream = topic.get("post_stream")
+    if not isinstance(stream, dict) or not isinstance(stream.get("posts"), list):
+        return topic, []
+    posts = [p for p in stream["posts"] if not isinstance(p, dict) or p.get("topic_id") in (None, topic.get("id"))]
+    strays = [p for p in stream["posts"] if p not in posts]
+    return {**topic, "post_stream": {**stream, "posts": posts}}, strays
+
+
+# -- the source -----------------------------------------------------------------------------------
+
+
+class PercevalItems:
+    """The items of one backend, category and origin found in Perceval JSON-lines files.
+
+    Files unchanged since the last import (size and modification time) are skipped.
+    """
+
+    batch = 200
+
+    def __init__(self, paths: list[Path], origin: Origin, expected: int | None = None, bad_lines: bool = False):
+        self.paths, self.origin, self.bad_lines = paths, origin, bad_lines
+        self.kind = KINDS.get(origin.backend, "perceval")
+        self.noun = NOUNS.get(self.kind, origin.category.replace("_", " "))
+        self.id = self.label = f"perceval:{origin.backend.lower()}/{origin.category}:{origin.origin}"
+        self.name = _name(origin)
+        self.location = ", ".join(str(p.resolve()) for p in paths)
+        self.tally = Tally(expected=expected)
+
+    def attrs(self) -> Mapping[str, Any]:
+        return {"perceval_backend": self.origin.backend, "origin": self.origin.origin}
+
+    def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
+        seen = cursor.get("files", {})
+        for path in self.paths:
+            key = str(path.resolve())
+            stat = path.stat()
+            state = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+            if seen.get(key) == state:
+                self.tally.details["unchanged file"] = self.tally.details.get("unchanged file", 0) + 1
+                continue
+            mine = []
+            for number, item in _lines(path):
+                if isinstance(item, BadRecord):
+                    if self.bad_lines:
+                        yield item
+                elif _line_key(item) == self.origin:
+                    mine.append((number, item))
+            yield from self._items(path, iter(mine))
+            yield Checkpoint({"files": {key: state}})
+
+    def _items(self, path: Path, lines: Iterator[tuple[int, Any]]) -> Iterator[Yielded]:
+        if self.kind == "irc":
+            yield from self._days(path, lines)
+            return
+        for number, item in lines:
+            where = f"{path}: line {number}"
+            raw = json.dumps(item).encode()
+            uuid = str(item.get("uuid") or where)
+            if self.kind == "perceval":
+                said = f"Perceval backend {self.origin.backend!r} ({self.origin.category}): not read by niche; kept raw"
+                yield BadRecord(where, said, raw, uuid)
+                continue
+            data = item["data"]
+            if self.kind == "discourse":
+                data, strays = without_strays(data)
+                for post in strays:
+                    yield BadRecord(f"{where}: post {post.get('id')}", f"a post of topic {post.get('topic_id')} in "
+                                    f"topic {data.get('id')}", json.dumps(post).encode())  # fmt: skip
+            found = read_item(partial(self._record, data, raw, where), raw, where,
+                              f"unreadable {self.origin.backend} item", uuid)  # fmt: skip
+            yield found if isinstance(found, BadRecord) else Item(found[0], found[1], raw, found[2])
+
+    def _record(self, data: dict[str, Any], raw: bytes, where: str) -> tuple[str, str, Any]:
+        """(item id, kind of niche item, record) of one item's data."""
+        if self.kind == "git":
+            found = commit(data, raw)
+            return found.sha, "git-log-record", found
+        if self.kind == "mail":
+            message = parse_message(message_bytes(data), where)
+            if isinstance(message, BadRecord):
+                raise ValueError(message.error)
+            return message.message_id, "mail-message", Post(message, self.origin.origin, 0)
+        if self.kind == "gerrit":
+            change = from_ssh(data)
+            return change.key, "gerrit-change", change
+        if self.kind == "feed":  # the item is the entry; the feed's own title and author are not kept
+            thread = entry_thread(data, {})
+            return thread.item_id, "post-thread", thread
+        if self.kind == "discourse":
+            thread = topic_thread(data, urlsplit(self.origin.origin).hostname or self.origin.origin)
+            return thread.item_id, "post-thread", thread
+        if self.kind == "mattermost":  # the post, with its channel's and its author's answers
+            channel = data.get("channel_data") or {}
+            thread = post_thread(data, channel.get("display_name") or channel.get("name") or data["channel_id"])
+            return thread.item_id, "post-thread", thread
+        host, project = _gitlab_project(self.origin.origin)
+        if self.origin.category == "merge_request":
+            change = merge_request_change(host, project, data, data.get("notes_data") or [],
+                                          data.get("versions_data") or [])  # fmt: skip
+            return change.key, "gitlab-change", change
+        issue = issue_record(project, data, data.get("notes_data") or [])
+        return str(issue.number), "gitlab-issue", issue
+
+    def _days(self, path: Path, lines: Iterator[tuple[int, Any]]) -> Iterator[Yielded]:
+        """Supybot items, one log day each as the logger writes them, read as niche reads a log."""
+        days: dict[str, list[str]] = defaultdict(list)
+        for number, item in lines:
+            try:
+                days[str(item["data"]["timestamp"])[:10]].append(supybot_line(item["data"]))
+            except (KeyError, TypeError) as exc:
+                raw = json.dumps(item).encode()
+                yield BadRecord(f"{path}: line {number}", f"unreadable Supybot item: no {exc}", raw)
+        channel = irc.channel_of(self.origin.origin.rsplit("/", 1)[-1]) or self.name
+        for day, said in sorted(days.items()):
+            text = "\n".join(said) + "\n"
+            item_id = f"{channel}/{day}"
+            log = read_item(partial(irc.parse_log, text, f"{channel}.{day}.log"), text.encode(), item_id,
+                            "unreadable log", item_id)  # fmt: skip
+            if isinstance(log, BadRecord):
+                yield log
+            else:
+                yield Item(item_id, "irc-log", text.encode(), irc.LogFile(log, channel))
+                yield from (BadRecord(f"{item_id}: {b.location}", b.error, b.raw) for b in log.bad)
+
+
+def _name(origin: Origin) -> str:
+    """What people call the origin: a repository's or list's last path part, a channel."""
+    return origin.origin.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git") or origin.origin
+
+
+def _gitlab_project(origin: str) -> tuple[str, str]:
+    """(host, GROUP/PROJECT) of a GitLab origin, https://gitlab.com/fdroid/fdroiddata."""
+    split = urlsplit(origin)
+    return split.hostname or "", split.path.strip("/")
