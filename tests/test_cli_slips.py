@@ -166,3 +166,16 @@ def test_progress_without_a_terminal_is_periodic_lines(tmp_path: Path, monkeypat
     progress = [line for line in said.stderr.splitlines() if line.endswith("read so far")]
     assert progress[1:] == ["nova: 2 of 5 read so far", "nova: 4 of 5 read so far", "nova: 5 of 5 read so far"]
     assert "━" not in said.stderr  # no bar drawn into a log
+
+
+def test_review_tables_stay_readable_at_80_columns(fixtures: Path, tmp_path: Path) -> None:
+    """Nine figures a reviewer do not fit 80 columns as a table: each reviewer is a line instead."""
+    db = tmp_path / "n.duckdb"
+    pages = [str(fixtures / "gerrit" / f"gerrit_reviews_page_{n}") for n in (1, 2, 3)]
+    assert niche("--db", str(db), "sync", "gerrit-export", *pages, cwd=tmp_path).returncode == 0
+    for command in (["reviews"], ["reviews", "--by", "name:Hashar"]):
+        said = niche("--db", str(db), *command, "--as-of", "2018-03", cwd=tmp_path, env={"COLUMNS": "80"})
+        assert said.returncode == 0, said.stderr
+        assert "…" not in said.stdout and max(map(len, said.stdout.splitlines())) <= 80, command
+    depth = niche("--db", str(db), "reviews", "--as-of", "2018-03", cwd=tmp_path, env={"COLUMNS": "80"}).stdout
+    assert "Thiemo Kreuz (WMDE): reviews 1, with comments 1" in " ".join(depth.split())

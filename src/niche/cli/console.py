@@ -14,6 +14,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.segment import Segment
+from rich.table import Table
 
 if TYPE_CHECKING:
     from niche.community import Community
@@ -48,6 +49,24 @@ out = _Terminal()
 err = _Terminal(stderr=True, soft_wrap=True)  # one message, one line, whatever the width
 SHOWN_QUARANTINED = 10
 PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
+
+
+WIDE = 100  # narrower than this, a table of many columns is printed as one line a row
+
+
+def print_rows(headers: tuple[str, ...], rows: list[tuple[str, ...]], title: str | None = None) -> None:
+    """Rows of figures (cells already escaped): a table in a wide terminal; in a narrow one (80
+    columns), one line a row, 'first cell: header value, ...', so no cell is cut off with '…'."""
+    if out.width >= WIDE:
+        table = Table(*headers, title=title)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        return
+    if title:
+        out.print(f"[bold]{escape(title)}[/bold]")
+    for first, *rest in rows:
+        out.print(f"{first}: " + ", ".join(f"{h} {v}" for h, v in zip(headers[1:], rest, strict=True) if v))
 
 
 def fail(message: str) -> None:

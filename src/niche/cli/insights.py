@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out, plural
+from niche.cli.console import dated, day, err, out, plural, print_rows
 from niche.cli.empty import nothing_to_show, synced_kinds
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
@@ -129,23 +129,20 @@ def reviews(ctx: typer.Context,
         err.print(nothing_to_show(synced, window, months, f"reviews by {by}" if by else "reviews", "review"))
         return
     if by:
-        table = Table("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
-        for r in each[:limit]:
-            flag = "possible rubber stamp" if r["possible_rubber_stamp"] else ""
-            table.add_row(day(r["last_at"]), escape(f"{r['item_id']} {r['subject'] or ''}"[:60]),
-                          "" if r["vote"] is None else f"{r['vote']:+d}", str(r["comments"]), str(r["inline_comments"]),
-                          str(r["comment_chars"]), "" if r["minutes_to_vote"] is None else str(r["minutes_to_vote"]),
-                          str(r["change_size"]), r["outcome"], flag)  # fmt: skip
-        out.print(table)
+        headers = ("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
+        print_rows(headers, [
+            (day(r["last_at"]), escape(f"{r['item_id']} {r['subject'] or ''}"[:60]),
+             "" if r["vote"] is None else f"{r['vote']:+d}", str(r["comments"]), str(r["inline_comments"]),
+             str(r["comment_chars"]), "" if r["minutes_to_vote"] is None else str(r["minutes_to_vote"]),
+             str(r["change_size"]), r["outcome"], "possible rubber stamp" if r["possible_rubber_stamp"] else "")
+            for r in each[:limit]])  # fmt: skip
         return
-    table = Table("reviewer", "reviews", "with comments", "inline", "median chars", "median min to vote",
-                  "median lines", "possible rubber stamps", "agreed",
-                  title=f"Review depth, last {months} months")  # fmt: skip
-    for r in depth[:limit]:
-        table.add_row(escape(r["name"]), str(r["reviews"]), str(r["reviews_with_comments"]), str(r["inline_comments"]),
-                      _num(r["median_comment_chars"]), _num(r["median_minutes_to_vote"]), _num(r["median_change_size"]),
-                      str(r["possible_rubber_stamps"]), f"{r['agreed']}/{r['decided']}")  # fmt: skip
-    out.print(table)
+    print_rows(("reviewer", "reviews", "with comments", "inline", "median chars", "median min to vote", "median lines",
+                "possible rubber stamps", "agreed"), [
+        (escape(r["name"]), str(r["reviews"]), str(r["reviews_with_comments"]), str(r["inline_comments"]),
+         _num(r["median_comment_chars"]), _num(r["median_minutes_to_vote"]), _num(r["median_change_size"]),
+         str(r["possible_rubber_stamps"]), f"{r['agreed']}/{r['decided']}") for r in depth[:limit]],
+        title=f"Review depth, last {months} months")  # fmt: skip
     table = Table("reviewer", "author", "reviews", "+", "-", "with comments", title="Who reviews whom")
     for r in network[:limit]:
         table.add_row(escape(r["reviewer"]), escape(r["author"]), str(r["reviews"]), str(r["positive"]),
