@@ -201,3 +201,29 @@ def serve_mattermost(httpserver: HTTPServer, fixtures: Path) -> list[str]:
     for name in ("mattermost_user_sduenas.json", "mattermost_user_valcos.json"):
         httpserver.expect_request(f"/api/v4/users/{json.loads(load(name))['id']}").respond_with_data(load(name))
     return pages
+
+
+def serve_askbot(httpserver: HTTPServer, fixtures: Path) -> None:
+    """askbot.org as recorded: two API pages (questions 2481, 2488), their HTML pages (2488's in two),
+    and the comments recorded for question 2481; no other post has comments. Paths with and
+    without the trailing slash: niche asks with it, Perceval without."""
+
+    def load(name: str) -> str:
+        return (fixtures / "askbot" / name).read_text()
+
+    def questions(request: Request) -> Response:
+        page = request.args.get("page", "1")
+        return Response(load("askbot_api_questions.json" if page == "1" else "askbot_api_questions_2.json"))
+
+    def html_2488(request: Request) -> Response:
+        return Response(load(f"askbot_question_multipage_{request.args.get('page', '1')}.html"))
+
+    def comments(request: Request) -> Response:
+        recorded = request.args.get("post_id") == "2481"
+        return Response(load("askbot_2481_multicomments.json") if recorded else "[]")
+
+    for slash in ("/", ""):
+        httpserver.expect_request(f"/api/v1/questions{slash}").respond_with_handler(questions)
+        httpserver.expect_request(f"/question/2481{slash}").respond_with_data(load("askbot_question.html"))
+        httpserver.expect_request(f"/question/2488{slash}").respond_with_handler(html_2488)
+    httpserver.expect_request("/s/post_comments").respond_with_handler(comments)

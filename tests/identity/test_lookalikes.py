@@ -99,6 +99,9 @@ def test_pages_tell_namesakes_apart(community: Path) -> None:
     page = (community / "site" / "people" / f"{person.group(1)}.html").read_text()
     assert "Not to be confused with 2 other people shown as Dan Smith" in page
     assert len(re.findall(r'<li><a href="\.\./people/[0-9a-f]+\.html">Dan Smith</a>: ', page)) == 2
+    assert "Change 2 by an address at us.ibm.com" in page  # a commit subject's address is cut to its domain
+    for written in (community / "site").rglob("*.html"):
+        assert "@us.ibm.com" not in written.read_text(), written
 
 
 def test_why_after_a_split_by_hand_names_the_split(tmp_path: Path, community: Path) -> None:

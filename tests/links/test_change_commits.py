@@ -18,6 +18,8 @@ from niche.sources.gerrit_file import GerritFile
 from niche.sources.git_repository import GitRepository
 from niche.store import Store
 from niche.store.sync import sync
+from niche.web.pages import Site
+from niche.web.render import render
 from tests.helpers.gitrepos import commit, git, init
 from tests.helpers.openstack_reviews import SERVER, changes_2011
 
@@ -95,3 +97,22 @@ def test_the_commits_report_counts_and_names_the_changes_without_a_commit(tmp_pa
                                                                     until=datetime(2013, 1, 1)))  # fmt: skip
     assert [(r["project"], r["merged"], r["found_commit"]) for r in rows] == [("openstack/nova", 13, 12)]
     assert [e["item_id"] for e in rows[0]["examples"]] == [f"openstack/nova#{_number(changes[12])}"]
+
+
+def test_the_review_page_shows_the_join_for_the_cycle(tmp_path: Path) -> None:
+    changes = _merged_nova(13)
+    alone = tmp_path / "alone.json"
+    alone.write_text(json.dumps(changes[12:]))
+    with _store(tmp_path, changes[:12], "nova") as store:
+        sync(store, GerritFile(alone, SERVER)).check()
+        site = Site(store)
+        context = site.page("review")
+        html = render(site, "review", context)
+    window = context["cycle"]["window"]
+    merged = [
+        c for c in changes if window.start <= datetime.fromisoformat(_merge_time(c)).replace(tzinfo=None) < window.end
+    ]
+    committed = [c for c in merged if c in changes[:12]]
+    table = html[html.index('id="cycle-commits"') :].split("</table>")[0]
+    cells = re.findall(r'<td class="num">(\d+)</td>', table)
+    assert cells == [str(len(merged)), str(len(committed))] and len(merged) > len(committed) > 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 from niche.classify import Rules, classify_pending
 from niche.sources.askbot import AskbotReader, parse_answers, parse_question_page, question_thread
@@ -17,6 +17,7 @@ from niche.sources.http import HttpClient
 from niche.sources.posts import PARSE_ERRORS, Thread
 from niche.store import Store
 from tests.helpers.posts import sync_posts
+from tests.helpers.recordings import serve_askbot
 from tests.helpers.strategies import JSON
 
 OPENSTACK_PAGES = [f"html_24396_multipage{n}_openstack.html" for n in ("", "_2", "_3", "_4")]
@@ -26,29 +27,8 @@ def _load(fixtures: Path, name: str) -> str:
     return (fixtures / "askbot" / name).read_text()
 
 
-def _serve_askbot_org(httpserver: HTTPServer, fixtures: Path) -> None:
-    """askbot.org as recorded: two API pages (questions 2481, 2488), their HTML pages (2488's in two),
-    and the comments recorded for question 2481; no other post has comments."""
-
-    def questions(request: Request) -> Response:
-        page = request.args.get("page", "1")
-        return Response(_load(fixtures, "askbot_api_questions.json" if page == "1" else "askbot_api_questions_2.json"))
-
-    def html_2488(request: Request) -> Response:
-        return Response(_load(fixtures, f"askbot_question_multipage_{request.args.get('page', '1')}.html"))
-
-    def comments(request: Request) -> Response:
-        recorded = request.args.get("post_id") == "2481"
-        return Response(_load(fixtures, "askbot_2481_multicomments.json") if recorded else "[]")
-
-    httpserver.expect_request("/api/v1/questions/").respond_with_handler(questions)
-    httpserver.expect_request("/question/2481/").respond_with_data(_load(fixtures, "askbot_question.html"))
-    httpserver.expect_request("/question/2488/").respond_with_handler(html_2488)
-    httpserver.expect_request("/s/post_comments").respond_with_handler(comments)
-
-
 def test_askbot_org_questions_answers_comments(store: Store, fixtures: Path, httpserver: HTTPServer) -> None:
-    _serve_askbot_org(httpserver, fixtures)
+    serve_askbot(httpserver, fixtures)
     with HttpClient(httpserver.url_for("/")) as client:
         reader = AskbotReader(client)
         result = sync_posts(store, "askbot:askbot.org", "askbot", "askbot.org", client.base_url,

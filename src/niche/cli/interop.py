@@ -27,7 +27,7 @@ def import_perceval(
     files: Annotated[list[Path], typer.Argument(help="Output of `perceval BACKEND --json-line` (one item a line).")],
 ) -> None:
     """GrimoireLab's Perceval items (git, mbox, pipermail, hyperkitty, supybot, gerrit, gitlab, rss,
-    discourse, mattermost) into the same items and activities niche's own connectors make of them;
+    discourse, mattermost, askbot) into the same items and activities niche's own connectors make of them;
     items of other backends are quarantined with the backend's name (`niche quarantine`), kept."""
     run_sync(ctx, lambda community: community.perceval(files))
 

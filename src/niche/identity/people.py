@@ -360,10 +360,10 @@ def apart_because(store: Store, a: str, b: str, said_a: str, said_b: str) -> lis
         return held
     sides = []
     for key in (a, b):
-        person = store.con.execute("SELECT person_id FROM person_identities WHERE identity_id = ?", [key]).fetchone()
+        (person,) = store.one("SELECT person_id FROM person_identities WHERE identity_id = ?", [key])
         keys = {k for (k,) in store.con.execute(
-            "SELECT identity_id FROM person_identities WHERE person_id = ?", [person[0]]).fetchall()}  # fmt: skip
-        bot = store.con.execute("SELECT is_bot FROM people WHERE person_id = ?", [person[0]]).fetchone()[0]
+            "SELECT identity_id FROM person_identities WHERE person_id = ?", [person]).fetchall()}  # fmt: skip
+        bot = store.value("SELECT is_bot FROM people WHERE person_id = ?", [person])
         sides.append(([i for i in load_identities(store) if i.key in keys], bool(bot)))
     return guards_between(sides[0][0], sides[1][0], said_a, said_b, (sides[0][1], sides[1][1]))
 

@@ -7,7 +7,8 @@ same `Commit`, a message is given back its headers and read by niche's mail pars
 Supybot lines is written out as its log file and read by niche's IRC parser, a Gerrit item is
 the `gerrit query` record GerritExport reads, a GitLab item the answers GitLabProject reads, an
 RSS item the feedparser entry niche's feed reader reads, a Discourse item the topic its reader
-reads, a Mattermost item the post with its author as niche's reader reads it. So
+reads, a Mattermost item the post with its author as niche's reader reads it, an Askbot item the
+question with its answers and comments read from its pages, as niche's reader assembles it. So
 the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
 checks that on the same inputs read both ways.
 
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 
 from niche.errors import SourceError
 from niche.sources import git, irc
+from niche.sources.askbot import question_thread
 from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Yielded, read_item
 from niche.sources.discourse import topic_thread
 from niche.sources.feeds import entry_thread
@@ -45,9 +47,9 @@ from niche.sources.mattermost import post_thread
 # item of it is called; else the category's name).
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
          "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse",
-         "Mattermost": "mattermost"}  # fmt: skip
+         "Mattermost": "mattermost", "Askbot": "askbot"}  # fmt: skip
 NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
-         "discourse": "topic", "mattermost": "post"}  # fmt: skip
+         "discourse": "topic", "mattermost": "post", "askbot": "question"}  # fmt: skip
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -251,8 +253,9 @@ class PercevalItems:
         if self.kind == "feed":  # the item is the entry; the feed's own title and author are not kept
             thread = entry_thread(data, {})
             return thread.item_id, "post-thread", thread
-        if self.kind == "discourse":
-            thread = topic_thread(data, urlsplit(self.origin.origin).hostname or self.origin.origin)
+        if self.kind in ("discourse", "askbot"):  # a topic; a question with its answers and comments
+            read = topic_thread if self.kind == "discourse" else question_thread
+            thread = read(data, urlsplit(self.origin.origin).hostname or self.origin.origin)
             return thread.item_id, "post-thread", thread
         if self.kind == "mattermost":  # the post, with its channel's and its author's answers
             channel = data.get("channel_data") or {}

@@ -38,6 +38,20 @@ def trail_slug(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
+# The review reports the review page shows for the current release cycle.
+CYCLE_REPORTS = (
+    "cores",
+    "load",
+    "timing",
+    "employers",
+    "single-approval",
+    "disagreement",
+    "outcomes",
+    "open",
+    "commits",
+)
+
+
 @dataclass
 class Site:
     """The pages of one store as of one day; `show_emails` reveals addresses (hidden by default).
@@ -151,7 +165,7 @@ class Site:
         found: dict[str, Any] = {"window": window, "approval_totals": []}
         if window is None:
             return found
-        for name in ("cores", "load", "timing", "employers", "single-approval", "disagreement", "outcomes", "open"):
+        for name in CYCLE_REPORTS:
             rows, totals = run_report(self.store, name, self.cycles, [window], as_of=moment)
             found[name.replace("-", "_")] = rows
             found["approval_totals"] += totals

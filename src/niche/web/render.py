@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from niche.classify.explain import explain_rule, kind_words, role_words
+from niche.identity.normalize import without_addresses
 from niche.identity.people import shown_email
 from niche.web.pages import PAGES, Site
 from niche.words import plural
@@ -62,6 +63,7 @@ def environment() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["shown_email"] = shown_email
+    env.filters["without_addresses"] = lambda text: without_addresses(text) if isinstance(text, str) else text
     env.filters["role_words"] = role_words
     env.filters["kind_words"] = kind_words
     env.filters["explain"] = explain_rule
