@@ -114,9 +114,9 @@ class Community:
              headers: dict[str, str] | None = None) -> HttpClient:  # fmt: skip
         """A client for one web source, closed with the community."""
 
-        def waiting(seconds: float, why: str) -> None:
+        def waiting(seconds: float, line: str) -> None:
             if self.notify:
-                self.notify(f"{why}: waiting {seconds:.0f}s as the server asks")
+                self.notify(line)
 
         client = HttpClient(base_url, token_env=token_env, max_wait=self.max_wait, on_wait=waiting, auth=auth,
                             headers=headers)  # fmt: skip
@@ -125,6 +125,8 @@ class Community:
     def git(self, path: Path | str) -> list[Planned]:
         """Every repository at path: a clone, a bare repository, or a folder holding many."""
         path = Path(os.path.expanduser(path))
+        if not path.exists():
+            return [SyncResult(f"git:{path}", str(path), "commit", error=f"{path}: does not exist")]
         found = discover_repositories(path)
         if not found:
             error = f"{path}: not a git repository, and no repositories below it"

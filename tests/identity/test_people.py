@@ -80,7 +80,7 @@ def test_corrections_stick_across_syncs_and_are_explained(tmp_path: Path) -> Non
     assert "Ada L." in listed and "dependabot" not in listed
     assert "dependabot" in niche("people", "list", "--bots", cwd=tmp_path).stdout
     apart = niche("people", "why", "ada.l@gmail.com", "ada@ibm.com", cwd=tmp_path)
-    assert apart.returncode == 1 and "different people" in apart.stdout
+    assert apart.returncode == 0 and "different people" in apart.stdout  # an answer: exit 0
 
 
 def test_the_cli_adds_to_a_hand_written_overrides_file_and_keeps_its_comments(tmp_path: Path) -> None:

@@ -25,10 +25,10 @@ from tests.metrics.test_review_reports import CODE_KEEPING, RECHECK, _changes, _
 AS_OF = datetime(2012, 4, 5)  # Essex's end; the 12 months before it hold all of the 2011-2012 set's reviews
 
 
-def _reviews_that_got_new_code(db: Path) -> dict[str, set[tuple[int, str]]]:
-    """Per person, the (change, day) of each review that asked for a change and got new code: a
-    review is one person's messages on one patch set, dated by its last."""
-    found: dict[str, set[tuple[int, str]]] = defaultdict(set)
+def _reviews_that_got_new_code(db: Path) -> dict[tuple[str, int, int], datetime]:
+    """(person, change, patch set) of each review that asked for a change and got new code, with
+    the time of its last message: a review is one person's messages on one patch set."""
+    found = {}
     for c in _changes(db):
         per_patchset = defaultdict(list)
         for m in _reviews(db, c):
@@ -39,14 +39,22 @@ def _reviews_that_got_new_code(db: Path) -> dict[str, set[tuple[int, str]]]:
             asked = any(v < 0 for m in messages for label, v in m.votes if label == "Code-Review") or any(
                 m.inline or (m.words and not RECHECK.match(m.words)) for m in messages
             )
-            got_code = any(n > patchset and at >= last and kind not in CODE_KEEPING for n, kind, at, _ in c.revisions)
-            if asked and got_code and AS_OF.replace(year=2011) < last <= AS_OF:
-                found[person].add((c.number, f"{last:%Y-%m-%d}"))
+            if asked and any(
+                n > patchset and at >= last and kind not in CODE_KEEPING for n, kind, at, _ in c.revisions
+            ):
+                found[(person, c.number, patchset)] = last
     return found
 
 
+def _in_window(at: datetime) -> bool:
+    return AS_OF.replace(year=2011) < at <= AS_OF
+
+
 def test_reviews_that_got_new_code_count_and_say_so(openstack_2011: Path) -> None:
-    expected = _reviews_that_got_new_code(openstack_2011)
+    expected = defaultdict(set)  # per person, the (change, day) of their reviews that got new code
+    for (person, number, _), last in _reviews_that_got_new_code(openstack_2011).items():
+        if _in_window(last):
+            expected[person].add((number, last.date()))
     with Store(openstack_2011, read_only=True) as store:
         rows = metrics.run(store, "recognition", as_of=AS_OF, months=12, limit=10)
     review = [r for r in rows if r["role"] == "review"]
@@ -76,3 +84,24 @@ def test_bug_reports_that_were_confirmed_count_and_say_so(store: Store, fixtures
         ("Cristian Aravena Romero", 3, sum(s in ("Confirmed", "Triaged", "In Progress") for s in statuses))
     }
     assert sorted(r["example_outcome"] for r in reports) == sorted(f"confirmed ({s})" for s in statuses)
+
+
+def test_mentoring_reviews_that_got_new_code_count_and_say_so(openstack_2011: Path) -> None:
+    """Which reviews are mentoring (of a newcomer's change) is the classify layer's answer, read
+    from the store; what each led to is computed from the raw JSON."""
+    got_code = _reviews_that_got_new_code(openstack_2011)
+    with Store(openstack_2011, read_only=True) as store:
+        mentoring = store.con.execute(
+            """SELECT person_id, item_id, occurred_at, json_extract(attrs, '$.number')::INTEGER,
+                      json_extract(attrs, '$.patchset')::INTEGER
+               FROM person_activities WHERE role = 'mentoring' AND starts_with(kind, 'review.')"""
+        ).fetchall()
+        rows = metrics.run(store, "recognition", as_of=AS_OF, months=12, limit=10)
+    expected = defaultdict(set)
+    for person, item_id, at, number, patchset in mentoring:
+        if _in_window(at) and (person, number, patchset) in got_code:
+            expected[person].add((item_id, at.date()))
+    ranked = [r for r in rows if r["role"] == "mentoring"]
+    assert len({r["person_id"] for r in ranked}) >= 10
+    assert all(r["with_outcome"] == len(expected[r["person_id"]]) for r in ranked)
+    assert any(r["example_outcome"] for r in ranked)

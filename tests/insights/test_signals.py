@@ -152,7 +152,7 @@ def test_risk_as_of_any_date_with_the_facts_behind_each_score(community: Path) -
     """`niche risk --as-of DATE --json`: everyone active, riskiest first, each score recomputed here
     from the commits this test wrote."""
     db = str(community / "niche.duckdb")
-    ran = niche("--db", db, "risk", "--as-of", "2024-01-01", "--json", cwd=community)
+    ran = niche("--db", db, "risk", "--as-of", "2023-12-31", "--json", cwd=community)  # to its end: AS_OF
     assert ran.returncode == 0, ran.stderr
     found = json.loads(ran.stdout)
     assert found[0]["name"] == "Fading Fay" and "Brief Ben" not in {r["name"] for r in found}

@@ -91,7 +91,7 @@ def test_a_repository_missing_a_blob_syncs_every_commit(store: Store, tmp_path: 
         len(_files(repo, sha)) for sha in shas.values()
     )
     assert list(result.warnings) == [
-        f"{repo}: 1 objects are not in it (a damaged repository? `git fsck` says more); "
+        f"{repo}: 1 object is not in it (a damaged repository? `git fsck` says more); "
         "2 commits were stored without line counts"
     ]
 

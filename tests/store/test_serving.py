@@ -120,6 +120,34 @@ def test_threads_read_at_once_each_with_its_own_cursor(tmp_path: Path) -> None:
     assert seen == [1_000_000] * 8 and len(cursors) == 8
 
 
+def test_threads_read_through_the_store_helpers_each_on_its_own_cursor(tmp_path: Path) -> None:
+    """rows(), one() and value() are what pages call: on one shared connection two threads' queries
+    refused each other ("connection is busy") or read each other's column names."""
+    db = tmp_path / "niche.duckdb"
+    _store_with(db, 5)
+    reader = SharedReader(db)
+    failures: list[str] = []
+
+    def read(n: int) -> None:
+        for _ in range(20):
+            try:
+                rows = reader.rows(f"SELECT count(*) AS c{n}, {n} AS t{n} FROM sources, range(20000)")
+                value = reader.value(f"SELECT {n} * count(*) FROM sources")
+            except Exception as exc:  # noqa: BLE001 - a failure in a thread is what is being tested
+                failures.append(f"{type(exc).__name__}: {exc}")
+                return
+            if rows != [{f"c{n}": 100_000, f"t{n}": n}] or value != 5 * n:
+                failures.append(f"thread {n} read {rows} and {value}")
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    reader.close()
+    assert failures == []
+
+
 def test_stale_snapshot_folders_of_dead_servers_are_removed(tmp_path: Path) -> None:
     db = tmp_path / "niche.duckdb"
     _store_with(db, 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
+import stamina
 import typer
 from rich.markup import escape
 from typer.core import TyperGroup
@@ -31,10 +32,36 @@ from niche.store.sync import SyncInterrupted
 if TYPE_CHECKING:
     from typer._click.core import Context  # the click Typer ships inside itself, whose context invoke() gets
 
+GLOBAL_OPTIONS = ("--db", "--config")  # options of `niche` itself a user may also give after the command
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """args with --db and --config moved before the command, so `niche stats --db x.duckdb` works
+    as `niche --db x.duckdb stats` does; nothing after `--` is touched."""
+    first: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_OPTIONS and i + 1 < len(args):
+            first += args[i : i + 2]
+            i += 2
+            continue
+        (first if arg.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)) else rest).append(arg)
+        i += 1
+    return first + rest
+
 
 class _Niche(TyperGroup):
     """The command group that turns what niche raises on purpose into one line and exit status 2,
-    whether run from a shell or in-process (tests use Typer's CliRunner)."""
+    and Ctrl-C into a line saying what was kept and status 130, whether run from a shell or
+    in-process (tests use Typer's CliRunner); --db and --config may follow the command."""
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args))
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -111,6 +138,7 @@ def main(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
+    stamina.instrumentation.set_on_retry_hooks([])  # each retry is said in words (Community's notify), not logged
     ctx.obj = {"db": db, "config": load_config(config)}
 
 

@@ -14,6 +14,7 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.segment import Segment
+from rich.table import Table
 
 if TYPE_CHECKING:
     from niche.community import Community
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 from niche.metrics.window import DataWindow, data_window
 from niche.store import Store
+from niche.words import plural
 
 # Every C0 and C1 control character and DEL but line feed and tab. In a name, a subject or a path
 # (anyone can write one) they would blink, retitle or clear the user's terminal (ESC [ 2 J), or
@@ -49,6 +51,24 @@ SHOWN_QUARANTINED = 10
 PROGRESS_EVERY = 10.0  # seconds between progress lines when standard error is not a terminal
 
 
+WIDE = 100  # narrower than this, a table of many columns is printed as one line a row
+
+
+def print_rows(headers: tuple[str, ...], rows: list[tuple[str, ...]], title: str | None = None) -> None:
+    """Rows of figures (cells already escaped): a table in a wide terminal; in a narrow one (80
+    columns), one line a row, 'first cell: header value, ...', so no cell is cut off with '…'."""
+    if out.width >= WIDE:
+        table = Table(*headers, title=title)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        return
+    if title:
+        out.print(f"[bold]{escape(title)}[/bold]")
+    for first, *rest in rows:
+        out.print(f"{first}: " + ", ".join(f"{h} {v}" for h, v in zip(headers[1:], rest, strict=True) if v))
+
+
 def fail(message: str) -> None:
     """An error, on one line of standard error."""
     err.print(f"[red]error:[/red] {escape(message)}")
@@ -61,11 +81,6 @@ def warn(message: str) -> None:
 def day(moment: date | None, otherwise: str = "?") -> str:
     """A date as the CLI prints it, or `otherwise` when there is none."""
     return f"{moment:%Y-%m-%d}" if moment else otherwise
-
-
-def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 commit', '3 commits', '1 person', '2 people'."""
-    return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
 class SyncDisplay:

@@ -14,13 +14,14 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from niche.cli.console import dated, err, out, show_window
+from niche.cli.console import dated, err, out, report_sync, show_window
 from niche.cli.headline import render_headline
 from niche.cli.options import AsOfOption, MonthsOption, ShowEmails, community_of
 from niche.cli.sync import sync_and_derive
 from niche.errors import ConfigError
 from niche.metrics.cycles import Window, load_cycles
 from niche.store import Store
+from niche.store.sync import SyncResult
 from niche.web.pages import Site
 from niche.web.static_site import write_static_site
 
@@ -34,6 +35,9 @@ def analyze(
     """Sync git repositories, then summarise who contributes and where."""
     with community_of(ctx) as community:
         paths_found = [repo for path in paths for repo in community.git(path)]
+        if all(isinstance(p, SyncResult) for p in paths_found):  # not one repository: nothing to summarise
+            report_sync(community, [p for p in paths_found if isinstance(p, SyncResult)])
+            raise typer.Exit(2)
         results = sync_and_derive(community, paths_found, say_dates=False)  # the panel says the dates
         site = Site(community.store, as_of, months, person_signals=community.config.person_signals,
                     cycles=_cycles(ctx))  # fmt: skip

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from niche.cli.empty import NEEDS, nothing_to_show
+from niche.words import plural
 
 BAR = "█"
 NONE = "-"  # no figure: too early to tell, or nothing to measure
@@ -40,13 +41,14 @@ def render_headline(console: Console, h: dict[str, Any]) -> None:
     repos = [s for s in h["sources"] if s["kind"] == "git"]
     lines = Text()
     lines.append(f"{total['contributors']:,}", style="bold cyan")
-    lines.append(" contributors to date")
+    lines.append(" contributor to date" if total["contributors"] == 1 else " contributors to date")
     if total["first_contribution"]:
         lines.append(f" (since {total['first_contribution']:%Y-%m-%d})")
     window = h["window"]
     lines.append(f" · {latest:,} active in {window.month_label(months[-1]['month'])}" if months else "")
-    lines.append(f"\n{sum(s['items'] for s in repos):,} commits in {len(repos)} repositories")
-    lines.append(f" · {h['bots_excluded']} bot accounts not counted as people", style="dim")
+    commits = plural(sum(s["items"] for s in repos), "commit")
+    lines.append(f"\n{commits} in {plural(len(repos), 'repository', 'repositories')}")
+    lines.append(f" · {plural(h['bots_excluded'], 'bot account')} not counted as people", style="dim")
     lines.append(f"\n{window.describe()}", style="dim")
     if window.warning():
         lines.append(f"\nwarning: {window.warning()}", style="yellow")
@@ -75,6 +77,7 @@ def _activity_tables(h: dict[str, Any]) -> list[Any]:
     months = h["monthly_contributors"]
     retention = {r["cohort"]: r for r in h["newcomer_retention"]}
     table = _table(f"Last {h['months']} months", "month", "active", "", "newcomers", "still active 3 mo later")
+    table.columns[2].overflow, table.columns[2].no_wrap = "crop", True  # a narrow terminal gets a shorter bar
     top = max((m["active_contributors"] for m in months), default=0)
     for m in months:
         cohort = retention.get(m["month"], {})

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out
+from niche.cli.console import dated, day, err, out, plural, print_rows
 from niche.cli.empty import nothing_to_show, synced_kinds
 from niche.cli.options import AsOfOption, JsonOption, MonthsOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, ProjectOption, SinceOption, UntilOption, render
@@ -59,9 +59,10 @@ def profile(ctx: typer.Context, who: WhoArgument, as_of: AsOfOption = None, mont
     out.print(table)
     if d := found.review_depth:
         out.print(
-            f"Review, last {months} months: {d['reviews']} reviews, {d['reviews_with_comments']} with comments "
+            f"Review, last {months} months: {plural(d['reviews'], 'review')}, "
+            f"{d['reviews_with_comments']} with comments "
             f"({d['inline_comments']} inline), median {d['median_minutes_to_vote'] or 0:.0f} min to vote, "
-            f"{d['possible_rubber_stamps']} possible rubber stamps, "
+            f"{plural(d['possible_rubber_stamps'], 'possible rubber stamp')}, "
             f"agreed with {d['agreed']} of {d['decided']} outcomes"
         )
     for s in found.signals:
@@ -83,15 +84,15 @@ def recognition(ctx: typer.Context, as_of: AsOfOption = None, months: MonthsOpti
         return
     if not rows:
         err.print(nothing_to_show(synced, window, months, f"{role} work" if role else "non-code work"))
-        raise typer.Exit(1)
+        return
     current = None
     for r in rows:
         if (r["role"], r["person_id"]) != current:
             if r["role"] != (current or ("",))[0]:
-                out.print(f"\n[bold]{escape(r['role'])}[/bold] ({r['people_in_role']} people)")
+                out.print(f"\n[bold]{escape(r['role'])}[/bold] ({plural(r['people_in_role'], 'person', 'people')})")
             current = (r["role"], r["person_id"])
             led = f", {r['with_outcome']} of them changed something" if r["with_outcome"] else ""
-            out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {r['contributions']} contributions{led}")
+            out.print(f"  {r['rank']:>2}. {escape(r['name'])}: {plural(r['contributions'], 'contribution')}{led}")
         link = f" {escape(r['example_url'])}" if r["example_url"] else ""
         outcome = f" [green]{escape(r['example_outcome'])}[/green]" if r["example_outcome"] else ""
         why = f" [dim]({escape(r['example_why'])})[/dim]" if r["example_why"] else ""
@@ -126,25 +127,22 @@ def reviews(ctx: typer.Context,
     each, depth, network = found.get("reviews", []), found.get("reviewers", []), found.get("network", [])
     if not (each if by else depth or network):
         err.print(nothing_to_show(synced, window, months, f"reviews by {by}" if by else "reviews", "review"))
-        raise typer.Exit(1)
-    if by:
-        table = Table("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
-        for r in each[:limit]:
-            flag = "possible rubber stamp" if r["possible_rubber_stamp"] else ""
-            table.add_row(day(r["last_at"]), escape(f"{r['item_id']} {r['subject'] or ''}"[:60]),
-                          "" if r["vote"] is None else f"{r['vote']:+d}", str(r["comments"]), str(r["inline_comments"]),
-                          str(r["comment_chars"]), "" if r["minutes_to_vote"] is None else str(r["minutes_to_vote"]),
-                          str(r["change_size"]), r["outcome"], flag)  # fmt: skip
-        out.print(table)
         return
-    table = Table("reviewer", "reviews", "with comments", "inline", "median chars", "median min to vote",
-                  "median lines", "possible rubber stamps", "agreed",
-                  title=f"Review depth, last {months} months")  # fmt: skip
-    for r in depth[:limit]:
-        table.add_row(escape(r["name"]), str(r["reviews"]), str(r["reviews_with_comments"]), str(r["inline_comments"]),
-                      _num(r["median_comment_chars"]), _num(r["median_minutes_to_vote"]), _num(r["median_change_size"]),
-                      str(r["possible_rubber_stamps"]), f"{r['agreed']}/{r['decided']}")  # fmt: skip
-    out.print(table)
+    if by:
+        headers = ("day", "change", "vote", "comments", "inline", "chars", "min to vote", "lines", "outcome", "flag")
+        print_rows(headers, [
+            (day(r["last_at"]), escape(f"{r['item_id']} {r['subject'] or ''}"[:60]),
+             "" if r["vote"] is None else f"{r['vote']:+d}", str(r["comments"]), str(r["inline_comments"]),
+             str(r["comment_chars"]), "" if r["minutes_to_vote"] is None else str(r["minutes_to_vote"]),
+             str(r["change_size"]), r["outcome"], "possible rubber stamp" if r["possible_rubber_stamp"] else "")
+            for r in each[:limit]])  # fmt: skip
+        return
+    print_rows(("reviewer", "reviews", "with comments", "inline", "median chars", "median min to vote", "median lines",
+                "possible rubber stamps", "agreed"), [
+        (escape(r["name"]), str(r["reviews"]), str(r["reviews_with_comments"]), str(r["inline_comments"]),
+         _num(r["median_comment_chars"]), _num(r["median_minutes_to_vote"]), _num(r["median_change_size"]),
+         str(r["possible_rubber_stamps"]), f"{r['agreed']}/{r['decided']}") for r in depth[:limit]],
+        title=f"Review depth, last {months} months")  # fmt: skip
     table = Table("reviewer", "author", "reviews", "+", "-", "with comments", title="Who reviews whom")
     for r in network[:limit]:
         table.add_row(escape(r["reviewer"]), escape(r["author"]), str(r["reviews"]), str(r["positive"]),
@@ -216,7 +214,7 @@ def niches(ctx: typer.Context,
             err.print("No open opportunities match that person or those interests; try without --for/--interests.")
         else:
             err.print(nothing_to_show(synced, window, months, "open opportunities"))
-        raise typer.Exit(1)
+        return
     for o in found:
         waiting = f"waiting since {day(o.since)}" if o.since else ""
         where = escape(f"{o.place} {o.area} {waiting}")

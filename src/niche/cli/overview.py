@@ -59,7 +59,7 @@ def trail(
         return
     if not items:
         err.print(f"Nothing in the database is linked to {escape(item)}.")
-        raise typer.Exit(1)
+        return
     for i in items:
         when = f"{i.occurred_at:%Y-%m-%d %H:%M}" if i.occurred_at else "????-??-?? ??:??"
         out.print(

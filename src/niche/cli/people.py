@@ -21,7 +21,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from niche.cli.console import dated, day, err, out, warn
+from niche.cli.console import dated, day, err, out, plural, warn
 from niche.cli.options import JsonOption, ShowEmails, community_of
 from niche.cli.review_reports import CycleOption, SinceOption, UntilOption, render
 from niche.errors import ConfigError
@@ -63,7 +63,8 @@ def apply(ctx: typer.Context, overrides: Overrides, said: str) -> None:
     with Store(ctx.obj["db"]) as store:
         summary = resolve_people(store, overrides, ctx.obj["config"].bots)
     err.print(
-        f"{escape(said)}; saved in {overrides.path}; {summary.people:,} people, {summary.identities:,} identities."
+        f"{escape(said)}; saved in {overrides.path}; {plural(summary.people, 'person', 'people')}, "
+        f"{plural(summary.identities, 'identity', 'identities')}."
     )
 
 
@@ -193,7 +194,7 @@ def why(ctx: typer.Context, first: str, second: str) -> None:
         out.print(f"{escape(first)} and {escape(second)} are different people", soft_wrap=True)
         for line in found.held_apart:
             out.print(f"    {escape(line)}", soft_wrap=True)
-        raise typer.Exit(1)
+        return
     for a, rule, b, detail in found.chain:
         out.print(f"{escape(a)}  --{rule}--  {escape(b)}\n    {escape(detail)}")
     if not found.chain:
@@ -231,4 +232,4 @@ def resolve_csv(
         done = csv_file.resolve_csv(handle, name, sink, mailmaps, with_reasons)
     for number in done.skipped:
         warn(f"{source}: line {number} is over {csv_file.LINE_LIMIT // 1024} KB, longer than any identity; skipped")
-    err.print(f"{done.rows:,} identities, {done.people:,} people")
+    err.print(f"{plural(done.rows, 'identity', 'identities')}, {plural(done.people, 'person', 'people')}")

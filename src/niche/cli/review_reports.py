@@ -11,14 +11,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from niche.cli.options import day_of
 from niche.metrics import to_json
 from niche.metrics.cycles import Window
 from niche.metrics.review_reports import REPORTS
 
 ProjectOption = Annotated[str | None, typer.Option("--project", help="One project, e.g. openstack/nova or nova.")]
 CycleOption = Annotated[str | None, typer.Option("--cycle", help="One release cycle, e.g. essex (see niche.toml).")]
-SinceOption = Annotated[datetime | None, typer.Option("--since", help="From this date (instead of a cycle).")]
-UntilOption = Annotated[datetime | None, typer.Option("--until", help="Until this date, not included.")]
+SinceOption = Annotated[datetime | None, typer.Option("--since", parser=day_of, metavar="DATE",
+                                                      help="From this date (instead of a cycle).")]  # fmt: skip
+UntilOption = Annotated[datetime | None, typer.Option("--until", parser=day_of, metavar="DATE",
+                                                      help="Until this date, not included.")]  # fmt: skip
 HIDDEN = {"source", "person_id", "owner_id", "start_at", "examples", "approver_names", "offset_from"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

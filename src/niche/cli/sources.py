@@ -44,7 +44,8 @@ def remove(
     with community_of(ctx) as community:
         keys = [community.source(name) for name in names]
         if not yes and not typer.confirm(f"Remove {', '.join(keys)} and everything synced from it?"):
-            raise typer.Exit(1)
+            err.print("Nothing removed.")
+            return
         for key in keys:
             items = community.remove_source(key)
             err.print(f"removed {escape(key)}: {plural(items, 'item')}")

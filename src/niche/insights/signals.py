@@ -17,6 +17,7 @@ from typing import Any
 from niche import metrics
 from niche.identity.people import shown_identity
 from niche.store import Store
+from niche.words import plural
 
 RECENT_MONTHS = 3  # the window a signal looks at; workload.sql defines the same
 BASELINE_MONTHS = 12  # the person's own baseline: the year before the recent window
@@ -112,7 +113,7 @@ def signals_of(facts: dict[str, Any], as_of: datetime, norms: Norms) -> tuple[Si
     usual_gap = (RECENT_MONTHS + BASELINE_MONTHS) * 30 / seen
     if days >= 30 and days >= 3 * usual_gap:
         found.append(Signal("quiet", (
-            f"no contribution for {days} days; over the 15 months before, {seen} contributions "
+            f"no contribution for {days} days; over the 15 months before, {plural(seen, 'contribution')} "
             f"(one every {usual_gap:.0f} days on average)")))  # fmt: skip
     return tuple(found)
 

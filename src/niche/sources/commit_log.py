@@ -17,6 +17,7 @@ from pathlib import Path
 from niche.errors import SourceError
 from niche.sources import git
 from niche.sources.contract import BadRecord
+from niche.words import plural
 
 NULL_ID = frozenset({"0" * 40, "0" * 64})
 GITLINK = b"160000"  # a submodule's commit: never an object of this repository
@@ -73,8 +74,8 @@ class CommitLog:
         """One sentence on what was missing and what it cost, or None when nothing was."""
         if not self.lines_unknown:
             return None
-        what = f"{len(self.missing()):,} objects are not in it"
-        cost = f"{self.lines_unknown:,} commits were stored without line counts"
+        what = f"{plural(len(self.missing()), 'object is', 'objects are')} not in it"
+        cost = f"{plural(self.lines_unknown, 'commit was', 'commits were')} stored without line counts"
         if self.names_unknown:
             cost += f" ({self.names_unknown:,} without file names either)"
         if git.is_partial_clone(self.repo):

@@ -61,7 +61,8 @@ def rate_limit_wait(response: httpx.Response, now: float | None = None) -> float
 
 
 class HttpClient:
-    """GET JSON (or text) from one service, politely and persistently."""
+    """GET JSON (or text) from one service, politely and persistently; on_wait(seconds, line)
+    hears every wait, a rate limit or a retry, as one line in words."""
 
     def __init__(
         self,
@@ -100,9 +101,14 @@ class HttpClient:
             if exc.wait > self.max_wait:
                 return False
             if self.on_wait:
-                self.on_wait(exc.wait, exc.why)
+                self.on_wait(exc.wait, f"{exc.why}: waiting {exc.wait:.0f}s as the server asks")
             return exc.wait
         return isinstance(exc, ServerFault | httpx.TransportError)
+
+    def _say_retry(self, url: str, what: object, tried: int, wait: float) -> None:
+        """One line, in words, for a request that failed and will be tried again."""
+        if self.on_wait and tried < RETRIES:
+            self.on_wait(wait, f"{self.base_url}{url}: {what} (try {tried} of {RETRIES}); trying again in {wait:.0f}s")
 
     def get(
         self, url: str, params: Mapping[str, Any] | None = None, headers: Mapping[str, str] | None = None
@@ -111,12 +117,17 @@ class HttpClient:
         try:
             for attempt in stamina.retry_context(on=self._retry_hook, attempts=RETRIES, timeout=None, wait_max=60):
                 with attempt:
-                    response = self._client.get(url, params=params, headers=headers)
+                    try:
+                        response = self._client.get(url, params=params, headers=headers)
+                    except httpx.TransportError as exc:
+                        self._say_retry(url, exc or type(exc).__name__, attempt.num, attempt.next_wait)
+                        raise
                     self.requests += 1
                     wait = rate_limit_wait(response)
                     if wait is not None:
                         raise RateLimited(wait, f"rate limited by {response.url.host} (HTTP {response.status_code})")
                     if response.status_code >= 500:
+                        self._say_retry(url, f"HTTP {response.status_code}", attempt.num, attempt.next_wait)
                         raise ServerFault(f"HTTP {response.status_code}")
         except RateLimited as exc:
             raise SourceError(

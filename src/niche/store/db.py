@@ -100,7 +100,7 @@ class Store:
 
     def one(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> tuple[Any, ...]:
         """The one row a query must return (an aggregate's); a StoreError naming the query if none."""
-        row = self._con.execute(sql, params).fetchone()
+        row = self.con.execute(sql, params).fetchone()
         if row is None:
             raise StoreError(f"no row from the query {' '.join(sql.split())[:100]}")
         return row
@@ -111,7 +111,7 @@ class Store:
 
     def rows(self, sql: str, params: Mapping[str, Any] | Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """A query's rows as dicts of column name to value."""
-        cursor = self._con.execute(sql, params)
+        cursor = self.con.execute(sql, params)
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 

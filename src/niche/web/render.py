@@ -15,6 +15,7 @@ from niche.classify.explain import explain_rule, kind_words, role_words
 from niche.identity.normalize import without_addresses
 from niche.identity.people import shown_email
 from niche.web.pages import PAGES, Site
+from niche.words import plural
 
 # Scripts only from the report itself, and no eval: charts are drawn with Vega's expression
 # interpreter (vegaEmbed's `ast` option) instead of compiled code. No inline script runs, nothing
@@ -66,6 +67,7 @@ def environment() -> Environment:
     env.filters["role_words"] = role_words
     env.filters["kind_words"] = kind_words
     env.filters["explain"] = explain_rule
+    env.filters["plural"] = plural
     return env
 
 

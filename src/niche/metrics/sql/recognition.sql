@@ -2,10 +2,10 @@
 -- $as_of, ranked within each role other than code (triage, deep review, user support, discussion,
 -- CI/infra, docs, tests, security, mentoring, meetings, ...), with up to three of their recent
 -- examples, linked where the source gives a link. Outcome over volume: work that changed
--- something counts twice (a review that asked for a change and got new code, see the
--- review_outcomes view; a bug report that was fixed; an answer the asker accepted), a bug report
--- that was confirmed but not yet fixed one and a half times, and each says what it led to
--- (`outcome`, `with_outcome`); work that changed nothing counts once. Review counts reviews with
+-- something counts twice (a review, or a newcomer's mentoring review, that asked for a change and
+-- got new code, see the review_outcomes view; a bug report that was fixed; an answer the asker
+-- accepted), a bug report that was confirmed but not yet fixed one and a half times, and each
+-- says what it led to (`outcome`, `with_outcome`); work that changed nothing counts once. Review counts reviews with
 -- the reviewer's own words or inline comments (deep review, from review_depth) and reviews that
 -- got new code, not bare votes; meetings count chairing and owning actions above attending. A
 -- contribution is an item (a change, bug, message, commit, channel log) on one day. The top
@@ -17,9 +17,13 @@ WITH activity_outcomes AS (
                 WHEN b.status IN ('Confirmed', 'Triaged', 'In Progress') THEN 'confirmed (' || b.status || ')'
                 WHEN a.role = 'user_support' AND coalesce(json_extract(a.attrs, '$.accepted')::BOOLEAN, false)
                     THEN 'accepted by the asker'
+                WHEN r.led_to_new_code THEN 'asked for a change on patch set ' || r.patchset || ' and got new code'
            END AS outcome
     FROM person_activities a
     LEFT JOIN bugs b ON a.role = 'bug_reporting' AND b.source = a.source AND b.item_id = a.item_id
+    LEFT JOIN review_outcomes r  -- a review of a newcomer's change is mentoring: what did it lead to?
+      ON a.role = 'mentoring' AND starts_with(a.kind, 'review.') AND r.source = a.source AND r.item_id = a.item_id
+     AND r.person_id = a.person_id AND r.patchset = json_extract(a.attrs, '$.patchset')::INTEGER
     WHERE a.role NOT IN ('code', 'review')
       AND a.occurred_at <= $as_of AND a.occurred_at > $as_of - to_months($months)
 ),
