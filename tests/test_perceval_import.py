@@ -33,9 +33,11 @@ from tests.helpers.gitrepos import extract
 from tests.helpers.recordings import (
     GITLAB_PROJECT,
     MATTERMOST_CHANNEL,
+    REPO,
     gitlab_recording,
     serve_askbot,
     serve_discourse,
+    serve_github,
     serve_gitlab,
     serve_mattermost,
 )
@@ -349,6 +351,28 @@ def _stackexchange_items(fixtures: Path) -> list[dict]:
             for q in _load(fixtures, "stackexchange", page)["items"]]  # fmt: skip
 
 
+def _github_items(fixtures: Path) -> list[dict]:
+    """The recorded repository as Perceval's github backend yields it: its issue items are the
+    issues listing (both pull requests) with `comments_data`; its pull_request items each pull
+    request's own answer with `reviews_data` and `review_comments_data`; both with `user_data`
+    where the recordings hold the user."""
+    login = _load(fixtures, "github", "github_login")
+    person = lambda u: {"user_data": login} if (u or {}).get("login") == login["login"] else {}  # noqa: E731
+    origin, items = f"https://github.com/{REPO}", []
+    for page in ("github_request", "github_request_from_2016_03_01"):
+        for issue in _load(fixtures, "github", page):
+            n = issue["number"]
+            comments = [{**c, **person(c.get("user"))} for c in _load(fixtures, "github", f"github_issue_comments_{n}")]
+            items.append({**issue, **person(issue.get("user")), "comments_data": comments})
+            pull = _load(fixtures, "github", f"github_request_pull_request_{n}")
+            reviews = _load(fixtures, "github", f"github_request_pull_request_{n}_reviews")
+            inline = _load(fixtures, "github", f"github_request_pull_request_{n}_comments")
+            items.append({**pull, **person(pull.get("user")), "reviews_data": [{**r, **person(r.get("user"))}
+                          for r in reviews], "review_comments_data": [{**c, **person(c.get("user"))} for c in inline]})
+    return [{"backend_name": "GitHub", "category": "pull_request" if "base" in d else "issue", "origin": origin,
+             "uuid": f"gh-{n}", "data": d} for n, d in enumerate(items)]  # fmt: skip
+
+
 def _serve_slack(server: HTTPServer, fixtures: Path) -> None:
     def history(request: Request) -> Response:
         name = "slack_history_next.json" if "latest" in request.args else "slack_history.json"
@@ -377,7 +401,8 @@ def services(tmp_path_factory: pytest.TempPathFactory):
     service's JSON plus what the backend adds to it."""
     fixtures = need_fixtures()
     work = tmp_path_factory.mktemp("services")
-    items = {"slack": _slack_items(fixtures), "stackexchange": _stackexchange_items(fixtures)}
+    items = {"slack": _slack_items(fixtures), "stackexchange": _stackexchange_items(fixtures),
+             "github": _github_items(fixtures)}  # fmt: skip
     for name, found in items.items():
         (work / f"{name}.jsonl").write_text("".join(json.dumps(i) + "\n" for i in found))
     (work / "imported").mkdir()
@@ -387,12 +412,15 @@ def services(tmp_path_factory: pytest.TempPathFactory):
     try:
         _serve_slack(server, fixtures)
         _serve_stackexchange(server, fixtures)
+        serve_github(server, fixtures)
         (work / "synced").mkdir()
         synced = [
             niche("sync", "slack", SLACK_CHANNEL, "--api-url", server.url_for("/slack"), cwd=work / "synced",
                   env={"SLACK_TOKEN": "xoxb-recorded"}),
             niche("sync", "stackexchange", "stackoverflow", "--api-url", server.url_for("/2.3"), cwd=work / "synced",
                   env={"NICHE_STACKEXCHANGE_KEY": None}),
+            niche("sync", "github", REPO, "--api-url", server.url_for(""), cwd=work / "synced",
+                  env={"GITHUB_TOKEN": None}),
         ]  # fmt: skip
     finally:
         server.stop()
@@ -416,3 +444,21 @@ def test_stackexchange_questions_are_the_same_activities(services) -> None:
     posts = ("SELECT post_id, parent_id, posted_at, accepted, kind FROM posts WHERE platform = 'stackexchange' "
              "ORDER BY ALL")  # fmt: skip
     assert _one(imported, posts) == _one(synced, posts)
+
+
+def test_github_pull_requests_are_the_same_activities(services) -> None:
+    imported, synced = services
+    theirs, mine = _of(_activities(imported), "github"), _of(_activities(synced), "github")
+    # the recorded 2 pull requests, their reviews and their inline and conversation comments
+    assert theirs == mine and sum(mine.values()) == 10
+    changes = "SELECT number, status, created_at, merged_at, insertions, url FROM changes ORDER BY ALL"
+    assert _one(imported, changes) == _one(synced, changes)
+
+
+def test_a_pull_requests_conversation_without_its_pull_request_is_kept(tmp_path: Path) -> None:
+    issues = [i for i in _github_items(need_fixtures()) if i["category"] == "issue"]
+    (tmp_path / "issues.jsonl").write_text("".join(json.dumps(i) + "\n" for i in issues))
+    ran = niche("import", "perceval", "issues.jsonl", cwd=tmp_path)
+    assert ran.returncode == 1 and "without Perceval's pull_request item of it: kept raw" in ran.stderr
+    db = tmp_path / ".niche" / "niche.duckdb"
+    assert _one(db, "SELECT count(*) FROM quarantine") == [(2,)]

@@ -39,6 +39,8 @@ from niche.sources.contract import BadRecord, Checkpoint, Cursor, Item, Tally, Y
 from niche.sources.discourse import topic_thread
 from niche.sources.feeds import entry_thread
 from niche.sources.gerrit import from_ssh
+from niche.sources.github import issue_record as github_issue
+from niche.sources.github import pull_request_change
 from niche.sources.gitlab import issue_record, merge_request_change
 from niche.sources.mail.mbox import RawMessage
 from niche.sources.mail.message import parse_message
@@ -52,10 +54,10 @@ from niche.sources.stackexchange import question_thread as stackexchange_thread
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
          "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse",
          "Mattermost": "mattermost", "Askbot": "askbot", "Slack": "slack",
-         "StackExchange": "stackexchange"}  # fmt: skip
+         "StackExchange": "stackexchange", "GitHub": "github"}  # fmt: skip
 NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
          "discourse": "topic", "mattermost": "post", "askbot": "question", "slack": "message",
-         "stackexchange": "question"}  # fmt: skip
+         "stackexchange": "question", "github": "pull request"}  # fmt: skip
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -198,12 +200,18 @@ class PercevalItems:
         self.name = _name(origin)
         self.location = ", ".join(str(p.resolve()) for p in paths)
         self.tally = Tally(expected=expected)
+        if self.kind == "github" and origin.category == "issue":
+            self.noun = "issue"
+        # GitHub: a pull request's conversation (its comments) is in Perceval's issue item of it
+        self.conversations: dict[int, list[Any] | None] = {}
 
     def attrs(self) -> Mapping[str, Any]:
         return {"perceval_backend": self.origin.backend, "origin": self.origin.origin}
 
     def read(self, cursor: Cursor, stored: Callable[[], set[str]]) -> Iterator[Yielded]:
         seen = cursor.get("files", {})
+        if self.kind == "github":
+            self.conversations = _github_conversations(self.paths, self.origin.origin)
         for path in self.paths:
             key = str(path.resolve())
             stat = path.stat()
@@ -234,6 +242,14 @@ class PercevalItems:
                 yield BadRecord(where, said, raw, uuid)
                 continue
             data = item["data"]
+            if self.kind == "github" and self.origin.category == "issue" and "pull_request" in data:
+                if isinstance(self.conversations.get(data.get("number")), list):  # read with its pull request
+                    self.tally.details["pull request conversation"] = self.tally.details.get(
+                        "pull request conversation", 0) + 1  # fmt: skip
+                    continue
+                said = "a pull request's conversation without Perceval's pull_request item of it: kept raw"
+                yield BadRecord(where, said, raw, uuid)
+                continue
             if self.kind == "discourse":
                 data, strays = without_strays(data)
                 for post in strays:
@@ -274,6 +290,15 @@ class PercevalItems:
         if self.kind == "stackexchange":  # the question with its answers and comments; the origin is the site
             thread = stackexchange_thread(data, self.origin.origin)
             return thread.item_id, "post-thread", thread
+        if self.kind == "github":  # the service's JSON; Perceval's *_data about people is left aside as
+            host, repo = _gitlab_project(self.origin.origin)  # niche's reader does not ask for it either
+            if self.origin.category == "pull_request":
+                comments = self.conversations.get(int(data["number"])) or []
+                change = pull_request_change(host, repo, data, _list(data.get("reviews_data")),
+                                             _list(data.get("review_comments_data")), comments)  # fmt: skip
+                return change.key, "github-change", change
+            issue = github_issue(repo, data, _list(data.get("comments_data")), [])
+            return str(issue.number), "github-issue", issue
         host, project = _gitlab_project(self.origin.origin)
         if self.origin.category == "merge_request":
             change = merge_request_change(host, project, data, data.get("notes_data") or [],
@@ -302,6 +327,29 @@ class PercevalItems:
             else:
                 yield Item(item_id, "irc-log", text.encode(), irc.LogFile(log, channel))
                 yield from (BadRecord(f"{item_id}: {b.location}", b.error, b.raw) for b in log.bad)
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _github_conversations(paths: list[Path], origin: str) -> dict[int, list[Any] | None]:
+    """Pull request number -> its comments, from Perceval's GitHub issue items of the repository
+    (the issues listing holds pull requests too); None for a pull request with no pull_request
+    item in the files, whose conversation is then kept raw."""
+    conversations: dict[int, list[Any] | None] = {}
+    pulls: set[Any] = set()
+    for path in paths:
+        for _, item in _lines(path):
+            if isinstance(item, BadRecord) or item.get("backend_name") != "GitHub" or item.get("origin") != origin:
+                continue
+            data = item["data"]
+            if item.get("category") == "pull_request":
+                pulls.add(data.get("number"))
+            elif "pull_request" in data and isinstance(data.get("number"), int):
+                conversations[data["number"]] = _list(data.get("comments_data"))
+    return {**{n: c if n in pulls else None for n, c in conversations.items()},
+            **{n: conversations.get(n) or [] for n in pulls if isinstance(n, int)}}  # fmt: skip
 
 
 def _name(origin: Origin) -> str:
