@@ -34,11 +34,13 @@ from tests.helpers.recordings import (
     GITLAB_PROJECT,
     MATTERMOST_CHANNEL,
     REPO,
+    TARGET,
     gitlab_recording,
     serve_askbot,
     serve_discourse,
     serve_github,
     serve_gitlab,
+    serve_launchpad,
     serve_mattermost,
 )
 from tests.helpers.strategies import JSON
@@ -373,6 +375,32 @@ def _github_items(fixtures: Path) -> list[dict]:
              "uuid": f"gh-{n}", "data": d} for n, d in enumerate(items)]  # fmt: skip
 
 
+def _launchpad_items(fixtures: Path) -> list[dict]:
+    """The recorded package's bug tasks as Perceval's launchpad backend yields them: each task with
+    its bug (`bug_data`), the bug's messages and activity log (all pages), and the account answer
+    of every person linked (`owner_data`, `assignee_data`, a message's `owner_data`, an activity's
+    `person_data`; every recorded link is to the one recorded account)."""
+    user = _load(fixtures, "launchpad", "launchpad_user_1")
+    pages = {"messages": {1: ["launchpad_issue_1_comments_next_1", "launchpad_issue_1_comments_next_2"],
+                          2: ["launchpad_issue_2_comments"], 3: ["launchpad_empty_issue_comments"]},
+             "activity": {1: ["launchpad_issue_1_activities_next_1", "launchpad_issue_1_activities_next_2"],
+                          2: ["launchpad_issue_2_activities"], 3: ["launchpad_empty_issue_activities"]}}  # fmt: skip
+    items = []
+    for page in (1, 2, 3):
+        for task in _load(fixtures, "launchpad", f"launchpad_issues_page_{page}")["entries"]:
+            n = int(task["bug_link"].rsplit("/", 1)[-1])
+            said = {kind: [e for name in pages[kind][n] for e in _load(fixtures, "launchpad", name)["entries"]]
+                    for kind in pages}  # fmt: skip
+            data = {**task, "bug_data": _load(fixtures, "launchpad", f"launchpad_issue_{n}"),
+                    "owner_data": user if task.get("owner_link") else {},
+                    "assignee_data": user if task.get("assignee_link") else {},
+                    "messages_data": [{**m, "owner_data": user} for m in said["messages"]],
+                    "activity_data": [{**a, "person_data": user} for a in said["activity"]]}  # fmt: skip
+            items.append({"backend_name": "Launchpad", "category": "issue", "uuid": f"lp-{n}",
+                          "origin": "https://launchpad.net/mydistribution", "data": data})  # fmt: skip
+    return items
+
+
 def _serve_slack(server: HTTPServer, fixtures: Path) -> None:
     def history(request: Request) -> Response:
         name = "slack_history_next.json" if "latest" in request.args else "slack_history.json"
@@ -402,7 +430,7 @@ def services(tmp_path_factory: pytest.TempPathFactory):
     fixtures = need_fixtures()
     work = tmp_path_factory.mktemp("services")
     items = {"slack": _slack_items(fixtures), "stackexchange": _stackexchange_items(fixtures),
-             "github": _github_items(fixtures)}  # fmt: skip
+             "github": _github_items(fixtures), "launchpad": _launchpad_items(fixtures)}  # fmt: skip
     for name, found in items.items():
         (work / f"{name}.jsonl").write_text("".join(json.dumps(i) + "\n" for i in found))
     (work / "imported").mkdir()
@@ -413,6 +441,7 @@ def services(tmp_path_factory: pytest.TempPathFactory):
         _serve_slack(server, fixtures)
         _serve_stackexchange(server, fixtures)
         serve_github(server, fixtures)
+        serve_launchpad(server, fixtures)
         (work / "synced").mkdir()
         synced = [
             niche("sync", "slack", SLACK_CHANNEL, "--api-url", server.url_for("/slack"), cwd=work / "synced",
@@ -421,6 +450,7 @@ def services(tmp_path_factory: pytest.TempPathFactory):
                   env={"NICHE_STACKEXCHANGE_KEY": None}),
             niche("sync", "github", REPO, "--api-url", server.url_for(""), cwd=work / "synced",
                   env={"GITHUB_TOKEN": None}),
+            niche("sync", "launchpad", TARGET, "--api-url", server.url_for("/1.0"), cwd=work / "synced"),
         ]  # fmt: skip
     finally:
         server.stop()
@@ -453,6 +483,16 @@ def test_github_pull_requests_are_the_same_activities(services) -> None:
     assert theirs == mine and sum(mine.values()) == 10
     changes = "SELECT number, status, created_at, merged_at, insertions, url FROM changes ORDER BY ALL"
     assert _one(imported, changes) == _one(synced, changes)
+
+
+def test_launchpad_bugs_are_the_same_activities(services) -> None:
+    imported, synced = services
+    theirs, mine = _of(_activities(imported), "launchpad"), _of(_activities(synced), "launchpad")
+    assert theirs == mine and sum(mine.values()) == 9  # 3 bugs: reported, commented on, edited
+    # the same bugs, but named by Perceval's origin, which is the distribution without the package
+    bugs = "SELECT * EXCLUDE (source, project) FROM bugs ORDER BY ALL"
+    assert _one(imported, bugs) == _one(synced, bugs)
+    assert _one(imported, "SELECT DISTINCT project FROM bugs") == [("mydistribution",)]
 
 
 def test_a_pull_requests_conversation_without_its_pull_request_is_kept(tmp_path: Path) -> None:

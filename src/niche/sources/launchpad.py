@@ -120,36 +120,42 @@ class LaunchpadReader:
         return found, b"" if isinstance(found, BadRecord) else json.dumps({"task": task, **read}).encode()
 
     def _bug(self, task: dict, data: dict, messages: list[dict], activity: list[dict]) -> Bug:
-        owner = self.person(data.get("owner_link"))
-        events = [BugEvent("reported", owner, epoch(data.get("date_created")))]
-        for m in messages[1:]:  # the first message is the bug's description
-            events.append(BugEvent("comment", self.person(m.get("owner_link")), epoch(m.get("date_created")),
-                                   {"length": len(m.get("content") or "")}))  # fmt: skip
-        for change in activity:
-            kind = _activity_kind(change.get("whatchanged") or "", change.get("newvalue"), change.get("message"))
-            if kind:
-                events.append(BugEvent(kind, self.person(change.get("person_link")), epoch(change.get("datechanged")),
-                                       {"what": change.get("whatchanged"), "old": change.get("oldvalue"),
-                                        "new": change.get("newvalue")}))  # fmt: skip
-        information_type = data.get("information_type") or ""
-        duplicate = data.get("duplicate_of_link")
-        return Bug(
-            number=int(data["id"]),
-            title=bounded(data.get("title"), SUBJECT_LIMIT) or "",
-            description=data.get("description") or "",
-            owner=owner,
-            created=epoch(data.get("date_created")),
-            updated=epoch(data.get("date_last_updated")),
-            tags=list(data.get("tags") or []),
-            security=bool(data.get("security_related")) or "Security" in information_type,
-            private=bool(data.get("private")),
-            duplicate_of=int(duplicate.rstrip("/").rsplit("/", 1)[-1]) if duplicate else None,
-            tasks=[{"target": task.get("bug_target_name"), "status": task.get("status"),
-                    "importance": task.get("importance"), "assignee": (self.person(task.get("assignee_link"))
-                                                                       or Person("", None)).username or None}],
-            events=events,
-            url=data.get("web_link") or f"https://bugs.launchpad.net/bugs/{data['id']}",
-        )  # fmt: skip
+        return bug_record(task, data, messages, activity, self.person)
+
+
+def bug_record(task: dict, data: dict, messages: list[dict], activity: list[dict],
+               person: Callable[[str | None], Person | None]) -> Bug:  # fmt: skip
+    """A bug task's bug with its messages and activity log; `person` names the account of a link."""
+    owner = person(data.get("owner_link"))
+    events = [BugEvent("reported", owner, epoch(data.get("date_created")))]
+    for m in messages[1:]:  # the first message is the bug's description
+        events.append(BugEvent("comment", person(m.get("owner_link")), epoch(m.get("date_created")),
+                               {"length": len(m.get("content") or "")}))  # fmt: skip
+    for change in activity:
+        kind = _activity_kind(change.get("whatchanged") or "", change.get("newvalue"), change.get("message"))
+        if kind:
+            events.append(BugEvent(kind, person(change.get("person_link")), epoch(change.get("datechanged")),
+                                   {"what": change.get("whatchanged"), "old": change.get("oldvalue"),
+                                    "new": change.get("newvalue")}))  # fmt: skip
+    information_type = data.get("information_type") or ""
+    duplicate = data.get("duplicate_of_link")
+    return Bug(
+        number=int(data["id"]),
+        title=bounded(data.get("title"), SUBJECT_LIMIT) or "",
+        description=data.get("description") or "",
+        owner=owner,
+        created=epoch(data.get("date_created")),
+        updated=epoch(data.get("date_last_updated")),
+        tags=list(data.get("tags") or []),
+        security=bool(data.get("security_related")) or "Security" in information_type,
+        private=bool(data.get("private")),
+        duplicate_of=int(duplicate.rstrip("/").rsplit("/", 1)[-1]) if duplicate else None,
+        tasks=[{"target": task.get("bug_target_name"), "status": task.get("status"),
+                "importance": task.get("importance"), "assignee": (person(task.get("assignee_link"))
+                                                                   or Person("", None)).username or None}],
+        events=events,
+        url=data.get("web_link") or f"https://bugs.launchpad.net/bugs/{data['id']}",
+    )  # fmt: skip
 
 
 def _activity_kind(what: str, new: str | None, message: str | None) -> str | None:

@@ -10,7 +10,10 @@ RSS item the feedparser entry niche's feed reader reads, a Discourse item the to
 reads, a Mattermost item the post with its author as niche's reader reads it, an Askbot item the
 question with its answers and comments read from its pages, as niche's reader assembles it, a
 Slack item the message with its author (`user_data`) as niche's reader reads it, a Stack Exchange
-item the API's question with its answers and comments. So
+item the API's question with its answers and comments, a GitHub pull request the pull request with
+its reviews and comments (its conversation from Perceval's issue item of it), a GitHub issue the
+issue with its comments, a Launchpad item the bug task with its bug, messages, activity log and
+the accounts they link to. So
 the activities are those niche's own sync of the same data makes; tests/test_perceval_import.py
 checks that on the same inputs read both ways.
 
@@ -42,6 +45,7 @@ from niche.sources.gerrit import from_ssh
 from niche.sources.github import issue_record as github_issue
 from niche.sources.github import pull_request_change
 from niche.sources.gitlab import issue_record, merge_request_change
+from niche.sources.launchpad import Person, bug_record
 from niche.sources.mail.mbox import RawMessage
 from niche.sources.mail.message import parse_message
 from niche.sources.mail.source import Post
@@ -54,10 +58,10 @@ from niche.sources.stackexchange import question_thread as stackexchange_thread
 KINDS = {"Git": "git", "MBox": "mail", "Pipermail": "mail", "HyperKitty": "mail", "Supybot": "irc",
          "Gerrit": "gerrit", "GitLab": "gitlab", "RSS": "feed", "Discourse": "discourse",
          "Mattermost": "mattermost", "Askbot": "askbot", "Slack": "slack",
-         "StackExchange": "stackexchange", "GitHub": "github"}  # fmt: skip
+         "StackExchange": "stackexchange", "GitHub": "github", "Launchpad": "launchpad"}  # fmt: skip
 NOUNS = {"git": "commit", "mail": "message", "irc": "log day", "gerrit": "change", "feed": "blog post",
          "discourse": "topic", "mattermost": "post", "askbot": "question", "slack": "message",
-         "stackexchange": "question", "github": "pull request"}  # fmt: skip
+         "stackexchange": "question", "github": "pull request", "launchpad": "bug"}  # fmt: skip
 # Headers Perceval has already decoded the body by: the body handed back is plain UTF-8 text.
 _BODY_HEADERS = {"content-type", "content-transfer-encoding", "mime-version"}
 
@@ -290,6 +294,10 @@ class PercevalItems:
         if self.kind == "stackexchange":  # the question with its answers and comments; the origin is the site
             thread = stackexchange_thread(data, self.origin.origin)
             return thread.item_id, "post-thread", thread
+        if self.kind == "launchpad":  # the bug task with its bug, messages, activity and their people
+            bug = bug_record(data, data["bug_data"], _list(data.get("messages_data")), _list(data.get("activity_data")),
+                             partial(launchpad_person, launchpad_people(data)))  # fmt: skip
+            return str(bug.number), "launchpad-bug", bug
         if self.kind == "github":  # the service's JSON; Perceval's *_data about people is left aside as
             host, repo = _gitlab_project(self.origin.origin)  # niche's reader does not ask for it either
             if self.origin.category == "pull_request":
@@ -327,6 +335,28 @@ class PercevalItems:
             else:
                 yield Item(item_id, "irc-log", text.encode(), irc.LogFile(log, channel))
                 yield from (BadRecord(f"{item_id}: {b.location}", b.error, b.raw) for b in log.bad)
+
+
+def launchpad_people(task: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Account link -> the account's answer, as Perceval's launchpad item holds them: the task's
+    owner and assignee, each message's owner and each activity's person."""
+    people: dict[str, Mapping[str, Any]] = {}
+    pairs = [(task, "owner_link", "owner_data"), (task, "assignee_link", "assignee_data")]
+    pairs += [(m, "owner_link", "owner_data") for m in _list(task.get("messages_data")) if isinstance(m, dict)]
+    pairs += [(a, "person_link", "person_data") for a in _list(task.get("activity_data")) if isinstance(a, dict)]
+    for holder, link, data in pairs:
+        if isinstance(holder.get(link), str) and isinstance(holder.get(data), dict):
+            people.setdefault(holder[link], holder[data])
+    return people
+
+
+def launchpad_person(people: Mapping[str, Mapping[str, Any]], link: str | None) -> Person | None:
+    """The account of a link as niche's reader names it: its username, and the display name its
+    answer gives (none for an account Perceval could not read)."""
+    if not link:
+        return None
+    name = (people.get(link) or {}).get("display_name")
+    return Person(link.rstrip("/").rsplit("~", 1)[-1], name if isinstance(name, str) else None)
 
 
 def _list(value: Any) -> list[Any]:
