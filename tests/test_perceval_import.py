@@ -5,7 +5,10 @@ the originals synced into another, and the activities compared per kind and pers
 
 Where the two differ, it is because Perceval's output no longer holds what niche reads, and each
 difference is checked to be exactly that: messages Perceval skips (no Message-ID or no Date),
-IRC lines it skips (empty ones) and one line it reads that niche's IRC parser sets aside."""
+IRC lines it skips (empty ones) and one line it reads that niche's IRC parser sets aside.
+
+Slack, Stack Exchange, GitHub and Launchpad items are assembled from the recordings instead (see
+`services`): Perceval's backends for them cannot be pointed at a local server serving them."""
 
 from __future__ import annotations
 
@@ -423,10 +426,12 @@ def _serve_stackexchange(server: HTTPServer, fixtures: Path) -> None:
 def services(tmp_path_factory: pytest.TempPathFactory):
     """(imported store, synced store) of the Slack, Stack Exchange, GitHub and Launchpad recordings.
 
-    Perceval's backends for these services have their service's address built in (no option
-    points them at a local server), so their items are assembled here from the same recordings
-    niche's own sync reads, the way each backend assembles them (read in its source): the
-    service's JSON plus what the backend adds to it."""
+    Perceval's slack, stackexchange and launchpad backends have their service's address built in
+    (no option points them at a local server), and its github backend, though it takes an
+    enterprise URL, asks for routes the recordings do not hold (users, reactions, rate limits),
+    so these items are assembled here from the same recordings niche's own sync reads, the way
+    each backend assembles them (read in its source): the service's JSON plus what the backend
+    adds to it."""
     fixtures = need_fixtures()
     work = tmp_path_factory.mktemp("services")
     items = {"slack": _slack_items(fixtures), "stackexchange": _stackexchange_items(fixtures),
