@@ -49,12 +49,12 @@ def _same(value: object) -> object:
 
 
 def test_each_json_output_is_the_api_s_data(community: Path) -> None:
-    day = f"{AS_OF:%Y-%m-%d}"
+    moment = f"{AS_OF:%Y-%m-%dT%H:%M}"  # a plain day now counts to its end (17.6); the API is asked at AS_OF itself
     with Community(community / "niche.duckdb", community / "niche.toml", read_only=True) as c:
         bob = c.person("bob@example.org")
         assert c.person("bob.dylan@example.com") == c.person("name:Bob Dylan") == bob
         risk = [r.to_json() for r in c.risk(AS_OF)]
-        assert _json(community, "risk", "--as-of", day, "--json") == _same(risk)
+        assert _json(community, "risk", "--as-of", moment, "--json") == _same(risk)
         assert [r["name"] for r in risk] == ["Ada Lovelace", "Bob Dylan"]  # Ada quiet for five weeks
         assert {i["email"] for r in risk for i in r["identities"]} == {"(hidden)"}
         assert _json(community, "profile", "bob@example.org", "--json") == _same(c.profile(bob).to_json())
