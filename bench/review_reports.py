@@ -26,19 +26,8 @@ from niche.web.app import create_app, site_snapshots
 from niche.web.pages import Site
 from niche.web.render import render
 from niche.web.static_site import write_static_site
-
-
-def _p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
-
-
-def _timed(run, runs: int) -> list[float]:
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+from timing import percentile as _p
+from timing import timed as _timed
 
 
 def main() -> None:

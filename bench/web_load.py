@@ -19,7 +19,6 @@ import asyncio
 import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ from urllib.parse import quote
 
 import duckdb
 import httpx
+
+from timing import percentile as _p
 
 MAX_REQUESTS = 50_000
 BLOCK = 1_000
@@ -71,10 +72,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
 
 async def _run(base: str, paths: list[str], concurrency: int, deadline: float, on_done) -> list[float]:

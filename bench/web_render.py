@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
-import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -24,19 +21,8 @@ from niche.store import Store
 from niche.web.app import create_app, site_snapshots
 from niche.web.pages import PAGES, Site
 from niche.web.render import render
-
-
-def _times(run: Callable[[], object], runs: int) -> list[float]:
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def _p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+from timing import percentile as _p
+from timing import timed as _times
 
 
 def _page(site: Site, page: str, query: str | None = None) -> str:
