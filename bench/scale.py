@@ -1,7 +1,7 @@
 """How far one DuckDB file goes, and what Spark adds past it: the full metric set at growing sizes.
 
     python bench/scale.py WORKDIR --git REPO [--sizes 1M,10M,50M] [--engines duckdb,spark]
-                          [--master local[2]] [--spark-up-to 10M]
+                          [--master local[2]] [--memory 8GB] [--spark-up-to 10M]
 
 A base store is built once from real data: the git history of REPO (for example a clone of
 python-novaclient) and the 5,934 real OpenStack Gerrit changes of 2011-2012 with their reviews,
@@ -11,8 +11,10 @@ project and repository, dates shifted by up to a year, the same shape otherwise 
 review depth, employers). Each size is exported to Parquet once.
 
 For each size and engine, a child process runs every metric with the defaults `niche metrics`
-uses, and the bench records its wall time (Spark's includes starting the session, shown apart)
-and the peak memory of the child's whole process tree (the JVM included), sampled from /proc.
+uses, both engines given the same memory (--memory: DuckDB's limit, Spark's driver heap; niche's
+own default DuckDB limit is 256MB). The bench records the metrics' time (Spark's session start
+shown apart) and the peak memory of the child's whole process tree (the JVM included), sampled
+from /proc. A metric that fails (out of memory, say) is named with its error.
 It prints a table of sizes x engines with the growth per 10x of data, and writes it as JSON to
 WORKDIR/scale.json. Sizes past --spark-up-to are run on DuckDB only.
 """
@@ -34,35 +36,45 @@ import duckdb
 
 # Columns whose values name an item, a person, a place or a thread: a copy appends "~k" to them so
 # that copy k is a community of its own (a suffix keeps values readable and keys joinable).
+# fmt: off
 SUFFIXED = {
     "source", "item_id", "identity_id", "person_id", "object_id", "owner_id", "sender_id", "author_id",
-    "committer_id", "sha", "change_id", "parent_id", "thread_id", "in_reply_to", "key", "a", "b",
-    "post_id", "author_key", "repo", "project", "list", "channel", "url", "name", "email", "username",
-    "author_name", "author_email", "committer_name", "committer_email", "started_by",
-}  # fmt: skip
+    "committer_id", "sha", "change_id", "parent_id", "thread_id", "in_reply_to", "key", "a", "b", "post_id",
+    "author_key", "repo", "project", "list", "channel", "url", "name", "email", "username", "author_name",
+    "author_email", "committer_name", "committer_email", "started_by",
+}
+# fmt: on
 NUMBERED = {"number"}  # change and bug numbers: shifted past the base's range
 NUMBER_STEP = 1_000_000
 # Tables a copy repeats: every item table of the routes (schema stored) and the people derived from
 # them. Raw payloads, sync cursors and the people log are not read by any metric.
-GROWN_MAIN = ["people", "identities", "person_identities", "affiliations", "identity_evidence", "item_flags",
-              "posts", "sources"]  # fmt: skip
+GROWN_MAIN = [
+    "people",
+    "identities",
+    "person_identities",
+    "affiliations",
+    "identity_evidence",
+    "item_flags",
+    "posts",
+    "sources",
+]
 
 ENGINE_CHILD = """
 import json, sys, time
 from niche import metrics
-engine, location, master = sys.argv[1:4]
+engine, location, master, person = sys.argv[1:5]
 started = time.perf_counter()
 if engine == "spark":
     from niche.metrics import spark
     session = spark.session(master)
     ready = time.perf_counter()
-    params = metrics.defaults(location)
+    params = metrics.defaults(location, person_id=person)
     run = lambda name: spark.run(session, location, name, **params[name])
 else:
     from niche.store import Store
     store = Store(location, read_only=True)
     ready = time.perf_counter()
-    params = metrics.defaults(store)
+    params = metrics.defaults(store, person_id=person)
     run = lambda name: metrics.run(store, name, **params[name])
 report = {"startup_s": ready - started, "metrics": {}}
 for name in sorted(params):
@@ -92,8 +104,11 @@ def build_base(db: Path, repo: Path) -> None:
     fixtures = Path(os.environ.get("NICHE_FIXTURES", Path(__file__).resolve().parents[2] / "shared" / "fixtures"))
     with Community(db, Config()) as community:
         planned = community.git(repo)
-        planned.append(community.gerrit_file(fixtures / "gerrit-rest/openstack-changes-2011-2012.json.gz",
-                                             "https://review.openstack.org"))  # fmt: skip
+        planned.append(
+            community.gerrit_file(
+                fixtures / "gerrit-rest/openstack-changes-2011-2012.json.gz", "https://review.openstack.org"
+            )
+        )
         planned.append(community.mail(str(fixtures / "pipermail"), list_name="openstack-dev"))
         planned.append(community.irc(fixtures / "supybot", channel="#openstack-dev"))
         for result in community.sync(planned):
@@ -116,11 +131,16 @@ def grow(base: Path, target: Path, activities: int) -> int:
     """target: base plus as many copies as reach `activities` activities; returns the count."""
     shutil.copyfile(base, target)
     with duckdb.connect(str(target)) as con:
+        con.execute("SET enable_progress_bar = false")
         (per_copy,) = con.execute("SELECT count(*) FROM stored.activities").fetchone()
         copies = max(1, math.ceil(activities / per_copy))
-        tables = [("stored", t) for (t,) in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'stored' "
-            "AND table_catalog = current_database()").fetchall()] + [("main", t) for t in GROWN_MAIN]  # fmt: skip
+        tables = [
+            ("stored", t)
+            for (t,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'stored' "
+                "AND table_catalog = current_database()"
+            ).fetchall()
+        ] + [("main", t) for t in GROWN_MAIN]
         for schema, table in tables:
             columns = con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ? "
@@ -130,8 +150,10 @@ def grow(base: Path, target: Path, activities: int) -> int:
             names = ", ".join(f'"{c}"' for c, _ in columns)
             values = ", ".join(copy_expression(c, t) for c, t in columns)
             con.execute(f'CREATE TEMP TABLE original AS SELECT * FROM {schema}."{table}"')
-            con.execute(f'INSERT INTO {schema}."{table}" ({names}) SELECT {values} '
-                        f"FROM original, range(1, {copies}) AS copies(k)")  # fmt: skip
+            con.execute(
+                f'INSERT INTO {schema}."{table}" ({names}) SELECT {values} '
+                f"FROM original, range(1, {copies}) AS copies(k)"
+            )
             con.execute("DROP TABLE original")
         (total,) = con.execute("SELECT count(*) FROM activities").fetchone()
         con.execute("CHECKPOINT")
@@ -173,13 +195,32 @@ class TreeMemory:
         return self.peak
 
 
-def run_engine(engine: str, location: Path, master: str) -> dict:
+def busiest_person(db: Path) -> str:
+    """The person the per-person metrics (profile, areas, coworkers) are run for on both engines."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        (person,) = con.execute(
+            "SELECT person_id FROM person_activities GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()
+    return person
+
+
+def run_engine(engine: str, location: Path, master: str, person: str, memory: str) -> dict:
+    """Every metric on one engine in a child process, given the same memory: DuckDB's limit, or
+    the Spark driver's heap (local mode runs its executors in the driver)."""
+    env = dict(
+        os.environ, NICHE_MEMORY_LIMIT=memory, PYSPARK_SUBMIT_ARGS=f"--driver-memory {memory[:-1]} pyspark-shell"
+    )
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", ENGINE_CHILD, engine, str(location), master],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    memory = TreeMemory(child.pid)
+    child = subprocess.Popen(
+        [sys.executable, "-c", ENGINE_CHILD, engine, str(location), master, person],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    tree = TreeMemory(child.pid)
     out, err = child.communicate()
-    peak = memory.stop()
+    peak = tree.stop()
     if child.returncode != 0:
         sys.exit(f"{engine} on {location} failed:\n{err[-3000:]}")
     report = json.loads(out.rsplit("SCALE_REPORT=", 1)[1])
@@ -202,15 +243,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="1M,10M,50M")
     parser.add_argument("--engines", default="duckdb,spark")
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument(
+        "--memory", default="8GB", help="what each engine may use (DuckDB's limit, Spark's driver heap)"
+    )
     parser.add_argument("--spark-up-to", default="10M", help="larger sizes run on DuckDB only")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
+    os.environ["NICHE_MEMORY_LIMIT"] = args.memory  # the export, too, may use what the engines may
     base = args.workdir / "base.duckdb"
     if not base.exists():
         print(f"building the base store from {args.git} and the fixtures ...")
         build_base(base, args.git.resolve())
-    from niche.store import Store
     from niche.store.parquet import export
+
+    from niche.store import Store
 
     engines = args.engines.split(",")
     results: list[dict] = []
@@ -219,7 +265,9 @@ def main() -> None:
         start = time.perf_counter()
         activities = grow(base, db, wanted)
         grown_s = time.perf_counter() - start
-        print(f"{label(wanted)}: {activities:,} activities ({db.stat().st_size / 2**20:,.0f} MiB, grown in {grown_s:.0f} s)")
+        person = busiest_person(db)
+        size_mib = db.stat().st_size / 2**20
+        print(f"{label(wanted)}: {activities:,} activities ({size_mib:,.0f} MiB, grown in {grown_s:.0f} s)")
         for engine in engines:
             if engine == "spark" and wanted > size_of(args.spark_up_to):
                 continue
@@ -231,14 +279,21 @@ def main() -> None:
                 with Store(db, read_only=True) as store:
                     export(store, location)
                 row["export_s"] = round(time.perf_counter() - start, 1)
-            report = run_engine(engine, location, args.master)
+            report = run_engine(engine, location, args.master, person, args.memory)
             metric_s = sum(m["s"] for m in report["metrics"].values())
-            row.update(wall_s=round(report["wall_s"], 1), startup_s=round(report["startup_s"], 1),
-                       metrics_s=round(metric_s, 1), peak_mib=round(report["peak_mib"]),
-                       metrics=report["metrics"], failed=report["failed"])  # fmt: skip
+            row.update(
+                wall_s=round(report["wall_s"], 1),
+                startup_s=round(report["startup_s"], 1),
+                metrics_s=round(metric_s, 1),
+                peak_mib=round(report["peak_mib"]),
+                metrics=report["metrics"],
+                failed=report["failed"],
+            )
             slowest = sorted(report["metrics"].items(), key=lambda m: -m[1]["s"])[:3]
-            print(f"  {engine}: {metric_s:,.1f} s for {len(report['metrics'])} metrics (+{row['startup_s']} s startup), "
-                  f"peak {row['peak_mib']:,} MiB; slowest: " + ", ".join(f"{n} {m['s']:.1f} s" for n, m in slowest))  # fmt: skip
+            print(
+                f"  {engine}: {metric_s:,.1f} s for {len(report['metrics'])} metrics (+{row['startup_s']} s startup), "
+                f"peak {row['peak_mib']:,} MiB; slowest: " + ", ".join(f"{n} {m['s']:.1f} s" for n, m in slowest)
+            )
             for name, why in report["failed"].items():
                 print(f"    {name} {why}")
             results.append(row)
@@ -250,8 +305,10 @@ def main() -> None:
 
 
 def print_table(results: list[dict]) -> None:
-    print(f"\n{'size':>6} {'activities':>12} {'engine':>7} {'metrics s':>10} {'startup s':>10} {'peak MiB':>9} "
-          f"{'time x/10x':>11} {'mem x/10x':>10}")  # fmt: skip
+    print(
+        f"\n{'size':>6} {'activities':>12} {'engine':>7} {'metrics s':>10} {'startup s':>10} {'peak MiB':>9} "
+        f"{'time x/10x':>11} {'mem x/10x':>10}"
+    )
     previous: dict[str, dict] = {}
     for row in results:
         before = previous.get(row["engine"])
@@ -260,8 +317,10 @@ def print_table(results: list[dict]) -> None:
             small, large = before["activities"], row["activities"]
             time_growth = f"{growth_per_10x((small, before['metrics_s']), (large, row['metrics_s'])):.1f}"
             mem_growth = f"{growth_per_10x((small, before['peak_mib']), (large, row['peak_mib'])):.1f}"
-        print(f"{row['size']:>6} {row['activities']:>12,} {row['engine']:>7} {row['metrics_s']:>10,.1f} "
-              f"{row['startup_s']:>10,.1f} {row['peak_mib']:>9,} {time_growth:>11} {mem_growth:>10}")  # fmt: skip
+        print(
+            f"{row['size']:>6} {row['activities']:>12,} {row['engine']:>7} {row['metrics_s']:>10,.1f} "
+            f"{row['startup_s']:>10,.1f} {row['peak_mib']:>9,} {time_growth:>11} {mem_growth:>10}"
+        )
         previous[row["engine"]] = row
 
 
