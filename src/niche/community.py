@@ -61,7 +61,9 @@ from niche.sources.perceval import sources as perceval_sources
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
 from niche.store import Store
+from niche.store import parquet
 from niche.store.folds import fold_duplicates
+from niche.store.parquet import ParquetExport
 from niche.store.sources import find_source, remove_source
 from niche.store.sync import Progress, SyncResult, sync
 
@@ -268,6 +270,12 @@ class Community:
         how many items it had. Call derive() afterwards: an item another source brought too is
         counted from that source again, without a resync."""
         return remove_source(self.store, key)
+
+    def export_parquet(self, directory: Path | str, show_emails: bool = False) -> ParquetExport:
+        """Write the tables the metrics read to directory as Parquet (for Spark: niche.metrics.spark),
+        replacing an earlier export there in one step; addresses only with show_emails. Call
+        derive() first when sources were synced since."""
+        return parquet.export(self.store, directory, show_emails)
 
     def clear_quarantine(self, source: str | None = None) -> int:
         """Forget the input set aside (after fixing it): all of it, or one source's (its key)."""
