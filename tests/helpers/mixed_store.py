@@ -12,8 +12,14 @@ from tests.helpers.fixtures import need_fixtures
 from tests.helpers.gitrepos import commit, init
 
 PAGES = ("gerrit_reviews_page_1", "gerrit_reviews_page_2", "gerrit_reviews_page_3")
-# (author, address, day, file): code, tests and docs over several months, two people in one organisation
+# (author, address, day, file): code, tests and docs over several months; two people by one common
+# name (namesakes); a code area changed often while its docs stayed as they were (docs left behind)
 COMMITS = (
+    ("Ada Lovelace", "ada@example.org", "2018-06-01", "docs/includes.rst"),
+    *(("Ada Lovelace" if i % 3 else "Grace Hopper", "ada@example.org" if i % 3 else "grace@navy.mil",
+       f"2019-0{2 + i % 4}-{10 + i:02d}", f"repo/includes/Part{i}.php") for i in range(12)),
+    ("John Smith", "jsmith@redhat.com", "2019-03-12", "repo/src/Main.php"),
+    ("John Smith", "john.smith@intel.com", "2019-04-16", "docs/index.rst"),
     ("Lucas Werkmeister", "lucas.werkmeister@wikimedia.de", "2019-01-07", "repo/includes/Lookup.php"),
     ("Lucas Werkmeister", "lucas.werkmeister@wikimedia.de", "2019-02-11", "repo/tests/LookupTest.php"),
     ("Zeljko Filipin", "zfilipin@wikimedia.org", "2019-02-12", "docs/index.rst"),
@@ -34,7 +40,7 @@ def build(root: Path) -> Path:
     repo = init(root / "wikibase")
     for i, (name, email, day, path) in enumerate(COMMITS):
         env = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
-               for what, value in (("NAME", name), ("EMAIL", email), ("DATE", f"{day}T1{i}:00:00+0100"))}  # fmt: skip
+               for what, value in (("NAME", name), ("EMAIL", email), ("DATE", f"{day}T{10 + i % 12}:00:00+0100"))}  # fmt: skip
         commit(repo, {path: f"{i}\n"}, f"Change {i} to {path}", env=env)
     db = root / "niche.duckdb"
     with Community(db, Config()) as community:

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, interop, overview, record
+from niche.cli.metrics import metrics_command
 from niche.cli.console import err, fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
@@ -120,6 +121,7 @@ for command in (
     insights.niches,
 ):
     app.command()(command)
+app.command("metrics")(metrics_command)
 
 
 def _version(value: bool) -> None:

@@ -127,6 +127,11 @@ def read(directory: Path | str) -> ParquetExport:
     )
 
 
+def person_ids(directory: Path | str) -> set[str]:
+    """The id of every person in the export."""
+    return set(pq.read_table(read(directory).path_of("people"), columns=["person_id"]).column(0).to_pylist())
+
+
 def _metadata(made: ParquetExport) -> dict[str, Any]:
     return {
         "format": "niche Parquet export",
