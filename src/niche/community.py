@@ -28,7 +28,7 @@ from niche import metrics
 from niche.classify import classify
 from niche.config import Config, load_config
 from niche.credentials import url_credentials
-from niche.errors import ConfigError, NicheError
+from niche.errors import ConfigError, NicheError, SourceError
 from niche.identity import log, resolve_people
 from niche.identity.overrides import load_overrides
 from niche.identity.people import PersonDetails, Why, person_details, person_ids, person_of, why
@@ -65,7 +65,16 @@ from niche.store import parquet
 from niche.store.folds import fold_duplicates
 from niche.store.parquet import ParquetExport
 from niche.store.sources import find_source, remove_source
-from niche.store.sync import Progress, SyncResult, sync
+from niche.store.parallel import Overall, sync_all
+from niche.store.sync import SyncResult
+
+
+def _repository(path: Path) -> Planned:
+    """The repository at path, or the failed result that names it (an empty or damaged .git)."""
+    try:
+        return GitRepository(path)
+    except SourceError as exc:
+        return SyncResult(f"git:{path}", str(path), "commit", error=str(exc), failure=exc)
 
 
 @dataclass(frozen=True)
@@ -133,7 +142,7 @@ class Community:
         if not found:
             error = f"{path}: not a git repository, and no repositories below it"
             return [SyncResult(f"git:{path}", str(path), "commit", error=error)]
-        return [GitRepository(repo) for repo in found]
+        return [_repository(repo) for repo in found]
 
     def gerrit(self, url: str, project: str | None = None, since: str | None = None) -> GerritServer:
         """A Gerrit server's changes over REST; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD for private ones."""
@@ -240,14 +249,13 @@ class Community:
 
     # -- work -------------------------------------------------------------------------------------
 
-    def sync(self, sources: Iterable[Planned] | None = None, progress: Progress | None = None) -> list[SyncResult]:
-        """Sync each source (default: every one niche.toml lists), one after the other; a source that
-        fails is one result with its error and the others go on. Call derive() afterwards."""
-        planned = self.configured() if sources is None else sources
-        results = []
-        for source in planned:
-            results.append(source if isinstance(source, SyncResult) else sync(self.store, source, progress))
-        return results
+    def sync(self, sources: Iterable[Planned] | None = None, progress: Overall | None = None,
+             jobs: int | None = None) -> list[SyncResult]:  # fmt: skip
+        """Sync each source (default: every one niche.toml lists); a source that fails is one result
+        with its error and the others go on. Repositories are read `jobs` at a time (default: one
+        per core) in worker processes; jobs=1 reads everything here, one source after the other.
+        progress(label, done, expected, bar) names the bar it updates. Call derive() afterwards."""
+        return sync_all(self.store, list(self.configured() if sources is None else sources), jobs, progress)
 
     def derive(self) -> None:
         """Refresh what is derived from the synced data, in order: copies of one item that two
