@@ -175,12 +175,14 @@ def _select(store: Store, table: str, show_emails: bool) -> tuple[str, list[str]
             column = f"(SELECT s.name FROM shown_identities s WHERE s.identity_id = t.{who}_id)"
         parts.append(f'{column} AS "{name}"')
         names.append(name)
-    if table in PARTITIONED:
-        parts += [
-            "coalesce((SELECT k.kind FROM sources k WHERE k.source = t.source), 'unknown') AS source_kind",
-            f"coalesce(strftime(t.{PARTITIONED[table]}, '%Y-%m'), 'undated') AS month",
-        ]
-    return f"SELECT {', '.join(parts)} FROM {table} t", names
+    if table not in PARTITIONED:
+        return f"SELECT {', '.join(parts)} FROM {table} t", names
+    parts += [
+        "coalesce((SELECT k.kind FROM sources k WHERE k.source = t.source), 'unknown') AS source_kind",
+        f"coalesce(strftime(t.{PARTITIONED[table]}, '%Y-%m'), 'undated') AS month",
+    ]
+    # In folder order, so each folder's file is written in one run of large row groups, whatever the size.
+    return f"SELECT {', '.join(parts)} FROM {table} t ORDER BY source_kind, month", names
 
 
 def _write(store: Store, table: str, select: str, into: Path) -> int:
@@ -204,7 +206,7 @@ def _write(store: Store, table: str, select: str, into: Path) -> int:
     folder = into / table
     ds.write_dataset(ds.Scanner.from_batches(counted(), schema=reader.schema), folder, format="parquet",
                      partitioning=["source_kind", "month"], partitioning_flavor="hive",
-                     basename_template="part-{i}.parquet")  # fmt: skip
+                     basename_template="part-{i}.parquet", max_partitions=1_000_000)  # fmt: skip
     if not written:
         folder.mkdir(exist_ok=True)
         pq.write_table(reader.schema.empty_table().drop_columns(["source_kind", "month"]), folder / "part-0.parquet")
