@@ -9,11 +9,13 @@ FOLDER holds many repositories (clones, bare repositories, or links to them). In
   sync       a first `niche sync git FOLDER` into a fresh database (--jobs, default one per core),
              then the same again with nothing new (no-op)
   sync -j1   the first sync with --jobs 1: what reading several repositories at once buys
-  analyze    a first `niche analyze FOLDER` into a fresh database (sync, derive, HTML report),
-             then again with nothing new (no-op; target: under 10% of the first)
+  analyze    a first `niche analyze FOLDER` over the synced database (its derive and its HTML
+             report: the sync was timed above), then again with nothing new (no-op; target:
+             under 10% of the first); with --fresh, into a fresh database (the sync included)
 
-Each step runs the `niche` command as a user does. Peak memory is that of the whole process
-tree (niche, its worker processes and the git processes they start), sampled every 0.1 s from
+Each step runs the `niche` command as a user does: its wall time, its CPU time (user and system,
+its git processes included; a loaded machine stretches wall time far more) and its peak memory,
+that of the whole process tree (niche and the git processes it starts), sampled every 0.1 s from
 /proc; the machine's load average is printed beside every step, as the machine may be shared.
 """
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -30,6 +33,7 @@ import time
 from pathlib import Path
 
 from niche.sources.git import discover_repositories
+from niche.store import Store
 
 NICHE = [sys.executable, "-m", "niche"]
 
@@ -65,6 +69,12 @@ def tree_rss_kib(root: int) -> int:
         total += _rss_kib(pid)
         todo.extend(tree.get(pid, ()))
     return total
+
+
+def cpu_seconds() -> float:
+    """CPU time (user and system) of every child process ended so far, their own children included."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def measured(cmd: list[str], check: bool = True) -> tuple[float, int, subprocess.CompletedProcess[bytes]]:
@@ -114,17 +124,23 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="niche's --jobs (default: cores)")
     parser.add_argument("--no-jobs1", action="store_true", help="skip the --jobs 1 sync (it takes longest)")
+    parser.add_argument("--fresh", action="store_true", help="analyze into a fresh database, its sync included")
     args = parser.parse_args()
     folder = args.folder.resolve()
     repos = discover_repositories(folder)
     print(f"{folder}: {len(repos)} repositories; {os.cpu_count()} cores; {load()}")
     results: dict[str, dict[str, float]] = {}
+    cpu = [cpu_seconds()]
 
     def step(name: str, seconds: float, peak_kib: int, said: str) -> None:
+        """One step's figures; CPU time too, which a shared machine's load distorts far less than wall time."""
+        cpu.append(cpu_seconds())
+        used = cpu[-1] - cpu[-2]
         ratio = seconds / results["git log"]["seconds"] if "git log" in results else 1.0
-        results[name] = {"seconds": round(seconds, 2), "peak_mib": round(peak_kib / 1024), "ratio_to_git_log": round(ratio, 3)}
-        print(f"{name:<16} {seconds:8.1f} s  {peak_kib / 1024:7.0f} MiB  {ratio:6.2f}x git log  {said}  ({load()})",
-              flush=True)  # fmt: skip
+        results[name] = {"seconds": round(seconds, 2), "cpu_seconds": round(used, 2), "peak_mib": round(peak_kib / 1024),
+                         "ratio_to_git_log": round(ratio, 3)}  # fmt: skip
+        print(f"{name:<16} {seconds:8.1f} s  {used:8.1f} s CPU  {peak_kib / 1024:7.0f} MiB  {ratio:6.2f}x git log  "
+              f"{said}  ({load()})", flush=True)  # fmt: skip
 
     seconds, peak = git_baseline(repos)
     step("git log", seconds, peak, "git log --all --numstat, one repository after the other")
@@ -136,15 +152,19 @@ def main() -> None:
         step("sync", seconds, peak, f"--jobs {args.jobs}: {commits:,} commits")
         seconds, peak, _ = measured(sync)
         step("sync no-op", seconds, peak, "nothing new")
-        db.unlink()
         if not args.no_jobs1:
             seconds, peak, _ = measured([*NICHE, "--db", str(Path(tmp) / "one.duckdb"), "sync", "git", str(folder),
                                          "--jobs", "1"])  # fmt: skip
             step("sync --jobs 1", seconds, peak, f"{seconds / results['sync']['seconds']:.2f}x the --jobs {args.jobs} sync")
-        analyze = [*NICHE, "--db", str(Path(tmp) / "a" / "niche.duckdb"), "analyze", str(folder), "--jobs", str(args.jobs)]
+        if args.fresh:
+            db = Path(tmp) / "a" / "niche.duckdb"
+        else:  # what a sync derives is what analyze derives: it starts from the synced data only
+            with Store(db) as store, store.transaction():
+                store.con.execute("DELETE FROM derived")
+        analyze = [*NICHE, "--db", str(db), "analyze", str(folder), "--jobs", str(args.jobs)]
         seconds, peak, _ = measured(analyze)
-        pages = sum(1 for _ in (Path(tmp) / "a" / "report").rglob("*.html"))
-        step("analyze", seconds, peak, f"sync, derive and a report of {pages:,} pages")
+        pages = sum(1 for _ in (db.parent / "report").rglob("*.html"))
+        step("analyze", seconds, peak, f"{'sync, ' if args.fresh else ''}derive and a report of {pages:,} pages")
         seconds, peak, _ = measured(analyze)
         step("analyze no-op", seconds, peak, f"{seconds / results['analyze']['seconds']:.1%} of the first analyze")
     print(json.dumps({"folder": str(folder), "repositories": len(repos), "commits": commits, "steps": results},
