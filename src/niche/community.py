@@ -60,9 +60,9 @@ from niche.sources.mail.source import MailingList
 from niche.sources.perceval import sources as perceval_sources
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
-from niche.store import Store
-from niche.store import parquet
+from niche.store import Store, parquet
 from niche.store.folds import fold_duplicates
+from niche.store.freshness import file_versions, run_steps
 from niche.store.parquet import ParquetExport
 from niche.store.sources import find_source, remove_source
 from niche.store.parallel import Overall, sync_all
@@ -257,17 +257,22 @@ class Community:
         progress(label, done, expected, bar) names the bar it updates. Call derive() afterwards."""
         return sync_all(self.store, list(self.configured() if sources is None else sources), jobs, progress)
 
-    def derive(self) -> None:
+    def derive(self) -> list[str]:
         """Refresh what is derived from the synced data, in order: copies of one item that two
         routes brought folded into one (store/folds.py), people (identity resolution with the
         .mailmap files and the user's overrides), then roles (mentoring needs people), then the
-        breadcrumb index. A derive step of a new layer goes here, in its place."""
-        fold_duplicates(self.store)
-        resolve_people(
-            self.store, load_overrides(self.config.people_overrides, self.config.people_corrections), self.config.bots
-        )
-        classify(self.store, self.config.rules)
-        build_links(self.store)
+        breadcrumb index. A step whose inputs did not change since it last ran is skipped
+        (store/freshness.py); returns the steps redone. A derive step of a new layer goes here,
+        in its place, with what it reads besides the synced data."""
+        c = self.config
+        people_files = file_versions([*c.people_corrections, c.people_overrides])
+        return run_steps(self.store, (
+            ("fold", (), lambda: fold_duplicates(self.store)),
+            ("people", (people_files, c.bots), lambda: resolve_people(
+                self.store, load_overrides(c.people_overrides, c.people_corrections), c.bots)),
+            ("roles", (c.rules,), lambda: classify(self.store, c.rules)),
+            ("links", (), lambda: build_links(self.store)),
+        ))  # fmt: skip
 
     def source(self, selector: str) -> str:
         """The key of the one source a user names: its key, location (path or URL) or name."""
