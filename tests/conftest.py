@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,20 @@ def _no_backoff_sleep():
     stamina.set_testing(True, attempts=6)
     yield
     stamina.set_testing(False)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark session for the whole test run (starting one costs seconds); skips, saying
+    why, without PySpark or Java."""
+    pytest.importorskip("pyspark", reason="PySpark is not installed (pip install -e '.[test]')")
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.skip("Java is not installed (Spark needs Java 17: apt-get install openjdk-17-jre-headless)")
+    from niche.metrics.spark import session
+
+    spark = session("local[2]")
+    yield spark
+    spark.stop()
 
 
 @pytest.fixture(scope="session")

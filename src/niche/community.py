@@ -28,7 +28,7 @@ from niche import metrics
 from niche.classify import classify
 from niche.config import Config, load_config
 from niche.credentials import url_credentials
-from niche.errors import ConfigError, NicheError
+from niche.errors import ConfigError, NicheError, SourceError
 from niche.identity import log, resolve_people
 from niche.identity.overrides import load_overrides
 from niche.identity.people import PersonDetails, Why, person_details, person_ids, person_of, why
@@ -60,10 +60,21 @@ from niche.sources.mail.source import MailingList
 from niche.sources.perceval import sources as perceval_sources
 from niche.sources.post_sources import PostSource, feeds_source, post_sources
 from niche.sources.posts import Threads
-from niche.store import Store
+from niche.store import Store, parquet
 from niche.store.folds import fold_duplicates
+from niche.store.freshness import file_versions, run_steps
+from niche.store.parquet import ParquetExport
 from niche.store.sources import find_source, remove_source
-from niche.store.sync import Progress, SyncResult, sync
+from niche.store.parallel import Overall, sync_all
+from niche.store.sync import SyncResult
+
+
+def _repository(path: Path) -> Planned:
+    """The repository at path, or the failed result that names it (an empty or damaged .git)."""
+    try:
+        return GitRepository(path)
+    except SourceError as exc:
+        return SyncResult(f"git:{path}", str(path), "commit", error=str(exc), failure=exc)
 
 
 @dataclass(frozen=True)
@@ -131,7 +142,7 @@ class Community:
         if not found:
             error = f"{path}: not a git repository, and no repositories below it"
             return [SyncResult(f"git:{path}", str(path), "commit", error=error)]
-        return [GitRepository(repo) for repo in found]
+        return [_repository(repo) for repo in found]
 
     def gerrit(self, url: str, project: str | None = None, since: str | None = None) -> GerritServer:
         """A Gerrit server's changes over REST; NICHE_GERRIT_USER and NICHE_GERRIT_PASSWORD for private ones."""
@@ -238,26 +249,30 @@ class Community:
 
     # -- work -------------------------------------------------------------------------------------
 
-    def sync(self, sources: Iterable[Planned] | None = None, progress: Progress | None = None) -> list[SyncResult]:
-        """Sync each source (default: every one niche.toml lists), one after the other; a source that
-        fails is one result with its error and the others go on. Call derive() afterwards."""
-        planned = self.configured() if sources is None else sources
-        results = []
-        for source in planned:
-            results.append(source if isinstance(source, SyncResult) else sync(self.store, source, progress))
-        return results
+    def sync(self, sources: Iterable[Planned] | None = None, progress: Overall | None = None,
+             jobs: int | None = None) -> list[SyncResult]:  # fmt: skip
+        """Sync each source (default: every one niche.toml lists); a source that fails is one result
+        with its error and the others go on. Repositories are read `jobs` at a time (default: one
+        per core) in worker processes; jobs=1 reads everything here, one source after the other.
+        progress(label, done, expected, bar) names the bar it updates. Call derive() afterwards."""
+        return sync_all(self.store, list(self.configured() if sources is None else sources), jobs, progress)
 
-    def derive(self) -> None:
+    def derive(self) -> list[str]:
         """Refresh what is derived from the synced data, in order: copies of one item that two
         routes brought folded into one (store/folds.py), people (identity resolution with the
         .mailmap files and the user's overrides), then roles (mentoring needs people), then the
-        breadcrumb index. A derive step of a new layer goes here, in its place."""
-        fold_duplicates(self.store)
-        resolve_people(
-            self.store, load_overrides(self.config.people_overrides, self.config.people_corrections), self.config.bots
-        )
-        classify(self.store, self.config.rules)
-        build_links(self.store)
+        breadcrumb index. A step whose inputs did not change since it last ran is skipped
+        (store/freshness.py); returns the steps redone. A derive step of a new layer goes here,
+        in its place, with what it reads besides the synced data."""
+        c = self.config
+        people_files = file_versions([*c.people_corrections, c.people_overrides])
+        return run_steps(self.store, (
+            ("fold", (), lambda: fold_duplicates(self.store)),
+            ("people", (people_files, c.bots), lambda: resolve_people(
+                self.store, load_overrides(c.people_overrides, c.people_corrections), c.bots)),
+            ("roles", (c.rules,), lambda: classify(self.store, c.rules)),
+            ("links", (), lambda: build_links(self.store)),
+        ))  # fmt: skip
 
     def source(self, selector: str) -> str:
         """The key of the one source a user names: its key, location (path or URL) or name."""
@@ -268,6 +283,12 @@ class Community:
         how many items it had. Call derive() afterwards: an item another source brought too is
         counted from that source again, without a resync."""
         return remove_source(self.store, key)
+
+    def export_parquet(self, directory: Path | str, show_emails: bool = False) -> ParquetExport:
+        """Write the tables the metrics read to directory as Parquet (for Spark: niche.metrics.spark),
+        replacing an earlier export there in one step; addresses only with show_emails. Call
+        derive() first when sources were synced since."""
+        return parquet.export(self.store, directory, show_emails)
 
     def clear_quarantine(self, source: str | None = None) -> int:
         """Forget the input set aside (after fixing it): all of it, or one source's (its key)."""

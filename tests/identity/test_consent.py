@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from niche import Community
@@ -63,6 +64,11 @@ def _outputs(root: Path) -> dict[str, str]:
     for page in sorted((root / "site").rglob("*")):
         if page.is_file() and page.suffix in (".html", ".json", ".csv", ".txt"):
             shown[str(page.relative_to(root))] = page.read_text(errors="replace")
+    done = niche("export", "parquet", "parquet", cwd=root)
+    assert done.returncode == 0, done.stderr
+    for table in sorted((root / "parquet").glob("*.parquet")) + sorted((root / "parquet").glob("*/**/*.parquet")):
+        rows = pq.read_table(table).to_pylist()
+        shown[f"export parquet {table.relative_to(root)}"] = json.dumps(rows, default=str, ensure_ascii=False)
     return shown
 
 
@@ -84,7 +90,7 @@ def _api(root: Path) -> dict[str, str]:
 
 def test_an_opted_out_person_is_a_pseudonym_in_every_output(community: Path) -> None:
     outputs = _outputs(community) | _api(community)
-    assert len(outputs) > 20  # the CLI's outputs and the report's pages
+    assert len(outputs) > 20  # the CLI's outputs, the report's pages and the Parquet export's tables
     for what, text in outputs.items():
         assert "werkmeister" not in text.lower(), what  # name, address and account
     listed = outputs["people list"]
@@ -107,8 +113,10 @@ def test_no_output_shows_an_address_unless_asked(community: Path) -> None:
         message_ids = {  # what items are called and how they refer to each other: Message-IDs, not people
             i.strip("<>").lower()
             for (i,) in con.execute(
-                "SELECT item_id FROM raw_items UNION SELECT key FROM item_keys UNION SELECT key FROM item_refs"
+                "SELECT item_id FROM raw_items UNION SELECT key FROM item_keys UNION SELECT key FROM item_refs "
+                "UNION SELECT in_reply_to FROM mail_messages UNION SELECT unnest(refs) FROM mail_messages"
             ).fetchall()
+            if i
         }
     people = {e for (e,) in duckdb.connect(str(community / ".niche" / "niche.duckdb"), read_only=True).execute(
         "SELECT DISTINCT lower(email) FROM identities WHERE email LIKE '%@%'").fetchall()}  # fmt: skip

@@ -187,8 +187,9 @@ def test_fixture_repositories(store: Store, fixtures: Path, tmp_path: Path) -> N
 
 
 def _table_contents(db: Path) -> dict[str, list]:
-    """Every table's rows, minus the wall-clock columns, in a canonical order."""
-    clock = {"fetched_at", "recorded_at", "synced_at", "updated_at", "applied_at"}
+    """Every table's rows, minus the wall-clock columns, in a canonical order (a derive step's
+    fingerprint hashes when the items were fetched)."""
+    clock = {"fetched_at", "recorded_at", "synced_at", "updated_at", "applied_at", "derived_at", "fingerprint"}
     with Store(db, read_only=True) as store:
         tables = [
             r[0]

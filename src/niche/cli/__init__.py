@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from niche import __version__
 from niche.cli import dashboard, insights, interop, overview, record
+from niche.cli.metrics import metrics_command
 from niche.cli.console import err, fail, out, plural
 from niche.cli.options import DbOption
 from niche.cli.people import identities_app, people_app
@@ -101,6 +102,7 @@ people_app.command()(record.revert)
 people_app.command()(record.optout)
 people_app.command("export")(interop.export_people)
 app.add_typer(interop.import_app, name="import")
+app.add_typer(interop.export_app, name="export")
 app.add_typer(identities_app, name="identities")
 app.add_typer(sources_app, name="sources")
 app.add_typer(insights.validate_app, name="validate")
@@ -119,6 +121,7 @@ for command in (
     insights.niches,
 ):
     app.command()(command)
+app.command("metrics")(metrics_command)
 
 
 def _version(value: bool) -> None:

@@ -102,15 +102,20 @@ class SyncDisplay:
         if err.is_terminal:
             self.bar.stop()
 
-    def progress(self, label: str, done: int, expected: int | None) -> None:
+    def progress(self, label: str, done: int, expected: int | None, bar: str | None = None) -> None:
+        """Source label has read done of expected items; bar names the bar when it is not the label
+        (many repositories read at once share one, whose label says how far they are)."""
         if not err.is_terminal:
             if time.monotonic() - self.said_at >= PROGRESS_EVERY:
                 self.said_at = time.monotonic()
-                err.print(f"{escape(label)}: {done:,}" + (f" of {expected:,}" if expected else "") + " read so far")
+                said = label if bar and bar != label else f"{label}: {done:,}" + (f" of {expected:,}" if expected else "")
+                err.print(escape(said) + " read so far")
             return
-        if label not in self.tasks:
-            self.tasks[label] = self.bar.add_task(escape(label), total=None)
-        self.bar.update(self.tasks[label], completed=done, total=max(expected, done) if expected else None)
+        key = bar or label
+        if key not in self.tasks:
+            self.tasks[key] = self.bar.add_task(escape(label), total=None)
+        self.bar.update(self.tasks[key], description=escape(label), completed=done,
+                        total=max(expected, done) if expected else None)  # fmt: skip
 
 
 def sync_line(r: SyncResult) -> str:

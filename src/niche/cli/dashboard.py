@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from niche.cli.console import dated, err, out, report_sync, show_window
 from niche.cli.headline import render_headline
-from niche.cli.options import AsOfOption, MonthsOption, ShowEmails, community_of
+from niche.cli.options import AsOfOption, JobsOption, MonthsOption, ShowEmails, community_of
 from niche.cli.sync import sync_and_derive
 from niche.errors import ConfigError
 from niche.metrics.cycles import Window, load_cycles
@@ -31,6 +31,7 @@ def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Repositories or folders of repositories.")],
     as_of: AsOfOption = None,
     months: MonthsOption = 12,
+    jobs: JobsOption = None,
 ) -> None:
     """Sync git repositories, then summarise who contributes and where."""
     with community_of(ctx) as community:
@@ -38,7 +39,7 @@ def analyze(
         if all(isinstance(p, SyncResult) for p in paths_found):  # not one repository: nothing to summarise
             report_sync(community, [p for p in paths_found if isinstance(p, SyncResult)])
             raise typer.Exit(2)
-        results = sync_and_derive(community, paths_found, say_dates=False)  # the panel says the dates
+        results = sync_and_derive(community, paths_found, say_dates=False, jobs=jobs)  # the panel says the dates
         site = Site(community.store, as_of, months, person_signals=community.config.person_signals,
                     cycles=_cycles(ctx))  # fmt: skip
         render_headline(out, site.headline())

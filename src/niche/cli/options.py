@@ -57,6 +57,10 @@ AsOfOption = Annotated[
         "newest activity in the database.",
     ),
 ]  # fmt: skip
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", min=1, help="Repositories read at once (default: one per core); 1 reads one at a time."),
+]
 MonthsOption = Annotated[int, typer.Option("--months", min=1, max=240, help="Months of history in monthly figures.")]
 ShowEmails = Annotated[bool, typer.Option("--show-emails", help="Show email addresses (hidden by default).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

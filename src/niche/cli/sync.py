@@ -10,7 +10,7 @@ import typer
 
 from niche.cli import sync_posts as posts
 from niche.cli.console import SyncDisplay, dated, err, now, report_sync
-from niche.cli.options import community_of
+from niche.cli.options import JobsOption, community_of
 from niche.community import Community, Planned
 from niche.errors import ConfigError
 from niche.sources.github import DEFAULT_API_URL
@@ -35,13 +35,13 @@ def derive(community: Community) -> None:
         community.derive()
 
 
-def sync_and_derive(community: Community, sources: list[Planned] | None = None, say_dates: bool = True
-                    ) -> list[SyncResult]:  # fmt: skip
-    """Sync (default: everything niche.toml lists) with progress, report each source, then derive;
-    then the dates the data covers, unless the caller shows them itself."""
+def sync_and_derive(community: Community, sources: list[Planned] | None = None, say_dates: bool = True,
+                    jobs: int | None = None) -> list[SyncResult]:  # fmt: skip
+    """Sync (default: everything niche.toml lists) with progress, repositories `jobs` at a time,
+    report each source, then derive; then the dates the data covers, unless the caller shows them."""
     started = now()
     with SyncDisplay() as display:
-        results = community.sync(sources, display.progress)
+        results = community.sync(sources, display.progress, jobs)
     report_sync(community, results, started)
     derive(community)
     if say_dates:
@@ -49,22 +49,23 @@ def sync_and_derive(community: Community, sources: list[Planned] | None = None, 
     return results
 
 
-def run_sync(ctx: typer.Context, sources: Callable[[Community], list[Planned] | None], max_wait: float = 3600) -> None:
+def run_sync(ctx: typer.Context, sources: Callable[[Community], list[Planned] | None], max_wait: float = 3600,
+             jobs: int | None = None) -> None:  # fmt: skip
     """Open the community, sync what sources() names, derive, and exit with the sync's status."""
     with community_of(ctx, max_wait=max_wait) as community:
-        results = sync_and_derive(community, sources(community))
+        results = sync_and_derive(community, sources(community), jobs=jobs)
     if any(r.error or r.quarantined for r in results):
         raise typer.Exit(1)
 
 
 @sync_app.callback(invoke_without_command=True)
-def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600) -> None:
+def sync_all(ctx: typer.Context, max_wait: MaxWaitOption = 3600, jobs: JobsOption = None) -> None:
     """With no connector named: sync every source listed in niche.toml."""
     if ctx.invoked_subcommand:
         return
     if not ctx.obj["config"].has_sources:
         raise ConfigError("no sources to sync: list them in niche.toml, or name one, e.g. `niche sync git PATH`")
-    run_sync(ctx, lambda community: None, max_wait)
+    run_sync(ctx, lambda community: None, max_wait, jobs)
 
 
 @sync_app.command("git")
@@ -73,9 +74,10 @@ def sync_git(
     paths: Annotated[
         list[Path], typer.Argument(help="Repositories, bare repositories, or folders holding many clones.")
     ],
+    jobs: JobsOption = None,
 ) -> None:
-    """Ingest commits from git repositories (only what is new since the last sync)."""
-    run_sync(ctx, lambda community: [repo for path in paths for repo in community.git(path)])
+    """Ingest commits from git repositories (only what is new since the last sync), several at once."""
+    run_sync(ctx, lambda community: [repo for path in paths for repo in community.git(path)], jobs=jobs)
 
 
 @sync_app.command("gerrit")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
-from niche.store import Store
+import duckdb
+
+from niche.store import Store, parquet
 
 STALE_AFTER = timedelta(days=31)  # "more than a month" between the newest data and the as-of day
 
@@ -78,9 +81,22 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+_RANGE = "SELECT min(occurred_at), max(occurred_at) FROM activities WHERE occurred_at <= ?"
+
+
 def data_window(store: Store, as_of: datetime | None = None) -> DataWindow:
     """The store's date range and the as-of day: `as_of` if given, else the newest activity (never
     later than now: a commit dated in the future by a wrong clock is not "the newest data")."""
     now = now_utc()
-    first, last = store.one("SELECT min(occurred_at), max(occurred_at) FROM activities WHERE occurred_at <= ?", [now])
+    first, last = store.one(_RANGE, [now])
+    return DataWindow(first, last, as_of or last or now, asked=as_of is not None)
+
+
+def export_window(directory: Path, as_of: datetime | None = None) -> DataWindow:
+    """The same for a Parquet export (`niche export parquet`), read with DuckDB."""
+    now = now_utc()
+    activities = parquet.read(directory).path_of("activities") / "**" / "*.parquet"
+    with duckdb.connect() as con:
+        con.read_parquet(str(activities), hive_partitioning=False).create_view("activities")
+        first, last = con.execute(_RANGE, [now]).fetchone() or (None, None)
     return DataWindow(first, last, as_of or last or now, asked=as_of is not None)

@@ -41,12 +41,14 @@ class GitRepository:
     """One repository (a clone or a bare repository); SourceError when path is not one."""
 
     kind, noun, batch = "git", "commit", BATCH_COMMITS
+    in_worker = True  # shares nothing with other sources: `niche.store.parallel` reads it in a worker thread
 
     def __init__(self, path: Path):
         self.path = path
         self.gdir = git.git_dir(path)
         self.id = f"git:{self.gdir}"
-        self.name = self.label = repo_name(self.gdir)
+        # named as the user's folder names it: a link to a mirror's `repo` directory is still nova
+        self.name = self.label = repo_name(Path(os.path.abspath(path)))
         self.location = str(path.resolve())
         self.tally = Tally()
 

@@ -169,6 +169,32 @@ class _Run:
         if self.progress:
             self.progress(self.source.label, self.done, self.source.tally.expected)
 
+    def finished(self) -> SyncResult:
+        """Commit what is pending, mark the source synced and rebuild what its kind needs."""
+        try:
+            self.commit()
+        except Exception as exc:
+            return self.failed(exc)
+        with self.store.transaction():
+            self.store.mark_synced(self.source.id)
+        if self.source.kind in FINISH:
+            FINISH[self.source.kind](self.store, self.source)
+        return self.result()
+
+    def failed(self, exc: Exception) -> SyncResult:
+        """The source failed: keep what was read and say why; SyncStopped when the store itself failed."""
+        failure = storage_failure(self.store.path, exc)
+        if failure is not None:  # a store that cannot be written stops every source
+            raise SyncStopped(failure, self.result(str(failure), exc)) from None
+        self.salvage()
+        said = str(exc) if isinstance(exc, NicheError) else f"{self.source.label}: {type(exc).__name__}: {exc}"
+        return self.result(said, exc)
+
+    def interrupted(self) -> SyncInterrupted:
+        """Ctrl-C: keep what was read; the exception to raise."""
+        self.salvage()
+        return SyncInterrupted(self.result("interrupted"))
+
     def result(self, error: str | None = None, failure: BaseException | None = None) -> SyncResult:
         tally = self.source.tally
         return SyncResult(
@@ -204,29 +230,26 @@ def sync(store: Store, source: Source, progress: Progress | None = None) -> Sync
     Ctrl-C raises SyncInterrupted, after committing what was read; a store that cannot be written
     (a full disk, a damaged file) raises SyncStopped, since no later source could be written either.
     """
-    with store.transaction():
-        store.register_source(source.id, source.kind, source.name, source.location, source.attrs())
-    run = _Run(store, source, progress)
-    if progress:
-        progress(source.label, 0, None)
+    run = start(store, source, progress)
     things = source.read(copy.deepcopy(run.cursor), lambda: set(store.item_ids(source.id)))
     try:
         with closing(things) if isinstance(things, Generator) else nullcontext():  # its finally blocks run now
             for thing in things:
                 run.add(thing)
-        run.commit()
     except KeyboardInterrupt:
-        run.salvage()
-        raise SyncInterrupted(run.result("interrupted")) from None
-    except Exception as exc:  # one source failing never stops the others (see the docstring)...
-        failure = storage_failure(store.path, exc)
-        if failure is not None:  # ... but a store that cannot be written stops them all
-            raise SyncStopped(failure, run.result(str(failure), exc)) from None
-        run.salvage()
-        said = str(exc) if isinstance(exc, NicheError) else f"{source.label}: {type(exc).__name__}: {exc}"
-        return run.result(said, exc)
+        raise run.interrupted() from None
+    except Exception as exc:  # one source failing never stops the others (see the docstring)
+        return run.failed(exc)
+    return run.finished()
+
+
+def start(store: Store, source: Source, progress: Progress | None = None, attrs: Mapping[str, Any] | None = None
+          ) -> _Run:  # fmt: skip
+    """Register source (with attrs, when read elsewhere) and begin its run from its cursor."""
     with store.transaction():
-        store.mark_synced(source.id)
-    if source.kind in FINISH:
-        FINISH[source.kind](store, source)
-    return run.result()
+        store.register_source(source.id, source.kind, source.name, source.location,
+                              source.attrs() if attrs is None else attrs)  # fmt: skip
+    run = _Run(store, source, progress)
+    if progress:
+        progress(source.label, 0, None)
+    return run

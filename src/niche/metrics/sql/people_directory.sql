@@ -11,19 +11,27 @@ WITH done AS (
 ),
 per_role AS (
     SELECT person_id, role, count(*) AS n FROM done GROUP BY ALL
+),
+roles AS (
+    SELECT person_id, list(role ORDER BY n DESC, role) AS roles FROM per_role GROUP BY person_id
+),
+identities AS (
+    SELECT person_id, count(*) AS identities FROM person_identities GROUP BY person_id
 )
 SELECT
     d.person_id,
     p.name,
     p.email,
-    (SELECT count(*) FROM person_identities pi WHERE pi.person_id = d.person_id) AS identities,
+    coalesce(any_value(i.identities), 0) AS identities,
     count(*) AS contributions,
     count(*) FILTER (WHERE d.occurred_at > $as_of - to_months($months)) AS recent_contributions,
     min(d.occurred_at) AS first_at,
     max(d.occurred_at) AS last_at,
     arg_max(d.org, d.occurred_at) AS org,
-    (SELECT list(r.role ORDER BY r.n DESC, r.role) FROM per_role r WHERE r.person_id = d.person_id) AS roles
+    any_value(r.roles) AS roles
 FROM done d
 JOIN people p USING (person_id)
+LEFT JOIN identities i USING (person_id)
+LEFT JOIN roles r USING (person_id)
 GROUP BY d.person_id, p.name, p.email
 ORDER BY recent_contributions DESC, contributions DESC, d.person_id

@@ -31,7 +31,7 @@ approvals AS (
     GROUP BY ALL
 )
 SELECT m.*, o.person_id AS owner_id, op.name AS owner,
-       coalesce(len(a.approvers), 0) AS approvers,
+       coalesce(array_length(a.approvers), 0) AS approvers,
        (SELECT list(p.name ORDER BY p.name) FROM people p WHERE list_contains(a.approvers, p.person_id)) AS approver_names,
        coalesce(a.self_approved, false) AS self_approved
 FROM merged m

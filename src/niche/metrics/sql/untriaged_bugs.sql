@@ -16,7 +16,7 @@ FROM bugs b
 WHERE b.created_at <= $as_of AND b.created_at >= $since
   AND (
       (b.tracker = 'launchpad' AND b.status = 'New')
-      OR (b.tracker IN ('github', 'gitlab') AND b.status = 'open' AND len(coalesce(b.tags, [])) = 0 AND b.assignee IS NULL)
+      OR (b.tracker IN ('github', 'gitlab') AND b.status = 'open' AND array_length(coalesce(b.tags, [])) = 0 AND b.assignee IS NULL)
   )
   AND NOT EXISTS (
       SELECT 1 FROM activities a
