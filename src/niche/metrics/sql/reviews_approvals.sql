@@ -23,16 +23,19 @@ code_votes AS (  -- each human's last vote per label on the merged code
 ),
 approvals AS (
     SELECT source, item_id,
+           list(p.name ORDER BY p.name)
+               FILTER (WHERE label = 'Code-Review' AND value = 2 AND NOT own AND p.name IS NOT NULL) AS approver_names,
            list(DISTINCT person_id ORDER BY person_id)
                FILTER (WHERE label = 'Code-Review' AND value = 2 AND NOT own) AS approvers,
            bool_or(own AND ((label = 'Code-Review' AND value = 2) OR (label = 'Workflow' AND value = 1)))
                AS self_approved
     FROM code_votes
+    LEFT JOIN people p USING (person_id)
     GROUP BY ALL
 )
 SELECT m.*, o.person_id AS owner_id, op.name AS owner,
        coalesce(array_length(a.approvers), 0) AS approvers,
-       (SELECT list(p.name ORDER BY p.name) FROM people p WHERE list_contains(a.approvers, p.person_id)) AS approver_names,
+       a.approver_names,
        coalesce(a.self_approved, false) AS self_approved
 FROM merged m
 JOIN changes c USING (source, item_id)
