@@ -253,7 +253,7 @@ class Community:
              jobs: int | None = None) -> list[SyncResult]:  # fmt: skip
         """Sync each source (default: every one niche.toml lists); a source that fails is one result
         with its error and the others go on. Repositories are read `jobs` at a time (default: one
-        per core) in worker processes; jobs=1 reads everything here, one source after the other.
+        per core) in worker threads (store/parallel.py); jobs=1 reads everything here, one source after the other.
         progress(label, done, expected, bar) names the bar it updates. Call derive() afterwards."""
         return sync_all(self.store, list(self.configured() if sources is None else sources), jobs, progress)
 
